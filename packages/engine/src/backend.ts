@@ -1,0 +1,98 @@
+/**
+ * Backend selection. TensorFlow.js runs the same engine code on several backends; we take the
+ * fastest that loads on this machine and always say which one ran, because speed (and the last
+ * bits of floating-point results) depend on it.
+ *
+ * Order: tensorflow (native libtensorflow through @tensorflow/tfjs-node-gpu, then
+ * @tensorflow/tfjs-node; both optional dependencies whose install downloads libtensorflow, so
+ * they are absent on many machines) > wasm (SIMD) > cpu (plain JS).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+// tfjs-core registers no gradients itself, and its ESM build cannot be imported piecemeal by
+// Node; the union package's Node bundle registers them all in the global registry.
+import "@tensorflow/tfjs";
+
+export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Which package provided it, e.g. `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-backend-wasm (simd)`. */
+  detail: string;
+}
+
+let current: BackendInfo | null = null;
+
+async function tryTensorflow(): Promise<string | null> {
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    try {
+      await import(pkg);
+      if (tf.findBackend("tensorflow")) return pkg;
+    } catch {
+      // Not installed, or libtensorflow missing: try the next one.
+    }
+  }
+  return null;
+}
+
+async function tryWasm(): Promise<string | null> {
+  try {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    // Node has no worker-based threads for this backend; one thread with SIMD is what runs.
+    wasm.setThreadsCount?.(1);
+    return "@tensorflow/tfjs-backend-wasm";
+  } catch {
+    return null;
+  }
+}
+
+async function tryCpu(): Promise<string | null> {
+  await import("@tensorflow/tfjs-backend-cpu");
+  return "@tensorflow/tfjs-backend-cpu";
+}
+
+const loaders: Record<BackendName, () => Promise<string | null>> = {
+  tensorflow: tryTensorflow,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+/**
+ * Select and initialise a backend. With `preferred`, only that one is tried and failing to load
+ * it is an error (a user who asks for the GPU should not silently get wasm).
+ */
+export async function initBackend(preferred?: BackendName): Promise<BackendInfo> {
+  if (current && (!preferred || preferred === current.name)) return current;
+  const order = preferred ? [preferred] : BACKENDS;
+  for (const name of order) {
+    const detail = await loaders[name]();
+    if (!detail) continue;
+    if (await tf.setBackend(name)) {
+      await tf.ready();
+      current = { name, detail: await describe(name, detail) };
+      return current;
+    }
+  }
+  const tried = order.join(", ");
+  throw new Error(
+    preferred === "tensorflow"
+      ? "backend 'tensorflow' is not available: install @tensorflow/tfjs-node (or -gpu) with its libtensorflow download, or use --backend wasm"
+      : `no TensorFlow.js backend could be initialised (tried ${tried})`,
+  );
+}
+
+async function describe(name: BackendName, detail: string): Promise<string> {
+  if (name !== "wasm") return detail;
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+  return `${detail} (simd ${simd ? "on" : "off"}, ${threads ? "multi" : "single"}-threaded)`;
+}
+
+/** The backend in use; initialises the default one if none was chosen yet. */
+export async function activeBackend(): Promise<BackendInfo> {
+  return current ?? initBackend();
+}
+
+export function currentBackendName(): BackendName | null {
+  return current?.name ?? null;
+}

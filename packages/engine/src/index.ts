@@ -1,0 +1,13 @@
+/**
+ * @scfnccl/engine — scFNCCL single-cell clustering on TensorFlow.js.
+ * Namespaces follow scanpy: `io` (read/write), `pp` (preprocessing), `tl` (methods), `metrics`.
+ */
+export * as io from "./io/index.ts";
+export * as pp from "./pp/index.ts";
+export * as model from "./model/index.ts";
+export * as losses from "./losses/index.ts";
+export * as tl from "./tl/index.ts";
+export * as metrics from "./metrics/index.ts";
+export { initBackend, activeBackend, BACKENDS, type BackendName, type BackendInfo } from "./backend.ts";
+export { InputError } from "./errors.ts";
+export { createRng, type Rng } from "./random.ts";

@@ -1,0 +1,94 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { l2Normalize, stopGradient } from "../model/forward.ts";
+import { matMulBT } from "../model/matmul.ts";
+
+export interface InstanceLossOptions {
+  /** Softmax temperature τ (reference 0.07). */
+  temperature?: number;
+  /**
+   * False-negative threshold φ on the raw cosine: a candidate negative whose cosine to the
+   * anchor reaches φ is dropped (reference 0.95). `Infinity` keeps every negative (NT-Xent).
+   */
+  phi?: number;
+}
+
+export interface InstanceLoss {
+  loss: tf.Scalar;
+  /** Share of candidate negatives dropped by φ, in [0, 1]. */
+  droppedShare: tf.Scalar;
+}
+
+/** exp(1/τ)·2B must stay finite in float32 (max ~3.4e38): τ ≥ 0.012 leaves room for any batch. */
+const MIN_TEMPERATURE = 0.012;
+
+/**
+ * Clamp cosines to [−1, 1] as the reference does (rounding can push a self-similarity just past
+ * 1) with a pass-through gradient: the clamp only ever bites on rounding error, and tfjs's
+ * clip gradient costs four full-size ops.
+ */
+const clampCosine = tf.customGrad((x) => ({
+  value: tf.clipByValue(x as tf.Tensor, -1, 1),
+  gradFunc: (dy: tf.Tensor) => dy,
+})) as (x: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * Instance-level InfoNCE with false-negative correction, over the 2B rows of both views.
+ * Row i's positive is the other view of the same cell; every other row j ≠ i is a negative
+ * unless cos(i, j) ≥ φ. Loss_i = −pos_i + logsumexp(pos_i, kept negatives), averaged —
+ * one masked logsumexp over the [2B, 2B] logits, no per-row loop.
+ *
+ * @param zq query view, [B, D]
+ * @param zk key view, [B, D]
+ */
+export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: InstanceLossOptions = {}): InstanceLoss {
+  const { temperature = 0.07, phi = 0.95 } = options;
+  return tf.tidy(() => {
+    const b = zq.shape[0];
+    const n = 2 * b;
+    const f = l2Normalize(tf.concat([zq, zk], 0)); // [2B, D]
+    const raw = clampCosine(matMulBT(f, f)); // [2B, 2B]
+    const logits = tf.div(raw, temperature);
+    const { partner, offDiagonal } = pairMasks(b);
+    const candidates = tf.sub(offDiagonal, partner); // j ≠ i and j ≠ partner(i)
+    const tooSimilar = tf.cast(tf.greaterEqual(stopGradient(raw), phi), "float32");
+    const dropped = tf.mul(candidates, tooSimilar);
+    const kept = tf.sub(offDiagonal, dropped); // positive + kept negatives
+    const pos = tf.sum(tf.mul(logits, partner), 1); // [2B]
+    // |logits| ≤ 1/τ, so exp cannot overflow for any τ ≥ 0.012: a plain masked log-sum-exp is
+    // exact and avoids the max-subtraction's extra ops (and their gradients).
+    if (temperature < MIN_TEMPERATURE) throw new Error(`temperature must be ≥ ${MIN_TEMPERATURE}`);
+    const lse = tf.log(tf.sum(tf.mul(tf.exp(logits), kept), 1));
+    const loss = tf.mean(tf.sub(lse, pos)) as tf.Scalar;
+    const droppedShare = tf.div(tf.sum(dropped), n * (n - 2)) as tf.Scalar;
+    return { loss, droppedShare };
+  });
+}
+
+/** Plain NT-Xent (SimCLR): every other row is a negative. */
+export function ntXent(zq: tf.Tensor2D, zk: tf.Tensor2D, options: { temperature?: number } = {}): tf.Scalar {
+  return tf.tidy(() => {
+    const { loss, droppedShare } = fnInstanceLoss(zq, zk, { temperature: options.temperature, phi: Infinity });
+    droppedShare.dispose();
+    return loss;
+  });
+}
+
+const maskCache = new Map<number, { partner: Float32Array; offDiagonal: Float32Array }>();
+
+/** partner[i][j] = 1 where j is i's other view; offDiagonal = 1 − I. Both [2B, 2B]. */
+function pairMasks(b: number): { partner: tf.Tensor2D; offDiagonal: tf.Tensor2D } {
+  const n = 2 * b;
+  let cached = maskCache.get(b);
+  if (!cached) {
+    const partner = new Float32Array(n * n);
+    const offDiagonal = new Float32Array(n * n).fill(1);
+    for (let i = 0; i < n; i++) {
+      partner[i * n + ((i + b) % n)] = 1;
+      offDiagonal[i * n + i] = 0;
+    }
+    cached = { partner, offDiagonal };
+    if (maskCache.size > 8) maskCache.clear();
+    maskCache.set(b, cached);
+  }
+  return { partner: tf.tensor2d(cached.partner, [n, n]), offDiagonal: tf.tensor2d(cached.offDiagonal, [n, n]) };
+}

@@ -1,0 +1,2 @@
+export { fnInstanceLoss, ntXent, type InstanceLoss, type InstanceLossOptions } from "./fn-instance-loss.ts";
+export { ccClusterLoss, correlationClusterLoss, entropyPenalty, type ClusterLoss } from "./cluster-losses.ts";

@@ -1,0 +1,47 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { clusterHead, encode, instanceHead } from "../model/forward.ts";
+import type { TrainedModel } from "./train.ts";
+
+export interface Embedding {
+  /** Instance-head output of the query branch, L2-normalised: [cells, instanceDim]. */
+  z: Float32Array;
+  dim: number;
+  /** Cluster-head soft assignments: [cells, K]. */
+  probs: Float32Array;
+  k: number;
+}
+
+/**
+ * Embed all cells with the trained query branch in evaluation mode (BatchNorm running
+ * statistics, no dropout), in batches so memory stays flat for any number of cells.
+ */
+export function embed(model: TrainedModel, x: Float32Array, nCells: number, nGenes: number, options: { batchSize?: number } = {}): Embedding {
+  const { batchSize = 4096 } = options;
+  const p = model.params;
+  const dim = p.spec.instanceDim;
+  const k = p.spec.k;
+  const z = new Float32Array(nCells * dim);
+  const probs = new Float32Array(nCells * k);
+  for (let s = 0; s < nCells; s += batchSize) {
+    const e = Math.min(nCells, s + batchSize);
+    tf.tidy(() => {
+      const xb = tf.tensor2d(x.subarray(s * nGenes, e * nGenes), [e - s, nGenes]);
+      const h = encode(p.encoder, xb, { training: false });
+      z.set(instanceHead(p, h).dataSync(), s * dim);
+      probs.set(clusterHead(p, h, { training: false }).dataSync(), s * k);
+    });
+  }
+  return { z, dim, probs, k };
+}
+
+/** The cluster head's argmax: a second way to get clusters, without k-means. */
+export function argmaxClusters(e: Embedding): Int32Array {
+  const n = e.probs.length / e.k;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < e.k; j++) if (e.probs[i * e.k + j]! > e.probs[i * e.k + best]!) best = j;
+    out[i] = best;
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "../backend.ts";
+import { ari } from "../metrics/ari.ts";
+import { separatedGroups } from "../test-support/synthetic.ts";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { argmaxClusters, embed } from "./embed.ts";
+import { kmeans } from "./kmeans.ts";
+import { batchBounds, disposeModel, train, TrainAbortedError, type EpochStats } from "./train.ts";
+
+const CELLS = 240;
+const GENES = 40;
+const { x, labels } = separatedGroups({ cells: CELLS, genes: GENES, k: 3, seed: 1 });
+// 90% dropout of 40 genes leaves each view ~4 genes: too few to tell groups apart, so the tests use 50%.
+const small = { k: 3, batchSize: 64, augmentDropout: 0.5, encoderDims: [32, 16, 20], instanceHidden: 24, instanceDim: 16, clusterHidden: 12 };
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+async function clustersAfter(epochs: number, seed: number): Promise<{ clusters: Int32Array; z: Float32Array; history: EpochStats[] }> {
+  const { model, history } = await train(x, CELLS, GENES, { ...small, epochs, seed });
+  const e = embed(model, x, CELLS, GENES);
+  disposeModel(model);
+  const km = kmeans(e.z, { n: CELLS, d: e.dim, k: 3, seed });
+  return { clusters: km.labels, z: e.z, history };
+}
+
+describe("train", () => {
+  it("separates well-separated groups", async () => {
+    const { clusters, history } = await clustersAfter(15, 0);
+    expect(ari(labels, clusters)).toBeGreaterThan(0.9);
+    expect(history).toHaveLength(15);
+    expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss);
+  });
+
+  it("gives identical clusters and embeddings for the same seed, twice in a row", async () => {
+    const a = await clustersAfter(3, 7);
+    const b = await clustersAfter(3, 7);
+    expect(Array.from(b.clusters)).toEqual(Array.from(a.clusters));
+    expect(Array.from(b.z)).toEqual(Array.from(a.z));
+    const c = await clustersAfter(3, 8);
+    expect(Array.from(c.z)).not.toEqual(Array.from(a.z));
+  });
+
+  it("leaks no tensors across an epoch", async () => {
+    const counts: number[] = [];
+    const { model } = await train(x, CELLS, GENES, { ...small, epochs: 4, onProgress: () => counts.push(tf.memory().numTensors) });
+    expect(new Set(counts).size).toBe(1);
+    const before = tf.memory().numTensors;
+    disposeModel(model);
+    expect(tf.memory().numTensors).toBeLessThan(before);
+  });
+
+  it("leaves no tensors behind once the model is disposed", async () => {
+    const before = tf.memory().numTensors;
+    const { model } = await train(x, CELLS, GENES, { ...small, epochs: 1 });
+    embed(model, x, CELLS, GENES);
+    disposeModel(model);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("reports every loss part, the learning rate and the share of negatives dropped by φ", async () => {
+    const seen: EpochStats[] = [];
+    const { model } = await train(x, CELLS, GENES, { ...small, epochs: 2, phi: 0.5, onProgress: (s) => seen.push(s) });
+    disposeModel(model);
+    expect(seen.map((s) => s.epoch)).toEqual([1, 2]);
+    for (const s of seen) {
+      expect(s.loss).toBeCloseTo(s.instanceLoss + s.clusterLoss, 4);
+      expect(s.entropy).toBeGreaterThanOrEqual(0);
+      expect(s.droppedShare).toBeGreaterThan(0);
+      expect(s.learningRate).toBeCloseTo(0.2, 2);
+      expect(s.cellsPerSecond).toBeGreaterThan(0);
+    }
+  });
+
+  it("stops on an AbortSignal and frees its tensors", async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const run = train(x, CELLS, GENES, {
+      ...small,
+      epochs: 50,
+      signal: controller.signal,
+      onProgress: (s) => {
+        if (s.epoch === 2) controller.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(TrainAbortedError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("resumes from checkpoint bytes exactly where it stopped", async () => {
+    const full = await train(x, CELLS, GENES, { ...small, epochs: 4, seed: 3 });
+    const zFull = embed(full.model, x, CELLS, GENES).z;
+    disposeModel(full.model);
+
+    let bytes: Uint8Array | undefined;
+    const firstHalf = await train(x, CELLS, GENES, {
+      ...small,
+      epochs: 2,
+      seed: 3,
+      onCheckpoint: (b) => {
+        bytes = b;
+      },
+    });
+    disposeModel(firstHalf.model);
+    expect(bytes).toBeDefined();
+    const resumed = await train(x, CELLS, GENES, { ...small, epochs: 4, seed: 3, resumeFrom: bytes });
+    expect(resumed.history.map((h) => h.epoch)).toEqual([3, 4]);
+    const zResumed = embed(resumed.model, x, CELLS, GENES).z;
+    disposeModel(resumed.model);
+    expect(Array.from(zResumed)).toEqual(Array.from(zFull));
+  });
+
+  it("round-trips a model through checkpoint bytes", async () => {
+    const { model } = await train(x, CELLS, GENES, { ...small, epochs: 1 });
+    const e1 = embed(model, x, CELLS, GENES);
+    const copy = loadCheckpoint(saveCheckpoint(model));
+    const e2 = embed(copy, x, CELLS, GENES);
+    expect(Array.from(e2.z)).toEqual(Array.from(e1.z));
+    expect(Array.from(argmaxClusters(e2))).toEqual(Array.from(argmaxClusters(e1)));
+    disposeModel(model);
+    disposeModel(copy);
+    expect(() => loadCheckpoint(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]))).toThrow(/not an scFNCCL checkpoint/);
+  });
+
+  it("rejects k < 2 and k above the number of cells", async () => {
+    await expect(train(x, CELLS, GENES, { ...small, k: 1, epochs: 1 })).rejects.toThrow(/k must be/);
+    await expect(train(x, CELLS, GENES, { ...small, k: CELLS + 1, epochs: 1 })).rejects.toThrow(/cannot exceed/);
+  });
+});
+
+describe("batchBounds", () => {
+  it("keeps the last, smaller batch and folds a single leftover cell into the one before", () => {
+    expect(batchBounds(450, 200)).toEqual([[0, 200], [200, 400], [400, 450]]);
+    expect(batchBounds(401, 200)).toEqual([[0, 200], [200, 401]]);
+    expect(batchBounds(150, 200)).toEqual([[0, 150]]);
+  });
+});

@@ -1,0 +1,276 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { activeBackend, type BackendInfo } from "../backend.ts";
+import { ccClusterLoss, correlationClusterLoss } from "../losses/cluster-losses.ts";
+import { fnInstanceLoss } from "../losses/fn-instance-loss.ts";
+import { augmentInto } from "../model/augment.ts";
+import { clusterHead, encode, instanceHead, type Mode } from "../model/forward.ts";
+import { createParams, DEFAULT_SPEC, disposeParams, trainableVariables, type ModelParams, type ModelSpec } from "../model/params.ts";
+import { createRng, permutation, type Rng } from "../random.ts";
+import { adamStep, cosineLearningRate, createAdam, disposeAdam, type Adam } from "./adam.ts";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+
+/** Every setting of a training run. Defaults are the reference program's unless noted. */
+export interface TrainConfig {
+  k: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Cosine schedule: period in epochs and the floor as a fraction of the base rate. */
+  schedulePeriod: number;
+  scheduleFloor: number;
+  temperature: number;
+  /** False-negative threshold on the raw cosine; Infinity turns the correction off (NT-Xent). */
+  phi: number;
+  /** `fn` is scFNCCL's instance loss (NT-Xent when phi is Infinity). */
+  instanceLoss: "fn";
+  /** `correlation` is scFNCCL's cluster loss; `cc` the Contrastive Clustering one (ScCCL). */
+  clusterLoss: "correlation" | "cc";
+  clusterTemperature: number;
+  entropyWeight: number;
+  augmentDropout: number;
+  augmentNoise: number;
+  /** Key encoder update: key ← momentum·key + (1 − momentum)·query, every step. */
+  momentum: number;
+  attentionDropout: number;
+  encoderDims: number[];
+  instanceHidden: number;
+  instanceDim: number;
+  attentionHeads: number;
+  clusterHidden: number;
+  seed: number;
+}
+
+export const TRAIN_DEFAULTS: Omit<TrainConfig, "k"> = {
+  epochs: 200,
+  batchSize: 200,
+  learningRate: 0.2,
+  schedulePeriod: 500,
+  scheduleFloor: 1e-3,
+  temperature: 0.07,
+  phi: 0.95,
+  instanceLoss: "fn",
+  clusterLoss: "correlation",
+  clusterTemperature: 1.0,
+  entropyWeight: 1,
+  augmentDropout: 0.9,
+  augmentNoise: 0.1,
+  momentum: 0.5,
+  attentionDropout: 0.8,
+  ...DEFAULT_SPEC,
+  seed: 0,
+};
+
+export interface EpochStats {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  instanceLoss: number;
+  clusterLoss: number;
+  /** The entropy penalty (log K − H of the mean assignment, summed over both views). */
+  entropy: number;
+  learningRate: number;
+  /** Share of candidate negatives dropped by φ this epoch. */
+  droppedShare: number;
+  cellsPerSecond: number;
+  seconds: number;
+}
+
+export interface TrainOptions extends Partial<Omit<TrainConfig, "k">> {
+  k: number;
+  onProgress?: (stats: EpochStats) => void;
+  signal?: AbortSignal;
+  /** Resume from these checkpoint bytes (saved by `onCheckpoint` or `saveCheckpoint`). */
+  resumeFrom?: Uint8Array;
+  /** Called with checkpoint bytes every `checkpointEvery` epochs and after the last. */
+  onCheckpoint?: (bytes: Uint8Array, epoch: number) => void | Promise<void>;
+  checkpointEvery?: number;
+}
+
+export interface TrainedModel {
+  params: ModelParams;
+  config: TrainConfig;
+  /** Epochs completed. */
+  epoch: number;
+  adam: Adam;
+}
+
+export interface TrainResult {
+  model: TrainedModel;
+  history: EpochStats[];
+  backend: BackendInfo;
+  /** Mean wall seconds of a training epoch (no evaluation inside). */
+  secondsPerEpoch: number;
+}
+
+export class TrainAbortedError extends Error {
+  override readonly name = "TrainAbortedError";
+  constructor(readonly epoch: number) {
+    super(`training stopped at epoch ${epoch}`);
+  }
+}
+
+function epochRng(seed: number, epoch: number): Rng {
+  return createRng((Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca77)) >>> 0);
+}
+
+export function resolveConfig(options: TrainOptions): TrainConfig {
+  const config: TrainConfig = { ...TRAIN_DEFAULTS, k: options.k };
+  for (const key of Object.keys(TRAIN_DEFAULTS) as (keyof typeof TRAIN_DEFAULTS)[]) {
+    const value = options[key];
+    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  return config;
+}
+
+export function createModel(nGenes: number, config: TrainConfig): TrainedModel {
+  const spec: ModelSpec = {
+    nGenes,
+    k: config.k,
+    encoderDims: config.encoderDims,
+    instanceHidden: config.instanceHidden,
+    instanceDim: config.instanceDim,
+    attentionHeads: config.attentionHeads,
+    clusterHidden: config.clusterHidden,
+  };
+  const params = createParams(spec, createRng(config.seed));
+  return { params, config, epoch: 0, adam: createAdam(trainableVariables(params)) };
+}
+
+export function disposeModel(model: TrainedModel): void {
+  disposeAdam(model.adam);
+  disposeParams(model.params);
+}
+
+function emaUpdate(p: ModelParams, momentum: number): void {
+  tf.tidy(() => {
+    p.encoder.layers.forEach((q, i) => {
+      const k = p.keyEncoder.layers[i]!;
+      for (const [kv, qv] of [
+        [k.dense.w, q.dense.w],
+        [k.dense.b, q.dense.b],
+        [k.bn.gamma, q.bn.gamma],
+        [k.bn.beta, q.bn.beta],
+      ] as const) {
+        kv.assign(tf.add(tf.mul(kv, momentum), tf.mul(qv, 1 - momentum)));
+      }
+    });
+  });
+}
+
+/** Batch boundaries of one epoch; a last batch of one cell joins the one before (BatchNorm needs two). */
+export function batchBounds(n: number, batchSize: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let s = 0; s < n; s += batchSize) out.push([s, Math.min(n, s + batchSize)]);
+  const last = out[out.length - 1];
+  if (out.length > 1 && last && last[1] - last[0] < 2) {
+    out.pop();
+    out[out.length - 1]![1] = n;
+  }
+  return out;
+}
+
+/**
+ * Train scFNCCL (or its ScCCL ablation) on a preprocessed [cells, genes] matrix.
+ * Runs on the active TensorFlow.js backend; every random draw comes from `seed`.
+ */
+export async function train(x: Float32Array, nCells: number, nGenes: number, options: TrainOptions): Promise<TrainResult> {
+  if (x.length !== nCells * nGenes) throw new Error(`train: ${x.length} values for ${nCells}×${nGenes}`);
+  const backend = await activeBackend();
+  const config = resolveConfig(options);
+  if (!Number.isInteger(config.k) || config.k < 2) throw new Error(`k must be an integer ≥ 2 (got ${config.k})`);
+  if (config.k > nCells) throw new Error(`k (${config.k}) cannot exceed the number of cells (${nCells})`);
+  if (nCells < 2) throw new Error("training needs at least 2 cells");
+
+  const model = options.resumeFrom ? loadCheckpoint(options.resumeFrom) : createModel(nGenes, config);
+  if (options.resumeFrom) {
+    model.config = { ...model.config, epochs: config.epochs };
+    if (model.params.spec.nGenes !== nGenes) {
+      disposeModel(model);
+      throw new Error(`checkpoint was trained on ${model.params.spec.nGenes} genes, the data has ${nGenes}`);
+    }
+  }
+  const cfg = model.config;
+  const p = model.params;
+  const trainable = model.adam.vars;
+  const bounds = batchBounds(nCells, cfg.batchSize);
+  const maxBatch = Math.max(...bounds.map(([s, e]) => e - s));
+  const view1 = new Float32Array(maxBatch * nGenes);
+  const view2 = new Float32Array(maxBatch * nGenes);
+  // Loss parts are summed on the backend and read once per epoch: [total, instance, cluster, entropy, dropped].
+  const sums = tf.tidy(() => tf.variable(tf.zeros([5]), false));
+  const history: EpochStats[] = [];
+  let trainSeconds = 0;
+
+  try {
+    for (let epoch = model.epoch; epoch < cfg.epochs; epoch++) {
+      const started = performance.now();
+      const rng = epochRng(cfg.seed, epoch);
+      const order = permutation(nCells, rng);
+      const lr = cosineLearningRate(cfg.learningRate, epoch, { period: cfg.schedulePeriod, floor: cfg.scheduleFloor });
+      tf.tidy(() => sums.assign(tf.zeros([5])));
+      for (const [start, end] of bounds) {
+        if (options.signal?.aborted) throw new TrainAbortedError(epoch);
+        const rows = order.subarray(start, end);
+        const b = end - start;
+        augmentInto(view1, x, nGenes, rows, rng, { dropout: cfg.augmentDropout, noise: cfg.augmentNoise });
+        augmentInto(view2, x, nGenes, rows, rng, { dropout: cfg.augmentDropout, noise: cfg.augmentNoise });
+        emaUpdate(p, cfg.momentum);
+        const mode: Mode = { training: true, attentionDropout: cfg.attentionDropout, rng };
+        tf.tidy(() => {
+          const x1 = tf.tensor2d(view1.subarray(0, b * nGenes), [b, nGenes]);
+          const x2 = tf.tensor2d(view2.subarray(0, b * nGenes), [b, nGenes]);
+          // The key branch runs before the gradient scope: it is off the tape, as under no_grad.
+          const hk = encode(p.keyEncoder, x2, mode);
+          const zk = instanceHead(p, hk);
+          const pk = clusterHead(p, hk, mode);
+          const { grads } = tf.variableGrads(() => {
+            const hq = encode(p.encoder, x1, mode);
+            const zq = instanceHead(p, hq);
+            const pq = clusterHead(p, hq, mode);
+            const inst = fnInstanceLoss(zq, zk, { temperature: cfg.temperature, phi: cfg.phi });
+            const clu =
+              cfg.clusterLoss === "cc"
+                ? ccClusterLoss(pq, pk, { temperature: cfg.clusterTemperature, entropyWeight: cfg.entropyWeight })
+                : correlationClusterLoss(pq, pk, { entropyWeight: cfg.entropyWeight });
+            const total = tf.add(inst.loss, clu.loss) as tf.Scalar;
+            sums.assign(tf.add(sums, tf.stack([total, inst.loss, clu.loss, clu.entropy, inst.droppedShare])));
+            return total;
+          }, trainable);
+          adamStep(model.adam, grads, lr);
+        });
+        // Let the event loop run so an abort (SIGINT, a cancelled job) is seen between steps.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const [total, inst, clu, ent, dropped] = Array.from(await sums.data());
+      const seconds = (performance.now() - started) / 1000;
+      trainSeconds += seconds;
+      model.epoch = epoch + 1;
+      const nb = bounds.length;
+      const stats: EpochStats = {
+        epoch: epoch + 1,
+        epochs: cfg.epochs,
+        loss: total! / nb,
+        instanceLoss: inst! / nb,
+        clusterLoss: clu! / nb,
+        entropy: ent! / nb,
+        learningRate: lr,
+        droppedShare: dropped! / nb,
+        cellsPerSecond: nCells / seconds,
+        seconds,
+      };
+      if (!Number.isFinite(stats.loss)) throw new Error(`training diverged at epoch ${epoch + 1} (loss ${stats.loss})`);
+      history.push(stats);
+      options.onProgress?.(stats);
+      const every = options.checkpointEvery ?? 0;
+      if (options.onCheckpoint && ((every > 0 && model.epoch % every === 0) || model.epoch === cfg.epochs)) {
+        await options.onCheckpoint(saveCheckpoint(model), model.epoch);
+      }
+    }
+  } catch (err) {
+    sums.dispose();
+    disposeModel(model);
+    throw err;
+  }
+  sums.dispose();
+  return { model, history, backend, secondsPerEpoch: history.length ? trainSeconds / history.length : 0 };
+}
