@@ -7,10 +7,15 @@
  * @tensorflow/tfjs-node; both optional dependencies whose install downloads libtensorflow, so
  * they are absent on many machines) > wasm (SIMD) > cpu (plain JS).
  */
+import { existsSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core registers no gradients itself, and its ESM build cannot be imported piecemeal by
 // Node; the union package's Node bundle registers them all in the global registry.
 import "@tensorflow/tfjs";
+
+const require = createRequire(import.meta.url);
 
 export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -23,8 +28,23 @@ export interface BackendInfo {
 
 let current: BackendInfo | null = null;
 
+/**
+ * Whether the package's native binding was built. Its install script downloads libtensorflow;
+ * where that could not run, importing the package registers its kernels and then fails, which
+ * is slow and floods stderr with duplicate-registration warnings, so we look before importing.
+ */
+function hasNativeBinding(pkg: string): boolean {
+  try {
+    const root = dirname(require.resolve(`${pkg}/package.json`));
+    return existsSync(join(root, "lib")) && readdirSync(join(root, "lib")).some((d) => existsSync(join(root, "lib", d, "tfjs_binding.node")));
+  } catch {
+    return false;
+  }
+}
+
 async function tryTensorflow(): Promise<string | null> {
   for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    if (!hasNativeBinding(pkg)) continue;
     try {
       await import(pkg);
       if (tf.findBackend("tensorflow")) return pkg;

@@ -10,6 +10,8 @@ export interface Mode {
   attentionDropout?: number;
   /** Draws the dropout masks; required when training with attentionDropout > 0. */
   rng?: Rng;
+  /** Update BatchNorm running statistics while training (default true; the key branch never reads its own). */
+  trackRunningStats?: boolean;
 }
 
 /** Identity whose gradient is zero (tfjs-core has no stop_gradient of its own). */
@@ -27,12 +29,13 @@ function linear(x: tf.Tensor2D, d: Dense, dataInput = false): tf.Tensor2D {
   return tf.add(dataInput ? matMulData(x, w) : matMul(x, w), d.b);
 }
 
-function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean): tf.Tensor2D {
+function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, track: boolean): tf.Tensor2D {
   if (!training) {
     return tf.add(tf.mul(tf.div(tf.sub(x, bn.runningMean), tf.sqrt(tf.add(bn.runningVar, BN_EPS))), bn.gamma), bn.beta);
   }
   const { mean, variance } = tf.moments(x, 0);
   const n = x.shape[0];
+  if (!track) return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))), bn.gamma), bn.beta);
   // PyTorch keeps the unbiased variance in its running estimate but normalises with the biased one.
   bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(stopGradient(mean), BN_MOMENTUM)));
   bn.runningVar.assign(
@@ -51,7 +54,7 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
 export function encode(enc: EncoderParams, x: tf.Tensor2D, mode: Mode): tf.Tensor2D {
   let h = x;
   enc.layers.forEach((l, i) => {
-    h = tf.relu(batchNorm(linear(h, l.dense, i === 0), l.bn, mode.training));
+    h = tf.relu(batchNorm(linear(h, l.dense, i === 0), l.bn, mode.training, mode.trackRunningStats ?? true));
   });
   return l2Normalize(h);
 }

@@ -2,13 +2,18 @@ import * as tf from "@tensorflow/tfjs-core";
 
 /**
  * Adam exactly as PyTorch writes it (eps added after the square root of the bias-corrected
- * second moment), with the learning rate passed per step so the schedule is explicit and
- * the moments can be saved in a checkpoint.
+ * second moment), with the learning rate passed per step so the schedule is explicit and the
+ * moments can be saved in a checkpoint.
+ *
+ * The moments live in one flat vector over all parameters: a step is then a dozen kernels
+ * instead of a dozen per parameter tensor, and on wasm each kernel launch costs about as much
+ * as the small tensors' arithmetic.
  */
 export interface Adam {
   readonly vars: tf.Variable[];
-  readonly m: tf.Variable[];
-  readonly v: tf.Variable[];
+  /** First and second moments, flat over `vars` in order. */
+  readonly m: tf.Variable;
+  readonly v: tf.Variable;
   step: number;
 }
 
@@ -17,35 +22,49 @@ export const ADAM_BETA2 = 0.999;
 export const ADAM_EPS = 1e-8;
 
 export function createAdam(vars: tf.Variable[]): Adam {
+  const size = vars.reduce((s, x) => s + x.size, 0);
   return {
     vars,
-    m: vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false))),
-    v: vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false))),
+    m: tf.tidy(() => tf.variable(tf.zeros([size]), false)),
+    v: tf.tidy(() => tf.variable(tf.zeros([size]), false)),
     step: 0,
   };
 }
 
-/** Apply one update; `grads` is keyed by variable name, as tf.variableGrads returns it. */
+/** Concatenate tensors (each flattened) into one vector. */
+export function flatten(ts: tf.Tensor[]): tf.Tensor1D {
+  return tf.concat(ts.map((t) => tf.reshape(t, [-1])));
+}
+
+/** Write a flat vector back into variables of the given shapes, in order. */
+export function assignFlat(vars: tf.Variable[], flat: tf.Tensor1D): void {
+  const parts = tf.split(flat, vars.map((x) => x.size));
+  vars.forEach((x, i) => x.assign(tf.reshape(parts[i]!, x.shape)));
+}
+
+/**
+ * Apply one update; `grads` is keyed by variable name, as tf.variableGrads returns it. A
+ * parameter with no gradient this step counts as gradient zero (PyTorch would skip it; every
+ * parameter here is on the loss's path, so the two agree).
+ */
 export function adamStep(adam: Adam, grads: Record<string, tf.Tensor>, lr: number): void {
   adam.step++;
   const c1 = 1 - ADAM_BETA1 ** adam.step;
   const c2 = 1 - ADAM_BETA2 ** adam.step;
   tf.tidy(() => {
-    adam.vars.forEach((x, i) => {
-      const g = grads[x.name];
-      if (!g) return; // not on the loss's path this step: PyTorch skips it too
-      const m = adam.m[i]!;
-      const v = adam.v[i]!;
-      m.assign(tf.add(tf.mul(m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1)));
-      v.assign(tf.add(tf.mul(v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2)));
-      const denom = tf.add(tf.sqrt(tf.div(v, c2)), ADAM_EPS);
-      x.assign(tf.sub(x, tf.mul(tf.div(m, denom), lr / c1)));
-    });
+    const g = flatten(adam.vars.map((x) => grads[x.name] ?? tf.zerosLike(x)));
+    const m = tf.add(tf.mul(adam.m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1));
+    const v = tf.add(tf.mul(adam.v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
+    adam.m.assign(m);
+    adam.v.assign(v);
+    const update = tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.div(v, c2)), ADAM_EPS));
+    assignFlat(adam.vars, tf.sub(flatten(adam.vars), update));
   });
 }
 
 export function disposeAdam(adam: Adam): void {
-  for (const t of [...adam.m, ...adam.v]) t.dispose();
+  adam.m.dispose();
+  adam.v.dispose();
 }
 
 /**

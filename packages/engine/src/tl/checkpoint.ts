@@ -21,15 +21,7 @@ interface Header {
 }
 
 function entries(model: TrainedModel): [string, tf.Variable][] {
-  const named = namedVariables(model.params);
-  const trainIndex = new Map(model.adam.vars.map((v, i) => [v, i]));
-  const out = [...named];
-  for (const [name, v] of named) {
-    const i = trainIndex.get(v);
-    if (i === undefined) continue;
-    out.push([`adam.m.${name}`, model.adam.m[i]!], [`adam.v.${name}`, model.adam.v[i]!]);
-  }
-  return out;
+  return [...namedVariables(model.params), ["adam.m", model.adam.m], ["adam.v", model.adam.v]];
 }
 
 export function saveCheckpoint(model: TrainedModel): Uint8Array {

@@ -4,9 +4,17 @@ import { ccClusterLoss, correlationClusterLoss } from "../losses/cluster-losses.
 import { fnInstanceLoss } from "../losses/fn-instance-loss.ts";
 import { augmentInto } from "../model/augment.ts";
 import { clusterHead, encode, instanceHead, type Mode } from "../model/forward.ts";
-import { createParams, DEFAULT_SPEC, disposeParams, trainableVariables, type ModelParams, type ModelSpec } from "../model/params.ts";
+import {
+  createParams,
+  DEFAULT_SPEC,
+  disposeParams,
+  trainableVariables,
+  type EncoderParams,
+  type ModelParams,
+  type ModelSpec,
+} from "../model/params.ts";
 import { createRng, permutation, type Rng } from "../random.ts";
-import { adamStep, cosineLearningRate, createAdam, disposeAdam, type Adam } from "./adam.ts";
+import { adamStep, assignFlat, cosineLearningRate, createAdam, disposeAdam, flatten, type Adam } from "./adam.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 
 /** Every setting of a training run. Defaults are the reference program's unless noted. */
@@ -141,20 +149,15 @@ export function disposeModel(model: TrainedModel): void {
   disposeParams(model.params);
 }
 
-function emaUpdate(p: ModelParams, momentum: number): void {
-  tf.tidy(() => {
-    p.encoder.layers.forEach((q, i) => {
-      const k = p.keyEncoder.layers[i]!;
-      for (const [kv, qv] of [
-        [k.dense.w, q.dense.w],
-        [k.dense.b, q.dense.b],
-        [k.bn.gamma, q.bn.gamma],
-        [k.bn.beta, q.bn.beta],
-      ] as const) {
-        kv.assign(tf.add(tf.mul(kv, momentum), tf.mul(qv, 1 - momentum)));
-      }
-    });
-  });
+/** The parameters the key encoder copies by EMA, query and key side in the same order. */
+function emaPairs(p: ModelParams): { query: tf.Variable[]; key: tf.Variable[] } {
+  const pick = (e: EncoderParams) => e.layers.flatMap((l) => [l.dense.w, l.dense.b, l.bn.gamma, l.bn.beta]);
+  return { query: pick(p.encoder), key: pick(p.keyEncoder) };
+}
+
+/** key ← momentum·key + (1 − momentum)·query, on one flat vector (a few kernels, not dozens). */
+function emaUpdate(pairs: { query: tf.Variable[]; key: tf.Variable[] }, momentum: number): void {
+  tf.tidy(() => assignFlat(pairs.key, tf.add(tf.mul(flatten(pairs.key), momentum), tf.mul(flatten(pairs.query), 1 - momentum))));
 }
 
 /** Batch boundaries of one epoch; a last batch of one cell joins the one before (BatchNorm needs two). */
@@ -192,6 +195,7 @@ export async function train(x: Float32Array, nCells: number, nGenes: number, opt
   const cfg = model.config;
   const p = model.params;
   const trainable = model.adam.vars;
+  const ema = emaPairs(p);
   const bounds = batchBounds(nCells, cfg.batchSize);
   const maxBatch = Math.max(...bounds.map(([s, e]) => e - s));
   const view1 = new Float32Array(maxBatch * nGenes);
@@ -214,13 +218,13 @@ export async function train(x: Float32Array, nCells: number, nGenes: number, opt
         const b = end - start;
         augmentInto(view1, x, nGenes, rows, rng, { dropout: cfg.augmentDropout, noise: cfg.augmentNoise });
         augmentInto(view2, x, nGenes, rows, rng, { dropout: cfg.augmentDropout, noise: cfg.augmentNoise });
-        emaUpdate(p, cfg.momentum);
+        emaUpdate(ema, cfg.momentum);
         const mode: Mode = { training: true, attentionDropout: cfg.attentionDropout, rng };
         tf.tidy(() => {
           const x1 = tf.tensor2d(view1.subarray(0, b * nGenes), [b, nGenes]);
           const x2 = tf.tensor2d(view2.subarray(0, b * nGenes), [b, nGenes]);
           // The key branch runs before the gradient scope: it is off the tape, as under no_grad.
-          const hk = encode(p.keyEncoder, x2, mode);
+          const hk = encode(p.keyEncoder, x2, { ...mode, trackRunningStats: false });
           const zk = instanceHead(p, hk);
           const pk = clusterHead(p, hk, mode);
           const { grads } = tf.variableGrads(() => {

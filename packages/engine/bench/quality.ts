@@ -1,0 +1,141 @@
+/**
+ * pnpm bench:quality — scFNCCL with its defaults on four labelled datasets × 3 seeds.
+ * Prints one markdown table (label-free ACC/NMI/ARI mean ± sd, s/epoch, backend) beside the
+ * reference program's figures measured on this machine kind, and saves the raw results as JSON.
+ *
+ *   pnpm bench:quality [--seeds 0,1,2] [--datasets a,b] [--epochs N] [--backend wasm] [--out FILE]
+ *                      [--jobs N]   (N runs at once, one process each: use one per core)
+ */
+import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { initBackend, type BackendName } from "../src/backend.ts";
+import { readDataset } from "../src/io/readDataset.ts";
+import { runScfnccl } from "../src/tl/scfnccl.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+// Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
+const DATA = join(here, "../../../../shared/data");
+
+/** Reference program (its defaults, 200 epochs, seed 0) and R Seurat 4.3, measured on this machine kind. */
+const REFERENCE: Record<string, { labelPicked: number[]; lastEpoch: number[]; seconds: number; seurat08: number[]; seuratK: number[] }> = {
+  "10X_PBMC_top2000.h5": { labelPicked: [0.844, 0.785, 0.793], lastEpoch: [0.832, 0.782, 0.773], seconds: 3.1, seurat08: [0.643, 0.7, 0.566], seuratK: [0.789, 0.751, 0.723] },
+  "mouse_bladder_cell_top2000.h5": { labelPicked: [0.611, 0.707, 0.673], lastEpoch: [0.582, 0.726, 0.495], seconds: 1.36, seurat08: [0.741, 0.792, 0.672], seuratK: [0.657, 0.772, 0.567] },
+  "worm_neuron_cell.h5": { labelPicked: [0.31, 0.182, 0.122], lastEpoch: [0.31, 0.182, 0.122], seconds: 1.84, seurat08: [0.531, 0.705, 0.398], seuratK: [0.528, 0.565, 0.217] },
+  "CITE_CBMC_counts_top2000.h5": { labelPicked: [0.636, 0.736, 0.528], lastEpoch: [0.608, 0.692, 0.464], seconds: 4.02, seurat08: [0.689, 0.782, 0.544], seuratK: [0.769, 0.846, 0.729] },
+};
+
+interface RunRecord {
+  dataset: string;
+  seed: number;
+  acc: number;
+  nmi: number;
+  ari: number;
+  headAri: number;
+  secondsPerEpoch: number;
+  epochs: number;
+  backend: string;
+  k: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: "string", default: "0,1,2" },
+    datasets: { type: "string", default: Object.keys(REFERENCE).join(",") },
+    epochs: { type: "string" },
+    backend: { type: "string" },
+    out: { type: "string", default: join(here, "../../../bench-results/quality.json") },
+    jobs: { type: "string", default: "1" },
+    "one-run": { type: "string" },
+  },
+});
+
+async function oneRun(dataset: string, seed: number): Promise<RunRecord> {
+  const backend = await initBackend(values.backend as BackendName | undefined);
+  const data = await readDataset(join(DATA, dataset));
+  const r = await runScfnccl(data, { seed, epochs: values.epochs ? Number(values.epochs) : undefined });
+  return {
+    dataset,
+    seed,
+    acc: r.scores!.acc,
+    nmi: r.scores!.nmi,
+    ari: r.scores!.ari,
+    headAri: r.headScores!.ari,
+    secondsPerEpoch: r.secondsPerEpoch,
+    epochs: r.history.length,
+    backend: `${backend.name}`,
+    k: r.k,
+  };
+}
+
+/** Each run in its own process, so `--jobs 2` uses both cores of a single-threaded backend. */
+function runInChild(dataset: string, seed: number): Promise<RunRecord> {
+  const args = [fileURLToPath(import.meta.url), "--one-run", `${dataset}:${seed}`];
+  if (values.epochs) args.push("--epochs", values.epochs);
+  if (values.backend) args.push("--backend", values.backend);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as RunRecord);
+      else reject(new Error(`run ${dataset} seed ${seed} failed (exit ${code})`));
+    });
+  });
+}
+
+const meanSd = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
+  return { m, text: `${m.toFixed(3)} ± ${sd.toFixed(3)}` };
+};
+const triple = (v: number[]) => v.map((x) => x.toFixed(3)).join("/");
+
+function table(records: RunRecord[]): string {
+  const rows = [
+    "| dataset | k | ours ACC (label-free) | ours NMI | ours ARI | ours head-argmax ARI | s/epoch | backend | ref. last epoch ACC/NMI/ARI | ref. labels pick epoch | ref. s/epoch | Seurat res 0.8 | Seurat res→k | ARI ≥ ref last? | ARI ≥ best of ref-picked & Seurat-k? |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const dataset of [...new Set(records.map((r) => r.dataset))]) {
+    const rs = records.filter((r) => r.dataset === dataset);
+    const ref = REFERENCE[dataset]!;
+    const ari = meanSd(rs.map((r) => r.ari));
+    const bar = Math.max(ref.labelPicked[2]!, ref.seuratK[2]!);
+    rows.push(
+      `| ${dataset.replace(/\.h5$/, "")} | ${rs[0]!.k} | ${meanSd(rs.map((r) => r.acc)).text} | ${meanSd(rs.map((r) => r.nmi)).text} | ${ari.text} | ` +
+        `${meanSd(rs.map((r) => r.headAri)).text} | ${meanSd(rs.map((r) => r.secondsPerEpoch)).m.toFixed(2)} | ${rs[0]!.backend} | ` +
+        `${triple(ref.lastEpoch)} | ${triple(ref.labelPicked)} | ${ref.seconds.toFixed(2)} | ${triple(ref.seurat08)} | ${triple(ref.seuratK)} | ` +
+        `${ari.m >= ref.lastEpoch[2]! ? "yes" : "no"} | ${ari.m >= bar ? "yes" : "no"} (${bar.toFixed(3)}) |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+if (values["one-run"]) {
+  const [dataset, seed] = values["one-run"].split(":");
+  process.stdout.write(`${JSON.stringify(await oneRun(dataset!, Number(seed)))}\n`);
+} else {
+  const seeds = values.seeds.split(",").map(Number);
+  const datasets = values.datasets.split(",");
+  const queue = datasets.flatMap((dataset) => seeds.map((seed) => ({ dataset, seed })));
+  const records: RunRecord[] = [];
+  const jobs = Math.max(1, Number(values.jobs));
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const r = await runInChild(next.dataset, next.seed);
+        records.push(r);
+        process.stderr.write(`${r.dataset} seed ${r.seed}: ACC ${r.acc.toFixed(3)} NMI ${r.nmi.toFixed(3)} ARI ${r.ari.toFixed(3)} (${r.secondsPerEpoch.toFixed(2)} s/epoch)\n`);
+      }
+    }),
+  );
+  records.sort((a, b) => datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) || a.seed - b.seed);
+  await mkdir(dirname(values.out), { recursive: true });
+  await writeFile(values.out, `${JSON.stringify({ date: new Date().toISOString(), minutes: (performance.now() - started) / 60000, records }, null, 2)}\n`);
+  console.log(table(records));
+  console.log(`\nraw results: ${values.out}`);
+}

@@ -1,0 +1,157 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import h5wasm from "h5wasm/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadH5wasm, type H5Dataset } from "../io/hdf5.ts";
+import { decodeNpy } from "../io/npy.ts";
+import { makeTempDir, writeH5 } from "../io/testFiles.ts";
+import { main } from "./main.ts";
+
+/** The shared benchmark data folder beside the repository. */
+const sharedFile = (name: string) => fileURLToPath(new URL(`../../../../../shared/data/${name}`, import.meta.url));
+
+const ENGINE = fileURLToPath(new URL("../../", import.meta.url));
+const tmp = makeTempDir("scfnccl-cli-");
+const CELLS = 300;
+const GENES = 2000;
+let counts: Float32Array;
+let labels: Int32Array;
+
+/** Runs the CLI in-process (the command-line binary itself is checked once, below). */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+/** The CLI's error contract: exit 1, one line on stderr naming the file and the problem, no output. */
+async function expectInputError(args: string[], file: string, problem: RegExp): Promise<void> {
+  const out = tmp.path(`out-${Math.random().toString(36).slice(2)}`);
+  const r = await cli("train", ...args, "--out", out, "--epochs", "1");
+  expect(r.code).toBe(1);
+  const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(file);
+  expect(lines[0]).toMatch(problem);
+  expect(existsSync(out)).toBe(false);
+  expect(readdirSync(tmp.dir).filter((f) => f.includes(".partial-"))).toEqual([]);
+}
+
+beforeAll(async () => {
+  await loadH5wasm();
+  const f = new h5wasm.File(sharedFile("10X_PBMC_top2000.h5"), "r");
+  counts = Float32Array.from((f.get("X") as H5Dataset).slice([[0, CELLS], []]) as Float32Array);
+  labels = Int32Array.from((f.get("Y") as H5Dataset).slice([[0, CELLS]]) as Int32Array);
+  f.close();
+  await writeH5(tmp.path("small.h5"), [
+    { name: "X", data: counts, shape: [CELLS, GENES], dtype: "<f4" },
+    { name: "Y", data: labels, shape: [CELLS], dtype: "<i4" },
+  ]);
+});
+afterAll(() => tmp.cleanup());
+
+describe("scfnccl train", () => {
+  it("writes clusters, embedding, weights and metrics", async () => {
+    const out = tmp.path("run");
+    const r = await cli("train", tmp.path("small.h5"), "--out", out, "--epochs", "2", "--seed", "0");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/backend: (wasm|tensorflow|cpu)/);
+    expect(r.stderr).toMatch(/epoch 2\/2/);
+    expect(readdirSync(out).sort()).toEqual(["clusters.csv", "embedding.npy", "metrics.json", "model.ckpt"]);
+    const metrics = JSON.parse(readFileSync(`${out}/metrics.json`, "utf8"));
+    for (const key of ["acc", "nmi", "ari", "k", "epochs", "seed", "backend", "secondsPerEpoch"]) expect(metrics).toHaveProperty(key);
+    expect(metrics.k).toBe(new Set(labels).size);
+    expect(metrics.epochs).toBe(2);
+    const csv = readFileSync(`${out}/clusters.csv`, "utf8").trim().split("\n");
+    expect(csv[0]).toBe("cell,cluster,cluster_head");
+    expect(csv).toHaveLength(CELLS + 1);
+    const emb = decodeNpy(readFileSync(`${out}/embedding.npy`));
+    expect(emb.shape).toEqual([CELLS, 100]);
+  });
+
+  it("gives identical clusters for the same seed and backend, twice in a row", async () => {
+    const a = await cli("train", tmp.path("small.h5"), "--out", tmp.path("same-a"), "--epochs", "2", "--seed", "5");
+    const b = await cli("train", tmp.path("small.h5"), "--out", tmp.path("same-b"), "--epochs", "2", "--seed", "5");
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(readFileSync(tmp.path("same-b/clusters.csv"), "utf8")).toBe(readFileSync(tmp.path("same-a/clusters.csv"), "utf8"));
+  });
+
+  it("requires K when the input has no labels", async () => {
+    await writeH5(tmp.path("unlabelled.h5"), [{ name: "X", data: counts, shape: [CELLS, GENES], dtype: "<f4" }]);
+    await expectInputError([tmp.path("unlabelled.h5")], "unlabelled.h5", /number of clusters is required/);
+  });
+
+  it("names the file and the problem for a missing file", async () => {
+    await expectInputError([tmp.path("nope.h5")], "nope.h5", /not found/);
+  });
+
+  it("names the file and the problem for a file that is not HDF5", async () => {
+    writeFileSync(tmp.path("notes.txt"), "gene,cell\n1,2\n");
+    await expectInputError([tmp.path("notes.txt")], "notes.txt", /not an HDF5 file|unrecognised/i);
+  });
+
+  it("names the file and the problem for HDF5 without the X/Y layout", async () => {
+    await writeH5(tmp.path("other.h5"), [{ name: "matrix", data: new Float32Array(4), shape: [2, 2] }]);
+    await expectInputError([tmp.path("other.h5")], "other.h5", /'X'/);
+  });
+
+  it("names the file and the problem when labels and cells differ in number", async () => {
+    await writeH5(tmp.path("mismatch.h5"), [
+      { name: "X", data: counts, shape: [CELLS, GENES], dtype: "<f4" },
+      { name: "Y", data: labels.subarray(0, 10), shape: [10], dtype: "<i4" },
+    ]);
+    await expectInputError([tmp.path("mismatch.h5")], "mismatch.h5", /10 labels for 300 cells/);
+  });
+
+  it("rejects K < 2 as bad usage and K > cells as bad input", async () => {
+    const r = await cli("train", tmp.path("small.h5"), "--out", tmp.path("k1"), "--clusters", "1");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--clusters must be an integer ≥ 2/);
+    expect(existsSync(tmp.path("k1"))).toBe(false);
+    await expectInputError([tmp.path("small.h5"), "--clusters", "301"], "small.h5", /exceeds the number of cells/);
+  });
+
+  it("names the file and the problem for NaN or negative counts", async () => {
+    const nan = Float32Array.from(counts);
+    nan[5] = Number.NaN;
+    await writeH5(tmp.path("nan.h5"), [{ name: "X", data: nan, shape: [CELLS, GENES], dtype: "<f4" }, { name: "Y", data: labels, shape: [CELLS], dtype: "<i4" }]);
+    await expectInputError([tmp.path("nan.h5")], "nan.h5", /NaN/);
+    const negative = Float32Array.from(counts);
+    negative[7] = -3;
+    await writeH5(tmp.path("negative.h5"), [{ name: "X", data: negative, shape: [CELLS, GENES], dtype: "<f4" }, { name: "Y", data: labels, shape: [CELLS], dtype: "<i4" }]);
+    await expectInputError([tmp.path("negative.h5")], "negative.h5", /negative/);
+  });
+
+  it("names the file and the problem for cells without counts", async () => {
+    const zeroed = Float32Array.from(counts);
+    zeroed.fill(0, 3 * GENES, 4 * GENES);
+    await writeH5(tmp.path("empty-cell.h5"), [{ name: "X", data: zeroed, shape: [CELLS, GENES], dtype: "<f4" }, { name: "Y", data: labels, shape: [CELLS], dtype: "<i4" }]);
+    await expectInputError([tmp.path("empty-cell.h5")], "empty-cell.h5", /no counts/);
+  });
+
+  it("leaves an existing output folder untouched when the input is bad", async () => {
+    const out = tmp.path("keep");
+    expect((await cli("train", tmp.path("small.h5"), "--out", out, "--epochs", "1")).code).toBe(0);
+    const before = readFileSync(`${out}/clusters.csv`, "utf8");
+    const r = await cli("train", tmp.path("nope.h5"), "--out", out, "--epochs", "1");
+    expect(r.code).toBe(1);
+    expect(readFileSync(`${out}/clusters.csv`, "utf8")).toBe(before);
+  });
+
+  it("explains bad usage", async () => {
+    const r = await cli("train", "--epochs", "0");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/usage: scfnccl train/);
+  });
+
+  it("as a command, exits non-zero with one line naming the file", () => {
+    execFileSync(process.execPath, [`${ENGINE}/scripts/build.mjs`]);
+    const r = spawnSync(process.execPath, [`${ENGINE}/dist/cli.js`, "train", tmp.path("missing.h5"), "--out", tmp.path("cmd")], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n").at(-1)).toBe(`error: ${tmp.path("missing.h5")}: file not found`);
+    expect(existsSync(tmp.path("cmd"))).toBe(false);
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * scfnccl — command-line front of the engine.
+ *
+ *   scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
+ *                 [--backend tensorflow|wasm|cpu] [--label-key KEY] [--drop-empty-cells]
+ *
+ * Exit codes: 0 done, 1 bad input or failure (one line on stderr naming the file and the
+ * problem), 2 bad usage, 130 interrupted. Outputs are staged beside --out and moved in only
+ * when all of them are written, so a failed run leaves nothing half-written there.
+ */
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { BACKENDS, initBackend } from "../backend.ts";
+import { InputError } from "../errors.ts";
+import { encodeNpy } from "../io/npy.ts";
+import { readDataset } from "../io/readDataset.ts";
+import type { Dataset } from "../io/types.ts";
+import { runScfnccl, type ScfncclResult } from "../tl/scfnccl.ts";
+import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
+
+const USAGE = `usage: scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
+                     [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]`;
+
+class UsageError extends Error {}
+
+let out: Streams = process;
+
+const integer = (name: string, min: number) =>
+  z.coerce
+    .number({ error: `--${name} must be a number` })
+    .refine((v) => Number.isInteger(v) && v >= min, { message: `--${name} must be an integer ≥ ${min}` });
+
+const TrainArgs = z.object({
+  input: z.string().min(1),
+  out: z.string({ error: "--out <dir> is required" }).min(1, "--out <dir> is required"),
+  clusters: integer("clusters", 2).optional(),
+  epochs: integer("epochs", 1).optional(),
+  seed: integer("seed", 0).default(0),
+  backend: z.enum(BACKENDS, { error: `--backend must be one of ${BACKENDS.join(", ")}` }).optional(),
+  labelKey: z.string().optional(),
+  dropEmptyCells: z.boolean().default(false),
+});
+type TrainArgs = z.infer<typeof TrainArgs>;
+
+function parseTrainArgs(argv: string[]): TrainArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string", short: "o" },
+        clusters: { type: "string", short: "k" },
+        epochs: { type: "string" },
+        seed: { type: "string" },
+        backend: { type: "string" },
+        "label-key": { type: "string" },
+        "drop-empty-cells": { type: "boolean" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.positionals.length !== 1) throw new UsageError("train takes exactly one <input> file");
+  const v = parsed.values;
+  const result = TrainArgs.safeParse({
+    input: parsed.positionals[0],
+    out: v.out,
+    clusters: v.clusters,
+    epochs: v.epochs,
+    seed: v.seed,
+    backend: v.backend,
+    labelKey: v["label-key"],
+    dropEmptyCells: v["drop-empty-cells"],
+  });
+  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("; "));
+  return result.data;
+}
+
+function progressPrinter(): (s: EpochStats) => void {
+  const tty = out.stderr.isTTY;
+  return (s) => {
+    const eta = ((s.epochs - s.epoch) * s.seconds).toFixed(0);
+    const text =
+      `epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(4)} (instance ${s.instanceLoss.toFixed(4)}, cluster ${s.clusterLoss.toFixed(4)}, ` +
+      `entropy ${s.entropy.toFixed(4)})  lr ${s.learningRate.toPrecision(3)}  dropped ${(100 * s.droppedShare).toFixed(2)}%  ` +
+      `${Math.round(s.cellsPerSecond)} cells/s  eta ${eta}s`;
+    if (tty) {
+      const width = 24;
+      const filled = Math.round((width * s.epoch) / s.epochs);
+      out.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${text}\x1b[K`);
+      if (s.epoch === s.epochs) out.stderr.write("\n");
+    } else if (s.epoch === 1 || s.epoch === s.epochs || s.epoch % 10 === 0) {
+      out.stderr.write(`${text}\n`);
+    }
+  };
+}
+
+function clustersCsv(data: Dataset, r: ScfncclResult): string {
+  const lines = ["cell,cluster,cluster_head"];
+  r.cells.forEach((cell, i) => lines.push(`${csvField(data.cells[cell]!)},${r.clusters[i]},${r.headClusters[i]}`));
+  return `${lines.join("\n")}\n`;
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** Write every output into a staging folder beside `out`, then move the files in. */
+async function writeOutputs(out: string, files: Record<string, string | Uint8Array>): Promise<void> {
+  const parent = dirname(out);
+  await mkdir(parent, { recursive: true });
+  const staging = await mkdtemp(join(parent, `.${basename(out)}.partial-`));
+  try {
+    for (const [name, content] of Object.entries(files)) await writeFile(join(staging, name), content);
+    await mkdir(out, { recursive: true });
+    for (const name of Object.keys(files)) await rename(join(staging, name), join(out, name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function train(argv: string[]): Promise<void> {
+  const args = parseTrainArgs(argv);
+  const outDir = resolve(args.out);
+  const backend = await initBackend(args.backend);
+  out.stderr.write(`backend: ${backend.name} (${backend.detail})\n`);
+  const data = await readDataset(args.input, args.labelKey ? { labelKey: args.labelKey } : {});
+  out.stderr.write(
+    `read ${data.source}: ${data.counts.nRows} cells × ${data.counts.nCols} genes` +
+      (data.labels ? `, labels from ${data.labelKey} (${new Set(data.labels).size} types)` : ", no labels") +
+      "\n",
+  );
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  const started = performance.now();
+  let result: ScfncclResult;
+  try {
+    result = await runScfnccl(data, {
+      k: args.clusters,
+      epochs: args.epochs,
+      seed: args.seed,
+      emptyCells: args.dropEmptyCells ? "drop" : "error",
+      onProgress: progressPrinter(),
+      signal: controller.signal,
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  const metrics = {
+    ...(result.scores ?? {}),
+    k: result.k,
+    epochs: result.history.length,
+    seed: args.seed,
+    backend: result.backend.name,
+    backendDetail: result.backend.detail,
+    secondsPerEpoch: result.secondsPerEpoch,
+    totalSeconds: (performance.now() - started) / 1000,
+    cells: result.cells.length,
+    genesUsed: result.nGenesUsed,
+    input: data.source,
+    labelKey: data.labelKey ?? null,
+    selection: "last epoch (chosen without labels)",
+    clusterHead: result.headScores ?? null,
+    history: result.history,
+  };
+  await writeOutputs(outDir, {
+    "clusters.csv": clustersCsv(data, result),
+    "embedding.npy": encodeNpy(result.embedding, [result.cells.length, result.dim]),
+    "model.ckpt": result.checkpoint,
+    "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
+  });
+  const s = result.scores;
+  out.stdout.write(
+    (s ? `ACC ${s.acc.toFixed(4)}  NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}  ` : "") +
+      `k ${result.k}  ${result.secondsPerEpoch.toFixed(2)} s/epoch on ${result.backend.name}  → ${outDir}\n`,
+  );
+}
+
+/** Where the CLI writes; tests pass their own to run it in-process. */
+export interface Streams {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+}
+
+export async function main(argv: string[], streams: Streams = process): Promise<number> {
+  out = streams;
+  const [command, ...rest] = argv;
+  try {
+    if (command === "train") await train(rest);
+    else if (command === "--help" || command === "-h" || command === "help") out.stdout.write(`${USAGE}\n`);
+    else throw new UsageError(command ? `unknown command '${command}'` : "missing command");
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.stderr.write(`error: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof TrainAbortedError) {
+      out.stderr.write(`\ninterrupted: ${err.message}; nothing was written\n`);
+      return 130;
+    }
+    const message = err instanceof InputError ? err.message : `${(err as Error).message ?? err}`;
+    out.stderr.write(`error: ${message.split("\n")[0]}\n`);
+    return 1;
+  }
+}
+
