@@ -124,18 +124,23 @@ if (values["one-run"]) {
   const records: RunRecord[] = [];
   const jobs = Math.max(1, Number(values.jobs));
   const started = performance.now();
+  const save = async (rs: RunRecord[]) => {
+    await mkdir(dirname(values.out), { recursive: true });
+    await writeFile(values.out, `${JSON.stringify({ date: new Date().toISOString(), minutes: (performance.now() - started) / 60000, records: rs }, null, 2)}\n`);
+  };
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const r = await runInChild(next.dataset, next.seed);
         records.push(r);
+        // Saved after every run, so an interrupted benchmark keeps what it measured.
+        await save(records);
         process.stderr.write(`${r.dataset} seed ${r.seed}: ACC ${r.acc.toFixed(3)} NMI ${r.nmi.toFixed(3)} ARI ${r.ari.toFixed(3)} (${r.secondsPerEpoch.toFixed(2)} s/epoch)\n`);
       }
     }),
   );
   records.sort((a, b) => datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) || a.seed - b.seed);
-  await mkdir(dirname(values.out), { recursive: true });
-  await writeFile(values.out, `${JSON.stringify({ date: new Date().toISOString(), minutes: (performance.now() - started) / 60000, records }, null, 2)}\n`);
+  await save(records);
   console.log(table(records));
   console.log(`\nraw results: ${values.out}`);
 }

@@ -57,7 +57,7 @@ export function augmentInto(
   out: Float32Array,
   x: Float32Array,
   nGenes: number,
-  rows: ArrayLike<number>,
+  rows: Int32Array,
   rng: Rng,
   options: AugmentOptions = {},
 ): Float32Array {
@@ -67,15 +67,28 @@ export function augmentInto(
   const dropBelow = Math.round(dropout * LEVELS);
   if (bits.length < nGenes) bits = new Uint32Array(nGenes);
   const row = bits.subarray(0, nGenes);
-  let o = 0;
   for (let r = 0; r < rows.length; r++) {
     rng.fillUint32(row);
-    const base = rows[r]! * nGenes;
-    for (let g = 0; g < nGenes; g++) {
-      const u = row[g]!;
-      const kept = u >>> 16 >= dropBelow ? x[base + g]! * scale : 0;
-      out[o++] = kept + noise * table[u & 0xffff]!;
-    }
+    augmentRow(out, r * nGenes, x, rows[r]! * nGenes, nGenes, row, table, dropBelow, scale, noise);
   }
   return out;
+}
+
+/** The hot loop, kept in a small monomorphic function so V8 compiles it to straight typed-array code. */
+function augmentRow(
+  out: Float32Array,
+  o: number,
+  x: Float32Array,
+  base: number,
+  n: number,
+  bits: Uint32Array,
+  table: Float32Array,
+  dropBelow: number,
+  scale: number,
+  noise: number,
+): void {
+  for (let g = 0; g < n; g++) {
+    const u = bits[g]!;
+    out[o + g] = (u >>> 16 >= dropBelow ? x[base + g]! * scale : 0) + noise * table[u & 0xffff]!;
+  }
 }

@@ -5,15 +5,14 @@ import * as tf from "@tensorflow/tfjs-core";
  * second moment), with the learning rate passed per step so the schedule is explicit and the
  * moments can be saved in a checkpoint.
  *
- * The moments live in one flat vector over all parameters: a step is then a dozen kernels
- * instead of a dozen per parameter tensor, and on wasm each kernel launch costs about as much
- * as the small tensors' arithmetic.
+ * The moments are kept per parameter tensor. (One flat vector over all parameters would save
+ * kernel launches, but splitting it back is ~100 ms per step on wasm, whose slice kernel is slow.)
  */
 export interface Adam {
   readonly vars: tf.Variable[];
-  /** First and second moments, flat over `vars` in order. */
-  readonly m: tf.Variable;
-  readonly v: tf.Variable;
+  /** First and second moments, one per entry of `vars`. */
+  readonly m: tf.Variable[];
+  readonly v: tf.Variable[];
   step: number;
 }
 
@@ -22,24 +21,8 @@ export const ADAM_BETA2 = 0.999;
 export const ADAM_EPS = 1e-8;
 
 export function createAdam(vars: tf.Variable[]): Adam {
-  const size = vars.reduce((s, x) => s + x.size, 0);
-  return {
-    vars,
-    m: tf.tidy(() => tf.variable(tf.zeros([size]), false)),
-    v: tf.tidy(() => tf.variable(tf.zeros([size]), false)),
-    step: 0,
-  };
-}
-
-/** Concatenate tensors (each flattened) into one vector. */
-export function flatten(ts: tf.Tensor[]): tf.Tensor1D {
-  return tf.concat(ts.map((t) => tf.reshape(t, [-1])));
-}
-
-/** Write a flat vector back into variables of the given shapes, in order. */
-export function assignFlat(vars: tf.Variable[], flat: tf.Tensor1D): void {
-  const parts = tf.split(flat, vars.map((x) => x.size));
-  vars.forEach((x, i) => x.assign(tf.reshape(parts[i]!, x.shape)));
+  const zeros = () => vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+  return { vars, m: zeros(), v: zeros(), step: 0 };
 }
 
 /**
@@ -52,19 +35,20 @@ export function adamStep(adam: Adam, grads: Record<string, tf.Tensor>, lr: numbe
   const c1 = 1 - ADAM_BETA1 ** adam.step;
   const c2 = 1 - ADAM_BETA2 ** adam.step;
   tf.tidy(() => {
-    const g = flatten(adam.vars.map((x) => grads[x.name] ?? tf.zerosLike(x)));
-    const m = tf.add(tf.mul(adam.m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1));
-    const v = tf.add(tf.mul(adam.v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
-    adam.m.assign(m);
-    adam.v.assign(v);
-    const update = tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.div(v, c2)), ADAM_EPS));
-    assignFlat(adam.vars, tf.sub(flatten(adam.vars), update));
+    adam.vars.forEach((x, i) => {
+      const g = grads[x.name] ?? tf.zerosLike(x);
+      const m = tf.add(tf.mul(adam.m[i]!, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1));
+      const v = tf.add(tf.mul(adam.v[i]!, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
+      adam.m[i]!.assign(m);
+      adam.v[i]!.assign(v);
+      // lr·m̂/(√v̂ + ε) with the bias corrections folded into scalars.
+      x.assign(tf.sub(x, tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.mul(v, 1 / c2)), ADAM_EPS))));
+    });
   });
 }
 
 export function disposeAdam(adam: Adam): void {
-  adam.m.dispose();
-  adam.v.dispose();
+  for (const t of [...adam.m, ...adam.v]) t.dispose();
 }
 
 /**

@@ -21,7 +21,14 @@ interface Header {
 }
 
 function entries(model: TrainedModel): [string, tf.Variable][] {
-  return [...namedVariables(model.params), ["adam.m", model.adam.m], ["adam.v", model.adam.v]];
+  const named = namedVariables(model.params);
+  const trainIndex = new Map(model.adam.vars.map((v, i) => [v, i]));
+  const out = [...named];
+  for (const [name, v] of named) {
+    const i = trainIndex.get(v);
+    if (i !== undefined) out.push([`adam.m.${name}`, model.adam.m[i]!], [`adam.v.${name}`, model.adam.v[i]!]);
+  }
+  return out;
 }
 
 export function saveCheckpoint(model: TrainedModel): Uint8Array {

@@ -14,7 +14,7 @@ import {
   type ModelSpec,
 } from "../model/params.ts";
 import { createRng, permutation, type Rng } from "../random.ts";
-import { adamStep, assignFlat, cosineLearningRate, createAdam, disposeAdam, flatten, type Adam } from "./adam.ts";
+import { adamStep, cosineLearningRate, createAdam, disposeAdam, type Adam } from "./adam.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 
 /** Every setting of a training run. Defaults are the reference program's unless noted. */
@@ -155,9 +155,9 @@ function emaPairs(p: ModelParams): { query: tf.Variable[]; key: tf.Variable[] } 
   return { query: pick(p.encoder), key: pick(p.keyEncoder) };
 }
 
-/** key ← momentum·key + (1 − momentum)·query, on one flat vector (a few kernels, not dozens). */
+/** key ← momentum·key + (1 − momentum)·query. */
 function emaUpdate(pairs: { query: tf.Variable[]; key: tf.Variable[] }, momentum: number): void {
-  tf.tidy(() => assignFlat(pairs.key, tf.add(tf.mul(flatten(pairs.key), momentum), tf.mul(flatten(pairs.query), 1 - momentum))));
+  tf.tidy(() => pairs.key.forEach((k, i) => k.assign(tf.add(tf.mul(k, momentum), tf.mul(pairs.query[i]!, 1 - momentum)))));
 }
 
 /** Batch boundaries of one epoch; a last batch of one cell joins the one before (BatchNorm needs two). */
