@@ -55,7 +55,7 @@ afterAll(() => tmp.cleanup());
 describe("scfnccl train", () => {
   it("writes clusters, embedding, weights and metrics", async () => {
     const out = tmp.path("run");
-    const r = await cli("train", tmp.path("small.h5"), "--out", out, "--epochs", "2", "--seed", "0");
+    const r = await cli("train", tmp.path("small.h5"), "--out", out, "--epochs", "2", "--seed", "0", "--set", "phi=0.9");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/backend: (wasm|tensorflow|cpu)/);
     expect(r.stderr).toMatch(/epoch 2\/2/);
@@ -67,6 +67,7 @@ describe("scfnccl train", () => {
     const csv = readFileSync(`${out}/clusters.csv`, "utf8").trim().split("\n");
     expect(csv[0]).toBe("cell,cluster,cluster_head");
     expect(csv).toHaveLength(CELLS + 1);
+    expect(metrics.settings).toEqual({ phi: 0.9 });
     const emb = decodeNpy(readFileSync(`${out}/embedding.npy`));
     expect(emb.shape).toEqual([CELLS, 100]);
   });
@@ -139,6 +140,15 @@ describe("scfnccl train", () => {
     const r = await cli("train", tmp.path("nope.h5"), "--out", out, "--epochs", "1");
     expect(r.code).toBe(1);
     expect(readFileSync(`${out}/clusters.csv`, "utf8")).toBe(before);
+  });
+
+  it("rejects --set for a setting that does not exist or is not a number", async () => {
+    const unknown = await cli("train", tmp.path("small.h5"), "--out", tmp.path("set1"), "--set", "learningRat=0.1");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--set takes name=value with name one of .*learningRate/);
+    const notNumber = await cli("train", tmp.path("small.h5"), "--out", tmp.path("set2"), "--set", "phi=high");
+    expect(notNumber.code).toBe(2);
+    expect(notNumber.stderr).toMatch(/--set phi needs a number/);
   });
 
   it("explains bad usage", async () => {

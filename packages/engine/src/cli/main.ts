@@ -18,12 +18,35 @@ import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
 import type { Dataset } from "../io/types.ts";
 import { runScfnccl, type ScfncclResult } from "../tl/scfnccl.ts";
-import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
+import { TRAIN_DEFAULTS, TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
-const USAGE = `usage: scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
-                     [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]`;
+
 
 class UsageError extends Error {}
+
+/** Training settings a user may override with --set (the numeric ones of TrainConfig). */
+const NUMERIC_SETTINGS = (Object.keys(TRAIN_DEFAULTS) as (keyof typeof TRAIN_DEFAULTS)[]).filter(
+  (k) => typeof TRAIN_DEFAULTS[k] === "number" && k !== "epochs" && k !== "seed",
+);
+
+const USAGE = `usage: scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
+                     [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]
+                     [--set name=value ...]   any numeric training setting, e.g. --set learningRate=0.05
+                                              (${NUMERIC_SETTINGS.join(", ")})`;
+
+function parseSettings(pairs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of pairs) {
+    const [name, raw] = pair.split("=", 2);
+    if (!name || raw === undefined || !(NUMERIC_SETTINGS as string[]).includes(name)) {
+      throw new UsageError(`--set takes name=value with name one of ${NUMERIC_SETTINGS.join(", ")} (got '${pair}')`);
+    }
+    const value = Number(raw);
+    if (!Number.isFinite(value) && raw !== "Infinity") throw new UsageError(`--set ${name} needs a number (got '${raw}')`);
+    out[name] = value;
+  }
+  return out;
+}
 
 let out: Streams = process;
 
@@ -41,6 +64,7 @@ const TrainArgs = z.object({
   backend: z.enum(BACKENDS, { error: `--backend must be one of ${BACKENDS.join(", ")}` }).optional(),
   labelKey: z.string().optional(),
   dropEmptyCells: z.boolean().default(false),
+  settings: z.record(z.string(), z.number()).default({}),
 });
 type TrainArgs = z.infer<typeof TrainArgs>;
 
@@ -58,6 +82,7 @@ function parseTrainArgs(argv: string[]): TrainArgs {
         backend: { type: "string" },
         "label-key": { type: "string" },
         "drop-empty-cells": { type: "boolean" },
+        set: { type: "string", multiple: true },
       },
     });
   } catch (err) {
@@ -74,6 +99,7 @@ function parseTrainArgs(argv: string[]): TrainArgs {
     backend: v.backend,
     labelKey: v["label-key"],
     dropEmptyCells: v["drop-empty-cells"],
+    settings: parseSettings(v.set ?? []),
   });
   if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("; "));
   return result.data;
@@ -140,6 +166,7 @@ async function train(argv: string[]): Promise<void> {
   let result: ScfncclResult;
   try {
     result = await runScfnccl(data, {
+      ...args.settings,
       k: args.clusters,
       epochs: args.epochs,
       seed: args.seed,
@@ -164,6 +191,7 @@ async function train(argv: string[]): Promise<void> {
     input: data.source,
     labelKey: data.labelKey ?? null,
     selection: "last epoch (chosen without labels)",
+    settings: args.settings,
     clusterHead: result.headScores ?? null,
     history: result.history,
   };
