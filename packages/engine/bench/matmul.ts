@@ -5,18 +5,27 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend, type BackendName } from "../src/backend.ts";
+import { createRng } from "../src/random.ts";
 
 const info = await initBackend(process.argv[2] as BackendName | undefined);
 const [b, g, h] = [200, 2000, 200];
-const x = tf.randomNormal([b, g], 0, 1, "float32", 1) as tf.Tensor2D;
-const w = tf.randomNormal([g, h], 0, 1, "float32", 2) as tf.Tensor2D;
-const dy = tf.randomNormal([b, h], 0, 1, "float32", 3) as tf.Tensor2D;
+// Inputs made as training makes them: host arrays uploaded with tf.tensor2d.
+const rng = createRng(1);
+const host = (r: number, c: number) => tf.tensor2d(Float32Array.from({ length: r * c }, () => rng.normal()), [r, c]);
+const x = host(b, g);
+const w = host(g, h);
+const dy = host(b, h);
 const flops = 2 * b * g * h;
 
 function time(f: () => tf.Tensor, reps = 15): number {
-  for (let i = 0; i < 3; i++) tf.tidy(() => f().dataSync());
+  const once = () => {
+    const r = tf.tidy(f);
+    r.dataSync();
+    r.dispose();
+  };
+  for (let i = 0; i < 3; i++) once();
   const t0 = performance.now();
-  for (let i = 0; i < reps; i++) tf.tidy(() => f().dataSync());
+  for (let i = 0; i < reps; i++) once();
   return (performance.now() - t0) / reps;
 }
 
