@@ -36,10 +36,11 @@ function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, track: bool
   const { mean, variance } = tf.moments(x, 0);
   const n = x.shape[0];
   if (!track) return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))), bn.gamma), bn.beta);
+  // assign() is not recorded on the gradient tape, so the running statistics need no stop-gradient.
   // PyTorch keeps the unbiased variance in its running estimate but normalises with the biased one.
-  bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(stopGradient(mean), BN_MOMENTUM)));
+  bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
   bn.runningVar.assign(
-    tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(stopGradient(variance), (BN_MOMENTUM * n) / Math.max(n - 1, 1))),
+    tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(variance, (BN_MOMENTUM * n) / Math.max(n - 1, 1))),
   );
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))), bn.gamma), bn.beta);
 }

@@ -24,12 +24,16 @@ export function embed(model: TrainedModel, x: Float32Array, nCells: number, nGen
   const probs = new Float32Array(nCells * k);
   for (let s = 0; s < nCells; s += batchSize) {
     const e = Math.min(nCells, s + batchSize);
-    tf.tidy(() => {
+    // Read results after the tidy scope closes: on wasm a dataSync inside tidy measured far slower.
+    const [zb, pb] = tf.tidy(() => {
       const xb = tf.tensor2d(x.subarray(s * nGenes, e * nGenes), [e - s, nGenes]);
       const h = encode(p.encoder, xb, { training: false });
-      z.set(instanceHead(p, h).dataSync(), s * dim);
-      probs.set(clusterHead(p, h, { training: false }).dataSync(), s * k);
+      return [instanceHead(p, h), clusterHead(p, h, { training: false })];
     });
+    z.set(zb.dataSync(), s * dim);
+    probs.set(pb.dataSync(), s * k);
+    zb.dispose();
+    pb.dispose();
   }
   return { z, dim, probs, k };
 }
