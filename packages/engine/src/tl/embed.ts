@@ -6,6 +6,9 @@ export interface Embedding {
   /** Instance-head output of the query branch, L2-normalised: [cells, instanceDim]. */
   z: Float32Array;
   dim: number;
+  /** Encoder output (the representation both heads read), L2-normalised: [cells, hDim]. */
+  h: Float32Array;
+  hDim: number;
   /** Cluster-head soft assignments: [cells, K]. */
   probs: Float32Array;
   k: number;
@@ -20,22 +23,24 @@ export function embed(model: TrainedModel, x: Float32Array, nCells: number, nGen
   const p = model.params;
   const dim = p.spec.instanceDim;
   const k = p.spec.k;
+  const hDim = p.spec.encoderDims[p.spec.encoderDims.length - 1]!;
   const z = new Float32Array(nCells * dim);
+  const hAll = new Float32Array(nCells * hDim);
   const probs = new Float32Array(nCells * k);
   for (let s = 0; s < nCells; s += batchSize) {
     const e = Math.min(nCells, s + batchSize);
     // Read results after the tidy scope closes: on wasm a dataSync inside tidy measured far slower.
-    const [zb, pb] = tf.tidy(() => {
+    const [hb, zb, pb] = tf.tidy(() => {
       const xb = tf.tensor2d(x.subarray(s * nGenes, e * nGenes), [e - s, nGenes]);
       const h = encode(p.encoder, xb, { training: false });
-      return [instanceHead(p, h), clusterHead(p, h, { training: false })];
+      return [h, instanceHead(p, h), clusterHead(p, h, { training: false })];
     });
+    hAll.set(hb.dataSync(), s * hDim);
     z.set(zb.dataSync(), s * dim);
     probs.set(pb.dataSync(), s * k);
-    zb.dispose();
-    pb.dispose();
+    tf.dispose([hb, zb, pb]);
   }
-  return { z, dim, probs, k };
+  return { z, dim, h: hAll, hDim, probs, k };
 }
 
 /** The cluster head's argmax: a second way to get clusters, without k-means. */

@@ -1,0 +1,85 @@
+/**
+ * pnpm bench:trajectory — how one training run's clusters evolve, to study label-free model
+ * selection and defaults. Every `--every` epochs it embeds all cells with the model as it stands
+ * and prints the losses beside ARI/NMI of k-means on z (the method's embedding), k-means on h
+ * (the encoder output) and the cluster head's argmax. Labels are only printed, never used.
+ *
+ *   pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--set name=value ...]
+ */
+import { parseArgs } from "node:util";
+import { initBackend, type BackendName } from "../src/backend.ts";
+import { readDataset } from "../src/io/readDataset.ts";
+import { encodeLabels } from "../src/metrics/encodeLabels.ts";
+import { evaluate } from "../src/metrics/evaluate.ts";
+import { preprocess } from "../src/pp/preprocess.ts";
+import { loadCheckpoint } from "../src/tl/checkpoint.ts";
+import { argmaxClusters, embed } from "../src/tl/embed.ts";
+import { kmeans } from "../src/tl/kmeans.ts";
+import { disposeModel, train, type EpochStats, type TrainOptions } from "../src/tl/train.ts";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    seed: { type: "string", default: "0" },
+    epochs: { type: "string", default: "200" },
+    every: { type: "string", default: "20" },
+    backend: { type: "string" },
+    set: { type: "string", multiple: true, default: [] },
+  },
+});
+const file = positionals[0];
+if (!file) throw new Error("usage: bench:trajectory <dataset.h5> [--seed S] [--epochs N] [--every E] [--set name=value]");
+
+const backend = await initBackend(values.backend as BackendName | undefined);
+const data = await readDataset(file);
+if (!data.labels) throw new Error(`${file}: the trajectory study needs labels to report against`);
+const labels = encodeLabels(data.labels);
+const k = labels.classes.length;
+const pre = preprocess(data.counts, { nTopGenes: 2000, emptyCells: "error", file });
+const truth = Int32Array.from(pre.keptCells, (i) => labels.codes[i]!);
+const seed = Number(values.seed);
+
+const overrides: Record<string, number> = {};
+for (const s of values.set) {
+  const [name, value] = s.split("=");
+  if (!name || value === undefined || !Number.isFinite(Number(value))) throw new Error(`--set ${s}: expected name=number`);
+  overrides[name] = Number(value);
+}
+
+const fmt = (x: number) => x.toFixed(4);
+console.log(`# ${file} seed ${seed} k ${k} backend ${backend.name} ${JSON.stringify(overrides)}`);
+console.log("| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI z | ARI h | NMI h | ARI head | head clusters used |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+let last: EpochStats | undefined;
+const options: TrainOptions = {
+  ...overrides,
+  k,
+  seed,
+  epochs: Number(values.epochs),
+  checkpointEvery: Number(values.every),
+  onProgress: (s) => {
+    last = s;
+  },
+  onCheckpoint: (bytes, epoch) => {
+    const model = loadCheckpoint(bytes);
+    try {
+      const e = embed(model, pre.x, pre.nCells, pre.nGenes);
+      const kz = kmeans(e.z, { n: pre.nCells, d: e.dim, k, nInit: 10, seed });
+      const kh = kmeans(e.h, { n: pre.nCells, d: e.hDim, k, nInit: 10, seed });
+      const head = argmaxClusters(e);
+      const z = evaluate(truth, kz.labels);
+      const h = evaluate(truth, kh.labels);
+      const hd = evaluate(truth, head);
+      const used = new Set(head).size;
+      const s = last!;
+      console.log(
+        `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} |`,
+      );
+    } finally {
+      disposeModel(model);
+    }
+  },
+};
+const r = await train(pre.x, pre.nCells, pre.nGenes, options);
+console.log(`# ${r.secondsPerEpoch.toFixed(2)} s/epoch`);
+disposeModel(r.model);
