@@ -120,14 +120,14 @@ describe("layout problems", () => {
       { name: "a", data: new Float32Array([1, 2]) },
       { name: "b", group: true },
     ]);
-    await expectInputError(readDataset(p), p, "no dataset 'X' (found: a, b)");
+    await expectInputError(readDataset(p), p, "an HDF5 file of no known layout (not h5ad, loom, 10x or X/Y; found: a, b)");
     await expectInputError(readScDeepClusterH5(p), p, "no dataset 'X' (found: a, b)");
     expect(await isClosed(p)).toBe(true);
   });
 
   it("an HDF5 file with nothing in it", async () => {
     const p = await h5([]);
-    await expectInputError(readDataset(p), p, "no dataset 'X' (found: nothing)");
+    await expectInputError(readDataset(p), p, "an HDF5 file of no known layout (not h5ad, loom, 10x or X/Y; found: nothing)");
   });
 
   it("X that is a group (e.g. a sparse AnnData matrix)", async () => {

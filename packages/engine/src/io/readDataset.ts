@@ -1,53 +1,78 @@
 /**
  * The one entry point for reading a dataset whatever its format: the format is detected from the
- * file's content, then the matching reader runs. Only the scDeepCluster X/Y HDF5 layout exists so far;
- * h5ad, loom, 10x (.h5 and folders) and CSV readers slot in at the marked places.
+ * file's content (HDF5 layouts from their root entries, text from its first bytes), then the
+ * matching reader runs. A folder is read as a 10x Cell Ranger matrix folder.
  */
+import { stat } from "node:fs/promises";
 import { InputError } from "../errors.ts";
 import { detectFormat } from "./detectFormat.ts";
+import { isH5Group, stringAttr } from "./h5elements.ts";
+import { readH5ad } from "./h5ad.ts";
 import { describeKeys, entityKind, isH5Dataset, loadH5wasm, withH5File } from "./hdf5.ts";
 import { readScDeepClusterH5, SCDEEPCLUSTER_MATRIX_KEY } from "./scDeepCluster.ts";
-import type { Dataset, ReadOptions } from "./types.ts";
+import type { Dataset, Format, ReadOptions } from "./types.ts";
 
 /** Which reader an HDF5 file needs, judged from its root entries. */
-export type Hdf5Layout = { kind: "scdeepcluster" } | { kind: "unknown"; rootKeys: string[]; xKind: string };
+export type Hdf5Layout =
+  | { kind: "h5ad" }
+  | { kind: "loom" }
+  | { kind: "10x-h5" }
+  | { kind: "scdeepcluster" }
+  | { kind: "unknown"; rootKeys: string[]; xKind: string };
 
 /** Looks at the root of an HDF5 file (opened and closed again) to choose its reader. */
 export async function detectHdf5Layout(path: string): Promise<Hdf5Layout> {
   await loadH5wasm();
   return withH5File(path, (file): Hdf5Layout => {
-    // h5ad (X group or dataset plus obs/var), loom (matrix + row_attrs) and 10x (matrix group) go here, before X/Y.
+    const keys = file.keys();
+    const has = (k: string) => keys.includes(k);
+    if (stringAttr(file, "encoding-type") === "anndata" || (has("obs") && has("var"))) return { kind: "h5ad" };
+    const matrix = file.get("matrix");
+    if (isH5Dataset(matrix) && has("row_attrs") && has("col_attrs")) return { kind: "loom" };
+    if (isH5Group(matrix) && matrix.keys().includes("indptr")) return { kind: "10x-h5" };
     const x = file.get(SCDEEPCLUSTER_MATRIX_KEY);
     if (isH5Dataset(x)) return { kind: "scdeepcluster" };
-    return { kind: "unknown", rootKeys: file.keys(), xKind: entityKind(x) };
+    // Cell Ranger 2: one group per genome, each a CSC matrix with barcodes and genes.
+    for (const k of keys) {
+      const g = file.get(k);
+      if (isH5Group(g) && ["barcodes", "indptr", "genes"].every((c) => g.keys().includes(c))) return { kind: "10x-h5" };
+    }
+    return { kind: "unknown", rootKeys: keys, xKind: entityKind(x) };
   });
 }
 
 /**
- * Reads a dataset from `path`, choosing the reader from the file's content. Any problem with the
- * input is an InputError whose one-line message names the file.
+ * Reads a dataset from `path`, choosing the reader from the file's content (or `options.format`).
+ * Any problem with the input is an InputError whose one-line message names the file.
  */
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
+  const format = options.format && options.format !== "auto" ? options.format : await detect(path);
+  switch (format) {
+    case "h5ad":
+      return readH5ad(path, options);
+    case "scdeepcluster":
+      return readScDeepClusterH5(path, options);
+    default:
+      throw new InputError(`reading ${format} is not supported yet`, path);
+  }
+}
+
+async function detect(path: string): Promise<Exclude<Format, "auto">> {
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (isDir) return "10x-mtx";
   const format = await detectFormat(path);
-  switch (format.kind) {
-    case "hdf5": {
-      const layout = await detectHdf5Layout(path);
-      switch (layout.kind) {
-        case "scdeepcluster":
-          return readScDeepClusterH5(path, options);
-        case "unknown":
-          throw new InputError(
-            layout.xKind === "nothing"
-              ? `no dataset 'X' (found: ${describeKeys(layout.rootKeys)})`
-              : `'X' is ${layout.xKind}, not a dataset (found: ${describeKeys(layout.rootKeys)})`,
-            path,
-          );
-      }
-      break;
-    }
-    case "unknown":
-      // CSV/TSV (plain or gzip) and Matrix Market detection go here.
-      break;
+  if (format.kind === "hdf5") {
+    const layout = await detectHdf5Layout(path);
+    if (layout.kind !== "unknown") return layout.kind;
+    throw new InputError(
+      layout.xKind === "nothing"
+        ? `an HDF5 file of no known layout (not h5ad, loom, 10x or X/Y; found: ${describeKeys(layout.rootKeys)})`
+        : `'X' is ${layout.xKind}, not a dataset (found: ${describeKeys(layout.rootKeys)})`,
+      path,
+    );
   }
   throw new InputError("not an HDF5 file (unrecognised format)", path);
 }
