@@ -50,10 +50,10 @@ describe("file-level problems", () => {
     await expectInputError(readDataset(`${p}/x.h5`), `${p}/x.h5`, "file not found");
   });
 
-  it("a directory", async () => {
+  it("a folder that is not a 10x matrix folder", async () => {
     const d = tmp.path("a-folder");
     mkdirSync(d);
-    await expectInputError(readDataset(d), d, "is a directory, not a file");
+    await expectInputError(readDataset(d), d, "not a 10x matrix folder: no matrix.mtx(.gz), features.tsv.gz or genes.tsv, barcodes.tsv(.gz) (found: nothing)");
   });
 
   it("an empty file", async () => {

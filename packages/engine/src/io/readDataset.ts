@@ -10,6 +10,7 @@ import { isH5Group, stringAttr } from "./h5elements.ts";
 import { readH5ad } from "./h5ad.ts";
 import { describeKeys, entityKind, isH5Dataset, loadH5wasm, withH5File } from "./hdf5.ts";
 import { readScDeepClusterH5, SCDEEPCLUSTER_MATRIX_KEY } from "./scDeepCluster.ts";
+import { read10xH5, read10xMtx } from "./tenx.ts";
 import type { Dataset, Format, ReadOptions } from "./types.ts";
 
 /** Which reader an HDF5 file needs, judged from its root entries. */
@@ -52,6 +53,10 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
       return readH5ad(path, options);
     case "scdeepcluster":
       return readScDeepClusterH5(path, options);
+    case "10x-mtx":
+      return read10xMtx(path, options);
+    case "10x-h5":
+      return read10xH5(path, options);
     default:
       throw new InputError(`reading ${format} is not supported yet`, path);
   }
