@@ -9,6 +9,13 @@ import { describeKeys } from "./hdf5.ts";
 import { guessSeparator, readAllLines, splitFields } from "./textFile.ts";
 import { DEFAULT_LABEL_KEYS } from "./types.ts";
 
+/** The cell names (first field of each row) of a label file, for telling a table's orientation. */
+export async function readLabelFileCells(path: string): Promise<string[]> {
+  const lines = await readAllLines(path);
+  const sep = guessSeparator(lines[0] ?? "");
+  return lines.slice(1).map((l) => splitFields(l, sep)[0]!);
+}
+
 /**
  * Labels for `cells` from `path`: column `labelKey`, else the first of DEFAULT_LABEL_KEYS present,
  * else the only column besides the cell name. Adds a warning to `warnings` for rows of unknown cells.

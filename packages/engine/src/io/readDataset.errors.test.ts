@@ -62,17 +62,23 @@ describe("file-level problems", () => {
     await expectInputError(readDataset(p), p, "file is empty");
   });
 
-  it("a file that is not HDF5 (CSV text, a short file, the signature at a non-user-block offset)", async () => {
+  it("a file of no known format (a short binary file, the HDF5 signature at a non-user-block offset, plain prose, a bare .mtx)", async () => {
+    const unrecognised = "unrecognised format (not HDF5, not text; gzip is read only when it holds text)";
     const csv = tmp.path("counts.h5");
     writeFileSync(csv, "cell,g1,g2\nc1,1,2\n");
-    await expectInputError(readDataset(csv), csv, "not an HDF5 file (unrecognised format)");
     await expectInputError(readScDeepClusterH5(csv), csv, "not an HDF5 file (unrecognised format)");
     const short = tmp.path("short.h5");
     writeFileSync(short, Uint8Array.of(0x89, 0x48, 0x44));
-    await expectInputError(readDataset(short), short, "not an HDF5 file (unrecognised format)");
+    await expectInputError(readDataset(short), short, unrecognised);
     const shifted = tmp.path("shifted.h5");
     writeFileSync(shifted, Buffer.concat([Buffer.alloc(100), readFileSync(DATA_DIR + "mouse_bladder_cell_top2000.h5")]));
-    await expectInputError(readDataset(shifted), shifted, "not an HDF5 file (unrecognised format)");
+    await expectInputError(readDataset(shifted), shifted, unrecognised);
+    const prose = tmp.path("notes.txt");
+    writeFileSync(prose, "just some words\n");
+    await expectInputError(readDataset(prose), prose, "is a text file but not a CSV/TSV table (no comma, tab or semicolon in its first line)");
+    const mtx = tmp.path("matrix.mtx");
+    writeFileSync(mtx, "%%MatrixMarket matrix coordinate integer general\n1 1 1\n1 1 5\n");
+    await expectInputError(readDataset(mtx), mtx, /^is a Matrix Market file, which holds no cell or gene names/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The one entry point for reading a dataset whatever its format: the format is detected from the
  * file's content (HDF5 layouts from their root entries, text from its first bytes), then the
- * matching reader runs. A folder is read as a 10x Cell Ranger matrix folder.
+ * matching reader runs. A folder is read as a 10x Cell Ranger matrix folder, a text file (plain or
+ * gzip) as a CSV/TSV table.
  */
 import { stat } from "node:fs/promises";
 import { InputError } from "../errors.ts";
@@ -10,6 +11,8 @@ import { isH5Group, stringAttr } from "./h5elements.ts";
 import { readH5ad } from "./h5ad.ts";
 import { describeKeys, entityKind, isH5Dataset, loadH5wasm, withH5File } from "./hdf5.ts";
 import { readScDeepClusterH5, SCDEEPCLUSTER_MATRIX_KEY } from "./scDeepCluster.ts";
+import { readDelimited } from "./delimited.ts";
+import { readLoom } from "./loom.ts";
 import { read10xH5, read10xMtx } from "./tenx.ts";
 import type { Dataset, Format, ReadOptions } from "./types.ts";
 
@@ -57,8 +60,10 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
       return read10xMtx(path, options);
     case "10x-h5":
       return read10xH5(path, options);
-    default:
-      throw new InputError(`reading ${format} is not supported yet`, path);
+    case "loom":
+      return readLoom(path, options);
+    case "csv":
+      return readDelimited(path, options);
   }
 }
 
@@ -79,5 +84,12 @@ async function detect(path: string): Promise<Exclude<Format, "auto">> {
       path,
     );
   }
-  throw new InputError("not an HDF5 file (unrecognised format)", path);
+  if (format.kind === "text") {
+    if (/^%%MatrixMarket/i.test(format.firstLine)) {
+      throw new InputError("is a Matrix Market file, which holds no cell or gene names; read the 10x folder it belongs to", path);
+    }
+    if (/[,\t;]/.test(format.firstLine)) return "csv";
+    throw new InputError("is a text file but not a CSV/TSV table (no comma, tab or semicolon in its first line)", path);
+  }
+  throw new InputError("unrecognised format (not HDF5, not text; gzip is read only when it holds text)", path);
 }

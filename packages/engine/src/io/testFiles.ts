@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import h5wasm from "h5wasm/node";
 import type { GuessableDataTypes } from "h5wasm/node";
+import type { CsrMatrix } from "../pp/csr.ts";
 import { loadH5wasm } from "./hdf5.ts";
 
 /** An attribute value, or `{ reference: "/path" }` for an object reference to an element written earlier. */
@@ -63,4 +64,16 @@ export async function isClosed(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Whether two CSR matrices are identical; vitest's deep equality takes seconds on arrays of millions. */
+export function sameCsr(a: CsrMatrix, b: CsrMatrix): boolean {
+  const bytes = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return (
+    a.nRows === b.nRows &&
+    a.nCols === b.nCols &&
+    bytes(a.indptr).equals(bytes(b.indptr)) &&
+    bytes(a.indices).equals(bytes(b.indices)) &&
+    bytes(a.data).equals(bytes(b.data))
+  );
 }
