@@ -3,6 +3,7 @@ export { readScDeepClusterH5 } from "./scDeepCluster.ts";
 export { readH5ad } from "./h5ad.ts";
 export { read10xH5, read10xMtx } from "./tenx.ts";
 export { readDelimited } from "./delimited.ts";
+export { writeH5ad, type H5adContent, type ObsColumn, type UnsValue } from "./writeH5ad.ts";
 export { readLoom } from "./loom.ts";
 export { detectFormat, type FileFormat } from "./detectFormat.ts";
 export { encodeNpy } from "./npy.ts";
