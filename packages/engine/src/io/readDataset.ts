@@ -50,7 +50,18 @@ export async function detectHdf5Layout(path: string): Promise<Hdf5Layout> {
  * Any problem with the input is an InputError whose one-line message names the file.
  */
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
-  const format = options.format && options.format !== "auto" ? options.format : await detect(path);
+  try {
+    return await readAs(path, options.format && options.format !== "auto" ? options.format : await detect(path), options);
+  } catch (e) {
+    // A corrupt size field can claim more memory than exists; say so about the file instead of crashing.
+    if (e instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer/i.test(e.message)) {
+      throw new InputError(`too large to hold in memory (${e.message}); the file may be corrupt`, path);
+    }
+    throw e;
+  }
+}
+
+function readAs(path: string, format: Exclude<Format, "auto">, options: ReadOptions): Promise<Dataset> {
   switch (format) {
     case "h5ad":
       return readH5ad(path, options);
