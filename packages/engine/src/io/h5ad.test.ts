@@ -3,6 +3,7 @@
  * spec: dense/CSR/CSC X, raw/X and layers, dataframe columns of every encoding, the pre-0.8
  * categorical layout, unknown encodings, and the errors for files that break the spec.
  */
+import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.ts";
 import { csrToDense } from "../pp/csr.ts";
@@ -224,5 +225,17 @@ describe("h5ad errors name the file, the element and the problem", () => {
     expect(await problem(readDataset(dupGenes), dupGenes)).toBe("var index (gene names) has 2 duplicates (first: 'a' at positions 0 and 2)");
     const empty = await h5ad([{ name: "X", data: new Float32Array(0), shape: [0, 4], attrs: enc("array") }, ...frame("obs", [], []), ...frame("var", GENES, [])]);
     expect(await problem(readDataset(empty), empty)).toBe("X is empty (0 × 4)");
+  });
+});
+
+describe("h5ad with a separate label file", () => {
+  it("takes labels from the file, matched by cell name, with labelKey naming its column", async () => {
+    const p = await basic([denseX()]);
+    const labels = tmp.path("labels.csv");
+    writeFileSync(labels, "cell,tissue,cell_type\nc3,lung,X\nc1,blood,Y\nc2,lung,Z\n");
+    const d = await readDataset(p, { labelsFile: labels, labelKey: "tissue" });
+    expect(d.labels).toEqual(["blood", "lung", "lung"]);
+    expect(d.labelKey).toBe("labels.csv:tissue");
+    expect((await readDataset(p, { labelsFile: labels })).labels).toEqual(["Y", "Z", "X"]);
   });
 });

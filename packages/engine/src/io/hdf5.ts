@@ -70,6 +70,8 @@ export function hdf5ErrorDetail(e: unknown): string {
     if (m?.[1]) detail = m[1];
   }
   detail ??= message.split("\n").find((l) => l.trim() !== "") ?? "unknown error";
+  // Some corruptions make the library abort (after printing "Aborted(...)"); say what that means.
+  if (detail.startsWith("Aborted(")) detail = "the HDF5 library aborted on damaged internal structures";
   detail = detail.replace(/\s+/g, " ").trim();
   return detail.length > 200 ? `${detail.slice(0, 197)}...` : detail;
 }

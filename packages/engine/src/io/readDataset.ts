@@ -12,6 +12,7 @@ import { readH5ad } from "./h5ad.ts";
 import { describeKeys, entityKind, isH5Dataset, loadH5wasm, withH5File } from "./hdf5.ts";
 import { readScDeepClusterH5, SCDEEPCLUSTER_MATRIX_KEY } from "./scDeepCluster.ts";
 import { readDelimited } from "./delimited.ts";
+import { readLabelFile } from "./labelFile.ts";
 import { readLoom } from "./loom.ts";
 import { read10xH5, read10xMtx } from "./tenx.ts";
 import type { Dataset, Format, ReadOptions } from "./types.ts";
@@ -64,18 +65,31 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
 function readAs(path: string, format: Exclude<Format, "auto">, options: ReadOptions): Promise<Dataset> {
   switch (format) {
     case "h5ad":
-      return readH5ad(path, options);
+      return withLabelFile(readH5ad, path, options);
     case "scdeepcluster":
-      return readScDeepClusterH5(path, options);
+      return withLabelFile(readScDeepClusterH5, path, options);
     case "10x-mtx":
       return read10xMtx(path, options);
     case "10x-h5":
       return read10xH5(path, options);
     case "loom":
-      return readLoom(path, options);
+      return withLabelFile(readLoom, path, options);
     case "csv":
       return readDelimited(path, options);
   }
+}
+
+/**
+ * Runs a reader of a format that carries its own labels; with options.labelsFile the labels come from
+ * that file instead (labelKey then names its column), matched to the cells by name.
+ */
+async function withLabelFile(read: (path: string, options: ReadOptions) => Promise<Dataset>, path: string, options: ReadOptions): Promise<Dataset> {
+  if (options.labelsFile === undefined) return read(path, options);
+  const { labelKey: _labelKey, ...rest } = options;
+  const { labels: _labels, labelKey: _key, ...data } = await read(path, rest);
+  const warnings = [...(data.warnings ?? [])];
+  const labels = await readLabelFile(options.labelsFile, data.cells, options.labelKey, warnings);
+  return { ...data, ...labels, ...(warnings.length ? { warnings } : {}) };
 }
 
 async function detect(path: string): Promise<Exclude<Format, "auto">> {

@@ -35,7 +35,10 @@ export interface ReadOptions {
   format?: Format;
   /** h5ad only: which matrix holds the counts: "X" (default), "raw/X" or "layers/<name>". */
   matrix?: string;
-  /** CSV/TSV and 10x folders: a CSV/TSV with one row per cell (cell name first) holding the labels. */
+  /**
+   * A CSV/TSV with one row per cell (cell name first) holding the labels, matched by cell name; for
+   * any format (it replaces labels the file itself has; labelKey then names the label file's column).
+   */
   labelsFile?: string;
   /** CSV/TSV: whether rows are genes or cells; detected when not given. */
   orientation?: "genes-by-cells" | "cells-by-genes";
