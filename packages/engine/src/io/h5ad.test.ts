@@ -239,3 +239,17 @@ describe("h5ad with a separate label file", () => {
     expect((await readDataset(p, { labelsFile: labels })).labels).toEqual(["Y", "Z", "X"]);
   });
 });
+
+describe("long reads", () => {
+  it("report progress block by block and stop when aborted", async () => {
+    for (const x of [[denseX()], sparseX("X", "csr_matrix", CSR)]) {
+      const p = await basic(x);
+      const seen: number[] = [];
+      await readH5ad(p, { rowsPerBlock: 1, entriesPerBlock: 1, onProgress: (f) => seen.push(f) });
+      expect(seen.map((f) => f.toFixed(2))).toEqual(["0.33", "0.67", "1.00"]);
+      const controller = new AbortController();
+      controller.abort();
+      await expect(readH5ad(p, { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    }
+  });
+});

@@ -117,6 +117,7 @@ function openDense(ds: H5Dataset, key: string, path: string): OpenMatrix {
           throw new InputError(`${key} rows ${r0}–${r1} could not be read as numbers`, path);
         }
         builder.addRows(block as DenseValues);
+        options.onProgress?.(r1 / nRows);
       }
       const counts = builder.finish();
       const nonInteger = builder.nonIntegerWarning;

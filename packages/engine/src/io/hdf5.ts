@@ -30,7 +30,7 @@ export function loadH5wasm(): Promise<void> {
 /**
  * Opens `path` read-only, runs `fn` on it and closes the file whatever happens. Call after
  * loadH5wasm(). HDF5 failures (while opening or inside `fn`) become InputErrors naming the file;
- * InputErrors and plain JS errors (bugs, out of memory) pass through unchanged.
+ * InputErrors, aborts (AbortSignal) and plain JS errors (bugs, out of memory) pass through unchanged.
  */
 export function withH5File<T>(path: string, fn: (file: H5File) => T): T {
   let file: H5File;
@@ -43,7 +43,7 @@ export function withH5File<T>(path: string, fn: (file: H5File) => T): T {
   try {
     return fn(file);
   } catch (e) {
-    if (e instanceof InputError || isJsError(e)) throw e;
+    if (e instanceof InputError || isJsError(e) || (e as Error | undefined)?.name === "AbortError") throw e;
     throw new InputError(`corrupt HDF5 file (${hdf5ErrorDetail(e)})`, path);
   } finally {
     try {

@@ -54,6 +54,7 @@ function readLoomFile(file: H5File, path: string, options: ReadOptions): Dataset
       throw new InputError(`${key} rows ${r0}–${r1} could not be read as numbers`, path);
     }
     builder.addRows(block as DenseValues);
+    options.onProgress?.(r1 / nGenes);
   }
   const counts = transposeCsr(builder.finish());
   const warning = builder.nonIntegerWarning;

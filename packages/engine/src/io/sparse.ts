@@ -58,7 +58,7 @@ export function readCompressed(
   src: CompressedSource,
   names: AxisNames,
   file: string,
-  { entriesPerBlock = DEFAULT_ENTRIES_PER_BLOCK, signal }: { entriesPerBlock?: number; signal?: AbortSignal } = {},
+  { entriesPerBlock = DEFAULT_ENTRIES_PER_BLOCK, signal, onProgress }: { entriesPerBlock?: number; signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): CompressedRead {
   const { nMajor, nMinor, indptr } = src;
   const nnz = nMajor === 0 ? 0 : indptr[nMajor]!;
@@ -116,6 +116,7 @@ export function readCompressed(
       outIndptr[r + 1] = k;
     }
     row = end;
+    onProgress?.(row / nMajor);
   }
   if (nan.count + infinite.count + negative.count > 0) {
     const parts: string[] = [];

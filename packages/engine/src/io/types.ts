@@ -50,6 +50,8 @@ export interface ReadOptions {
   entriesPerBlock?: number;
   /** Stops a long read between blocks. */
   signal?: AbortSignal;
+  /** Called after each block of a matrix read from HDF5, with the share of it done (0–1]. */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Label columns tried, in order, when no labelKey is given. */
