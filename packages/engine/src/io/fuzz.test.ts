@@ -216,12 +216,14 @@ describe("fuzzing the readers with mutated shared files", () => {
     const rng = createRng(20261125);
     const failures: string[] = [];
     const outcomes = { inputError: 0, read: 0 };
+    let slowest = { seconds: 0, label: "" };
     const SOURCES = sources();
     for (const source of SOURCES) {
       const started = performance.now();
       for (let i = 0; i < source.cases; i++) {
         const { path, what } = await mutate(source, i, rng);
         const label = `${source.name} case ${i} (${what})`;
+        const caseStarted = performance.now();
         try {
           const d = await readDataset(path, source.options);
           const problem = consistencyProblem(d);
@@ -232,11 +234,15 @@ describe("fuzzing the readers with mutated shared files", () => {
           if (e instanceof InputError && !e.message.includes("\n")) outcomes.inputError++;
           else failures.push(`${label}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`.slice(0, 400));
         }
+        const seconds = (performance.now() - caseStarted) / 1000;
+        if (seconds > slowest.seconds) slowest = { seconds, label };
         rmSync(path, { recursive: true, force: true });
       }
       if (process.env.FUZZ_VERBOSE) console.log(`${source.name}: ${source.cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     expect(failures).toEqual([]);
+    // No mutation sends a reader into a long loop: the slowest case stays near a normal read's time.
+    expect(slowest.seconds, slowest.label).toBeLessThan(5);
     expect(outcomes.inputError + outcomes.read).toBe(SOURCES.reduce((n, s) => n + s.cases, 0));
     // Both outcomes occur: the mutations are neither all fatal nor all harmless.
     expect(outcomes.inputError).toBeGreaterThan(50);
