@@ -38,6 +38,7 @@ export async function readMatrixMarket(path: string, { signal }: { signal?: Abor
       const nums = parts.map(Number);
       if (nums.length !== 3 || !nums.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new InputError(`line ${lineNo}: expected 'rows columns entries', got '${line.slice(0, 80)}'`, path);
       size = nums as [number, number, number];
+      if (size[2] > size[0] * size[1]) throw new InputError(`line ${lineNo}: ${size[2]} entries declared for a ${size[0]} × ${size[1]} matrix`, path);
       genes = new Int32Array(size[2]);
       cells = new Int32Array(size[2]);
       values = new Float32Array(size[2]);

@@ -100,6 +100,11 @@ describe("10x matrix folders", () => {
     const e = await problem(readDataset(gz));
     expect(e.file).toBe(cut);
     expect(e.problem).toMatch(/^corrupt or truncated gzip data/);
+    const overfull = folder({ "matrix.mtx": MTX_V2.replace("3 2 3\n", "3 2 7\n"), "genes.tsv": genes, "barcodes.tsv": BARCODES }, false);
+    expect((await problem(readDataset(overfull))).problem).toBe("line 3: 7 entries declared for a 3 × 2 matrix");
+    // A size line claiming more entries than memory holds is an InputError, not a RangeError crash.
+    const huge = folder({ "matrix.mtx": MTX_V2.replace("3 2 3\n", "3000000 2000000 5000000000000\n"), "genes.tsv": genes, "barcodes.tsv": BARCODES }, false);
+    expect((await problem(readDataset(huge))).problem).toMatch(/^too large to hold in memory \(.+\); the file may be corrupt$/);
     const dupBarcodes = folder({ "matrix.mtx": MTX_V2, "genes.tsv": genes, "barcodes.tsv": "AAAC-1\nAAAC-1\n" }, false);
     expect((await problem(readDataset(dupBarcodes))).problem).toBe("barcodes.tsv (cell names) has 1 duplicate (first: 'AAAC-1' at positions 0 and 1)");
   });
