@@ -120,3 +120,17 @@ describe("CSV/TSV layouts", () => {
     expect(e.file).toBe(unknownLabel);
   });
 });
+
+describe("long text reads", () => {
+  it("report progress by bytes read and stop when aborted", async () => {
+    const path = `${DATA}CellBench_sc_dropseq.count.csv.gz`;
+    const seen: number[] = [];
+    await readDataset(path, { onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(1);
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1]!)).toBe(true);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(readDataset(path, { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
+});

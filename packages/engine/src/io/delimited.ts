@@ -24,7 +24,7 @@ interface Table {
 
 /** Reads a CSV/TSV count table; labels come from options.labelsFile (matched by cell name). */
 export async function readDelimited(path: string, options: ReadOptions = {}): Promise<Dataset> {
-  const table = await readTable(path, options.signal);
+  const table = await readTable(path, options);
   const warnings: string[] = [];
   const orientation = options.orientation ?? (await detectOrientation(table, options.labelsFile, path, warnings));
   const byCells = orientation === "cells-by-genes";
@@ -93,7 +93,7 @@ class RowAppender {
   }
 }
 
-async function readTable(path: string, signal: AbortSignal | undefined): Promise<Table> {
+async function readTable(path: string, progress: Pick<ReadOptions, "signal" | "onProgress">): Promise<Table> {
   let header: string[] | undefined;
   let sep = ",";
   let columnNames: string[] = [];
@@ -102,7 +102,7 @@ async function readTable(path: string, signal: AbortSignal | undefined): Promise
   let lineNo = 0;
   let nonInteger: Table["nonInteger"];
   let nonIntegerCount = 0;
-  for await (const line of readLines(path, signal ? { signal } : {})) {
+  for await (const line of readLines(path, progress)) {
     lineNo++;
     if (header === undefined) {
       if (line.trim() === "") throw new InputError("the first line (the header) is empty", path);

@@ -9,7 +9,10 @@ import { readCompressed, type CompressedRead } from "./sparse.ts";
 import { readLines } from "./textFile.ts";
 
 /** Reads a genes × cells Matrix Market file into a cells × genes CSR (with a non-integer warning, if any). */
-export async function readMatrixMarket(path: string, { signal }: { signal?: AbortSignal } = {}): Promise<CompressedRead & { nGenes: number; nCells: number }> {
+export async function readMatrixMarket(
+  path: string,
+  progress: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<CompressedRead & { nGenes: number; nCells: number }> {
   let lineNo = 0;
   let header: string | undefined;
   let size: [number, number, number] | undefined;
@@ -18,7 +21,7 @@ export async function readMatrixMarket(path: string, { signal }: { signal?: Abor
   let cells = new Int32Array(0);
   let values = new Float32Array(0);
   let k = 0;
-  for await (const line of readLines(path, signal ? { signal } : {})) {
+  for await (const line of readLines(path, progress)) {
     lineNo++;
     if (header === undefined) {
       header = line;

@@ -49,7 +49,7 @@ export async function read10xMtx(dir: string, options: ReadOptions = {}): Promis
   });
 
   const mtxPath = join(dir, matrixName);
-  const { matrix, nonInteger, nGenes, nCells } = await readMatrixMarket(mtxPath, options.signal ? { signal: options.signal } : {});
+  const { matrix, nonInteger, nGenes, nCells } = await readMatrixMarket(mtxPath, options);
   if (nGenes !== features.length) throw new InputError(`${matrixName} has ${nGenes} genes (rows) but ${featuresName} lists ${features.length}`, dir);
   if (nCells !== barcodes.length) throw new InputError(`${matrixName} has ${nCells} cells (columns) but ${barcodesName} lists ${barcodes.length}`, dir);
   if (nonInteger) warnings.push(`${matrixName}: ${nonInteger}`);

@@ -4,6 +4,7 @@
  * encoding failures become InputErrors naming the file.
  */
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { InputError } from "../errors.ts";
 import { readBytes } from "./inputFile.ts";
@@ -15,9 +16,10 @@ export async function isGzip(path: string): Promise<boolean> {
   return head.length === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
 }
 
-/** Yields the lines of `path` (without "\n" or "\r\n"), decompressing gzip. */
-export async function* readLines(path: string, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
+/** Yields the lines of `path` (without "\n" or "\r\n"), decompressing gzip; onProgress gets the share of the file's bytes read. */
+export async function* readLines(path: string, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): AsyncGenerator<string> {
   const gz = await isGzip(path);
+  const size = (await stat(path)).size;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gz ? raw.pipe(createGunzip()) : raw;
   if (gz) raw.on("error", (e) => stream.destroy(e));
@@ -26,6 +28,7 @@ export async function* readLines(path: string, { signal }: { signal?: AbortSigna
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       signal?.throwIfAborted();
+      onProgress?.(Math.min(1, raw.bytesRead / size));
       const text = rest + decoder.decode(chunk, { stream: true });
       const lines = text.split("\n");
       rest = lines.pop()!;

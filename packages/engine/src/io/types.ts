@@ -50,7 +50,7 @@ export interface ReadOptions {
   entriesPerBlock?: number;
   /** Stops a long read between blocks. */
   signal?: AbortSignal;
-  /** Called after each block of a matrix read from HDF5, with the share of it done (0–1]. */
+  /** Called as a matrix is read, with the share done (0–1]: after each HDF5 block, or by bytes of a text file read. */
   onProgress?: (fraction: number) => void;
 }
 
