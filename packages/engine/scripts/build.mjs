@@ -6,7 +6,14 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 await build({
-  entryPoints: { cli: join(root, "src/cli.ts"), "bench-quality": join(root, "bench/quality.ts"), "bench-matmul": join(root, "bench/matmul.ts"), "bench-trajectory": join(root, "bench/trajectory.ts"), "bench-speed": join(root, "bench/speed.ts") },
+  entryPoints: {
+    cli: join(root, "src/cli.ts"),
+    "bench-quality": join(root, "bench/quality.ts"),
+    "bench-matmul": join(root, "bench/matmul.ts"),
+    "bench-trajectory": join(root, "bench/trajectory.ts"),
+    "bench-speed": join(root, "bench/speed.ts"),
+    "bench-io": join(root, "bench/io.ts"),
+  },
   outdir: join(root, "dist"),
   bundle: true,
   platform: "node",

@@ -59,7 +59,7 @@ describe("scfnccl train", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/backend: (wasm|tensorflow|cpu)/);
     expect(r.stderr).toMatch(/epoch 2\/2/);
-    expect(readdirSync(out).sort()).toEqual(["clusters.csv", "embedding.npy", "metrics.json", "model.ckpt"]);
+    expect(readdirSync(out).sort()).toEqual(["clusters.csv", "embedding.npy", "metrics.json", "model.ckpt", "result.h5ad"]);
     const metrics = JSON.parse(readFileSync(`${out}/metrics.json`, "utf8"));
     for (const key of ["acc", "nmi", "ari", "k", "epochs", "seed", "backend", "secondsPerEpoch"]) expect(metrics).toHaveProperty(key);
     expect(metrics.k).toBe(new Set(labels).size);
@@ -89,14 +89,42 @@ describe("scfnccl train", () => {
     await expectInputError([tmp.path("nope.h5")], "nope.h5", /not found/);
   });
 
-  it("names the file and the problem for a file that is not HDF5", async () => {
-    writeFileSync(tmp.path("notes.txt"), "gene,cell\n1,2\n");
-    await expectInputError([tmp.path("notes.txt")], "notes.txt", /not an HDF5 file|unrecognised/i);
+  it("names the file and the problem for a file of no known format", async () => {
+    writeFileSync(tmp.path("blob.bin"), Uint8Array.of(0, 1, 2, 3, 0xff, 0xfe));
+    await expectInputError([tmp.path("blob.bin")], "blob.bin", /unrecognised format/i);
   });
 
-  it("names the file and the problem for HDF5 without the X/Y layout", async () => {
+  it("names the file and the problem for HDF5 of no known layout", async () => {
     await writeH5(tmp.path("other.h5"), [{ name: "matrix", data: new Float32Array(4), shape: [2, 2] }]);
-    await expectInputError([tmp.path("other.h5")], "other.h5", /'X'/);
+    await expectInputError([tmp.path("other.h5")], "other.h5", /no known layout \(not h5ad, loom, 10x or X\/Y; found: matrix\)/);
+  });
+
+  it("trains on h5ad, a 10x folder and a CSV with a label file; result.h5ad opens in anndata with the clusters in obs", async () => {
+    const runs: [string[], string, number][] = [
+      [[sharedFile("formats/CellBench_sc_celseq2.h5ad"), "--label-key", "cell_type"], "cell_type", 274],
+      [[sharedFile("formats/CellBench_sc_dropseq_10x")], "cell_type", 225],
+      [[sharedFile("CellBench_sc_dropseq.count.csv.gz"), "--labels", sharedFile("CellBench_sc_dropseq.metadata.csv.gz"), "--label-key", "cell_line_demuxlet", "--format", "csv"], "cell_line_demuxlet", 225],
+    ];
+    for (const [args, labelColumn, nCells] of runs) {
+      const out = tmp.path(`formats-${labelColumn}-${nCells}`);
+      const r = await cli("train", ...args, "--out", out, "--epochs", "1");
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`read .*: ${nCells} cells × \\d+ genes, labels from .*${labelColumn} \\(3 types\\)`));
+      const script = [
+        "import sys, json, warnings; warnings.simplefilter('ignore'); import anndata",
+        "a = anndata.read_h5ad(sys.argv[1])",
+        "print(json.dumps({'shape': list(a.shape), 'obs': {c: str(a.obs[c].dtype) for c in a.obs.columns}, 'k': len(a.obs['scfnccl'].cat.categories), 'obsm': {k: list(v.shape) for k, v in a.obsm.items()}, 'seed': int(a.uns['scfnccl']['seed'])}))",
+      ].join("\n");
+      const view = JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, `${out}/result.h5ad`], { encoding: "utf8" }));
+      expect(view).toEqual({
+        shape: [nCells, expect.any(Number)],
+        obs: { scfnccl: "category", scfnccl_head: "category", [labelColumn]: "category" },
+        k: expect.any(Number),
+        obsm: { X_scfnccl: [nCells, 100] },
+        seed: 0,
+      });
+      expect(view.k).toBeLessThanOrEqual(3);
+    }
   });
 
   it("names the file and the problem when labels and cells differ in number", async () => {

@@ -3,6 +3,10 @@
  *
  *   scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
  *                 [--backend tensorflow|wasm|cpu] [--label-key KEY] [--drop-empty-cells]
+ *                 [--format FORMAT] [--labels FILE]
+ *
+ * <input> is any format io reads (h5ad, 10x folder or .h5, loom, CSV/TSV, X/Y HDF5), detected from
+ * its content. Outputs: clusters.csv, embedding.npy, model.ckpt, metrics.json and result.h5ad.
  *
  * Exit codes: 0 done, 1 bad input or failure (one line on stderr naming the file and the
  * problem), 2 bad usage, 130 interrupted. Outputs are staged beside --out and moved in only
@@ -16,7 +20,8 @@ import { BACKENDS, initBackend } from "../backend.ts";
 import { InputError } from "../errors.ts";
 import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
-import type { Dataset } from "../io/types.ts";
+import { FORMATS, type Dataset } from "../io/types.ts";
+import { writeResultH5ad } from "./resultH5ad.ts";
 import { runScfnccl, type ScfncclResult } from "../tl/scfnccl.ts";
 import { TRAIN_DEFAULTS, TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
@@ -31,6 +36,7 @@ const NUMERIC_SETTINGS = (Object.keys(TRAIN_DEFAULTS) as (keyof typeof TRAIN_DEF
 
 const USAGE = `usage: scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
                      [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]
+                     [--format ${FORMATS.join("|")}] [--labels FILE]   a label file (cell name first) for CSV/10x input
                      [--set name=value ...]   any numeric training setting, e.g. --set learningRate=0.05
                                               (${NUMERIC_SETTINGS.join(", ")})`;
 
@@ -63,6 +69,8 @@ const TrainArgs = z.object({
   seed: integer("seed", 0).default(0),
   backend: z.enum(BACKENDS, { error: `--backend must be one of ${BACKENDS.join(", ")}` }).optional(),
   labelKey: z.string().optional(),
+  format: z.enum(FORMATS, { error: `--format must be one of ${FORMATS.join(", ")}` }).optional(),
+  labels: z.string().min(1).optional(),
   dropEmptyCells: z.boolean().default(false),
   settings: z.record(z.string(), z.number()).default({}),
 });
@@ -81,6 +89,8 @@ function parseTrainArgs(argv: string[]): TrainArgs {
         seed: { type: "string" },
         backend: { type: "string" },
         "label-key": { type: "string" },
+        format: { type: "string" },
+        labels: { type: "string" },
         "drop-empty-cells": { type: "boolean" },
         set: { type: "string", multiple: true },
       },
@@ -98,6 +108,8 @@ function parseTrainArgs(argv: string[]): TrainArgs {
     seed: v.seed,
     backend: v.backend,
     labelKey: v["label-key"],
+    format: v.format,
+    labels: v.labels,
     dropEmptyCells: v["drop-empty-cells"],
     settings: parseSettings(v.set ?? []),
   });
@@ -135,12 +147,15 @@ function csvField(s: string): string {
 }
 
 /** Write every output into a staging folder beside `out`, then move the files in. */
-async function writeOutputs(out: string, files: Record<string, string | Uint8Array>): Promise<void> {
+async function writeOutputs(out: string, files: Record<string, string | Uint8Array | ((path: string) => Promise<void>)>): Promise<void> {
   const parent = dirname(out);
   await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(join(parent, `.${basename(out)}.partial-`));
   try {
-    for (const [name, content] of Object.entries(files)) await writeFile(join(staging, name), content);
+    for (const [name, content] of Object.entries(files)) {
+      if (typeof content === "function") await content(join(staging, name));
+      else await writeFile(join(staging, name), content);
+    }
     await mkdir(out, { recursive: true });
     for (const name of Object.keys(files)) await rename(join(staging, name), join(out, name));
   } finally {
@@ -153,7 +168,12 @@ async function train(argv: string[]): Promise<void> {
   const outDir = resolve(args.out);
   const backend = await initBackend(args.backend);
   out.stderr.write(`backend: ${backend.name} (${backend.detail})\n`);
-  const data = await readDataset(args.input, args.labelKey ? { labelKey: args.labelKey } : {});
+  const data = await readDataset(args.input, {
+    ...(args.labelKey ? { labelKey: args.labelKey } : {}),
+    ...(args.format ? { format: args.format } : {}),
+    ...(args.labels ? { labelsFile: args.labels } : {}),
+  });
+  for (const warning of data.warnings ?? []) out.stderr.write(`warning: ${warning}\n`);
   out.stderr.write(
     `read ${data.source}: ${data.counts.nRows} cells × ${data.counts.nCols} genes` +
       (data.labels ? `, labels from ${data.labelKey} (${new Set(data.labels).size} types)` : ", no labels") +
@@ -200,6 +220,7 @@ async function train(argv: string[]): Promise<void> {
     "embedding.npy": encodeNpy(result.embedding, [result.cells.length, result.dim]),
     "model.ckpt": result.checkpoint,
     "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
+    "result.h5ad": (path) => writeResultH5ad(path, data, result, metrics),
   });
   const s = result.scores;
   out.stdout.write(

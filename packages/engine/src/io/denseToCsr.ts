@@ -5,6 +5,7 @@
  */
 import type { CsrMatrix } from "../pp/csr.ts";
 import { InputError } from "../errors.ts";
+import { nonIntegerWarning } from "./sparse.ts";
 
 /** Dense row-major values as readers get them (bigint arrays for 64-bit integer datasets). */
 export type DenseValues = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
@@ -25,16 +26,19 @@ export class DenseToCsr {
   private readonly nan: Offence = { count: 0, row: -1, col: -1, value: NaN };
   private readonly infinite: Offence = { count: 0, row: -1, col: -1, value: NaN };
   private readonly negative: Offence = { count: 0, row: -1, col: -1, value: NaN };
+  private readonly nonInteger: Offence = { count: 0, row: -1, col: -1, value: NaN };
 
   /**
    * @param name what the matrix is called in messages (e.g. "X")
    * @param file the file named in InputErrors
+   * @param axes what rows and columns are, in messages (a loom or CSV matrix has genes as rows)
    */
   constructor(
     readonly nRows: number,
     readonly nCols: number,
     readonly name: string,
     readonly file: string,
+    readonly axes: { row: string; col: string } = { row: "cell", col: "gene" },
   ) {
     this.indptr = new Float64Array(nRows + 1);
   }
@@ -59,8 +63,10 @@ export class DenseToCsr {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (v === 0) continue;
-      if (v > 0 && v < Infinity) count++;
-      else this.offend(v !== v ? this.nan : v < 0 && v > -Infinity ? this.negative : this.infinite, i, v);
+      if (v > 0 && v < Infinity) {
+        count++;
+        if (v !== Math.floor(v)) this.offend(this.nonInteger, i, v);
+      } else this.offend(v !== v ? this.nan : v < 0 && v > -Infinity ? this.negative : this.infinite, i, v);
     }
     // Pass 2: copy the non-zeros, unless the matrix is already known to be bad (then only keep counting).
     if (!this.hasOffences) {
@@ -95,11 +101,21 @@ export class DenseToCsr {
     o.count++;
   }
 
+  private where(o: Offence): string {
+    return `${this.axes.row} ${o.row}, ${this.axes.col} ${o.col}`;
+  }
+
+  /** A warning when stored values are not whole numbers (e.g. normalised data given as counts), else undefined. */
+  get nonIntegerWarning(): string | undefined {
+    const o = this.nonInteger;
+    return o.count ? nonIntegerWarning(this.name, o.count, this.where(o), o.value) : undefined;
+  }
+
   /** The finished matrix; throws an InputError listing bad values (count and first cell/gene) if any were seen. */
   finish(): CsrMatrix {
     if (this.hasOffences) {
       const parts: string[] = [];
-      const at = (o: Offence, withValue: boolean) => `first at cell ${o.row}, gene ${o.col}${withValue ? `: ${o.value}` : ""}`;
+      const at = (o: Offence, withValue: boolean) => `first at ${this.where(o)}${withValue ? `: ${o.value}` : ""}`;
       const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
       if (this.nan.count) parts.push(`${plural(this.nan.count, "NaN value")} (${at(this.nan, false)})`);
       if (this.infinite.count) parts.push(`${plural(this.infinite.count, "infinite value")} (${at(this.infinite, true)})`);

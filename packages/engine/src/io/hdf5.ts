@@ -30,7 +30,7 @@ export function loadH5wasm(): Promise<void> {
 /**
  * Opens `path` read-only, runs `fn` on it and closes the file whatever happens. Call after
  * loadH5wasm(). HDF5 failures (while opening or inside `fn`) become InputErrors naming the file;
- * InputErrors and plain JS errors (bugs, out of memory) pass through unchanged.
+ * InputErrors, aborts (AbortSignal) and plain JS errors (bugs, out of memory) pass through unchanged.
  */
 export function withH5File<T>(path: string, fn: (file: H5File) => T): T {
   let file: H5File;
@@ -43,7 +43,7 @@ export function withH5File<T>(path: string, fn: (file: H5File) => T): T {
   try {
     return fn(file);
   } catch (e) {
-    if (e instanceof InputError || isJsError(e)) throw e;
+    if (e instanceof InputError || isJsError(e) || (e as Error | undefined)?.name === "AbortError") throw e;
     throw new InputError(`corrupt HDF5 file (${hdf5ErrorDetail(e)})`, path);
   } finally {
     try {
@@ -70,6 +70,8 @@ export function hdf5ErrorDetail(e: unknown): string {
     if (m?.[1]) detail = m[1];
   }
   detail ??= message.split("\n").find((l) => l.trim() !== "") ?? "unknown error";
+  // Some corruptions make the library abort (after printing "Aborted(...)"); say what that means.
+  if (detail.startsWith("Aborted(")) detail = "the HDF5 library aborted on damaged internal structures";
   detail = detail.replace(/\s+/g, " ").trim();
   return detail.length > 200 ? `${detail.slice(0, 197)}...` : detail;
 }

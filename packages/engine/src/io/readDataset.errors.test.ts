@@ -50,10 +50,10 @@ describe("file-level problems", () => {
     await expectInputError(readDataset(`${p}/x.h5`), `${p}/x.h5`, "file not found");
   });
 
-  it("a directory", async () => {
+  it("a folder that is not a 10x matrix folder", async () => {
     const d = tmp.path("a-folder");
     mkdirSync(d);
-    await expectInputError(readDataset(d), d, "is a directory, not a file");
+    await expectInputError(readDataset(d), d, "not a 10x matrix folder: no matrix.mtx(.gz), features.tsv.gz or genes.tsv, barcodes.tsv(.gz) (found: nothing)");
   });
 
   it("an empty file", async () => {
@@ -62,17 +62,23 @@ describe("file-level problems", () => {
     await expectInputError(readDataset(p), p, "file is empty");
   });
 
-  it("a file that is not HDF5 (CSV text, a short file, the signature at a non-user-block offset)", async () => {
+  it("a file of no known format (a short binary file, the HDF5 signature at a non-user-block offset, plain prose, a bare .mtx)", async () => {
+    const unrecognised = "unrecognised format (not HDF5, not text; gzip is read only when it holds text)";
     const csv = tmp.path("counts.h5");
     writeFileSync(csv, "cell,g1,g2\nc1,1,2\n");
-    await expectInputError(readDataset(csv), csv, "not an HDF5 file (unrecognised format)");
     await expectInputError(readScDeepClusterH5(csv), csv, "not an HDF5 file (unrecognised format)");
     const short = tmp.path("short.h5");
     writeFileSync(short, Uint8Array.of(0x89, 0x48, 0x44));
-    await expectInputError(readDataset(short), short, "not an HDF5 file (unrecognised format)");
+    await expectInputError(readDataset(short), short, unrecognised);
     const shifted = tmp.path("shifted.h5");
     writeFileSync(shifted, Buffer.concat([Buffer.alloc(100), readFileSync(DATA_DIR + "mouse_bladder_cell_top2000.h5")]));
-    await expectInputError(readDataset(shifted), shifted, "not an HDF5 file (unrecognised format)");
+    await expectInputError(readDataset(shifted), shifted, unrecognised);
+    const prose = tmp.path("notes.txt");
+    writeFileSync(prose, "just some words\n");
+    await expectInputError(readDataset(prose), prose, "is a text file but not a CSV/TSV table (no comma, tab or semicolon in its first line)");
+    const mtx = tmp.path("matrix.mtx");
+    writeFileSync(mtx, "%%MatrixMarket matrix coordinate integer general\n1 1 1\n1 1 5\n");
+    await expectInputError(readDataset(mtx), mtx, /^is a Matrix Market file, which holds no cell or gene names/);
   });
 });
 
@@ -120,14 +126,14 @@ describe("layout problems", () => {
       { name: "a", data: new Float32Array([1, 2]) },
       { name: "b", group: true },
     ]);
-    await expectInputError(readDataset(p), p, "no dataset 'X' (found: a, b)");
+    await expectInputError(readDataset(p), p, "an HDF5 file of no known layout (not h5ad, loom, 10x or X/Y; found: a, b)");
     await expectInputError(readScDeepClusterH5(p), p, "no dataset 'X' (found: a, b)");
     expect(await isClosed(p)).toBe(true);
   });
 
   it("an HDF5 file with nothing in it", async () => {
     const p = await h5([]);
-    await expectInputError(readDataset(p), p, "no dataset 'X' (found: nothing)");
+    await expectInputError(readDataset(p), p, "an HDF5 file of no known layout (not h5ad, loom, 10x or X/Y; found: nothing)");
   });
 
   it("X that is a group (e.g. a sparse AnnData matrix)", async () => {

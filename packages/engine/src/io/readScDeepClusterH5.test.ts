@@ -110,6 +110,6 @@ describe("readDataset format detection", () => {
     expect((await readDataset(p)).counts.nRows).toBe(5);
     const text = tmp.path("data.h5");
     writeFileSync(text, "a,b\n1,2\n");
-    expect(await detectFormat(text)).toEqual({ kind: "unknown" });
+    expect(await detectFormat(text)).toEqual({ kind: "text", gzip: false, firstLine: "a,b" });
   });
 });

@@ -63,7 +63,9 @@ function readXY(file: H5File, path: string, options: ReadOptions): Dataset {
   const builder = new DenseToCsr(nCells, nGenes, "X", path);
   const chunkRows = meta.chunks?.[0] ?? null;
   for (const [r0, r1] of planRowBlocks(nCells, nGenes, meta.size, chunkRows, options)) {
+    options.signal?.throwIfAborted();
     builder.addRows(readRows(x, r0, r1, nGenes, path));
+    options.onProgress?.(r1 / nCells);
   }
   const counts = builder.finish();
   return {
