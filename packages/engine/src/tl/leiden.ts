@@ -40,7 +40,7 @@ export function leiden(g: WeightedGraph, options: LeidenOptions = {}): Community
     base.nodeWeight[i] = d;
     twoM += d;
   }
-  let membership = Int32Array.from({ length: g.n }, (_, i) => i);
+  let membership: Int32Array = Int32Array.from({ length: g.n }, (_, i) => i);
   if (twoM > 0) {
     // With node weights k and γ' = γ / 2m, the constant Potts model's move gains are modularity's.
     const gamma = resolution / twoM;
