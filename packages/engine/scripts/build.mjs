@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 await build({
-  entryPoints: { cli: join(root, "src/cli.ts"), "bench-quality": join(root, "bench/quality.ts"), "bench-matmul": join(root, "bench/matmul.ts") },
+  entryPoints: { cli: join(root, "src/cli.ts"), "bench-quality": join(root, "bench/quality.ts"), "bench-matmul": join(root, "bench/matmul.ts"), "bench-methods": join(root, "bench/methods.ts") },
   outdir: join(root, "dist"),
   bundle: true,
   platform: "node",
