@@ -8,7 +8,7 @@ import { normalizeTotal } from "../pp/normalizeTotal.ts";
 import { pca, type PcaResult } from "../pp/pca.ts";
 import { validateCounts } from "../pp/preprocess.ts";
 import { scale } from "../pp/scale.ts";
-import type { CommunityResult } from "./communities.ts";
+import { relabelBySize, type CommunityResult } from "./communities.ts";
 import { findResolution } from "./findResolution.ts";
 import type { WeightedGraph } from "./graph.ts";
 import { leiden } from "./leiden.ts";
@@ -16,7 +16,6 @@ import { louvain } from "./louvain.ts";
 import { neighbors } from "./neighbors.ts";
 import type { OnClusterProgress } from "./progress.ts";
 import { snnGraph } from "./snn.ts";
-import { relabelBySize } from "./communities.ts";
 
 export interface SeuratPcaOptions {
   /** Highly variable genes (Seurat's "vst", scanpy's seurat_v3 flavour on the counts). Default 2000. */
