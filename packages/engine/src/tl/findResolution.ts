@@ -21,8 +21,8 @@ const MAX_RESOLUTION = 100;
 /**
  * The resolution at which `method` finds `k` communities: bracket k by doubling or halving from `start`,
  * then bisect (in log scale, as the count grows roughly with log γ). The count is not strictly monotone in
- * γ, so when no resolution gives exactly k the result with the count closest to k is returned (the lower
- * count on a tie); `result.count` says which.
+ * γ: when bisection cannot land on k, a few other seeds are tried at the final bracket, and failing that
+ * the result with the count closest to k is returned (the lower count on a tie); `result.count` says which.
  */
 export function findResolution(
   g: WeightedGraph,
@@ -72,5 +72,18 @@ export function findResolution(
     else hi = mid;
     if (hi / lo < 1 + 1e-4) break;
   }
+  // The count jumps over k at this seed's node orders: other orders at the same resolutions may not.
+  const seed = communityOptions.seed ?? 0;
+  for (let extra = 1; extra <= RESEEDS; extra++) {
+    for (const resolution of [lo, Math.sqrt(lo * hi), hi]) {
+      signal?.throwIfAborted();
+      const again = method(g, { ...communityOptions, seed: seed + extra * 7919, resolution, signal });
+      onTry?.(again);
+      if (again.count === k) return again;
+    }
+  }
   return best!;
 }
+
+/** Extra seeds tried at the final bracket when bisection cannot land on k. */
+const RESEEDS = 3;
