@@ -7,7 +7,9 @@
  *
  *   pnpm bench:methods [--methods seurat,kmeans] [--seeds 0,1,2] [--datasets a,b] [--jobs N]
  *                      [--epochs N] [--backend wasm] [--out FILE]
+ *   pnpm bench:methods --from FILE      (prints the table of a saved run again)
  */
+import { readFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -64,6 +66,7 @@ const { values } = parseArgs({
     out: { type: "string", default: join(here, "../../../bench-results/methods.json") },
     jobs: { type: "string", default: "1" },
     "one-run": { type: "string" },
+    from: { type: "string" },
   },
 });
 
@@ -147,7 +150,13 @@ function scfncclVsSccl(records: RunRecord[], datasets: string[]): string | null 
   return lines.length ? lines.join("\n") : null;
 }
 
-if (values["one-run"]) {
+if (values.from) {
+  const saved = JSON.parse(readFileSync(values.from, "utf8")) as { records: RunRecord[] };
+  const datasets = [...new Set(saved.records.map((r) => r.dataset))];
+  console.log(table(saved.records, datasets));
+  const versus = scfncclVsSccl(saved.records, datasets);
+  if (versus) console.log(`\n${versus}`);
+} else if (values["one-run"]) {
   const [dataset, method, variant, seed] = values["one-run"].split(":");
   process.stdout.write(`${JSON.stringify(await oneRun(dataset!, method as ClusterMethodName, variant as Variant, Number(seed)))}\n`);
 } else {
