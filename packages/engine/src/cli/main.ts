@@ -1,7 +1,7 @@
 /**
  * scfnccl — command-line front of the engine.
  *
- *   scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
+ *   scfnccl train <input> --out <dir> [--method M] [--clusters K] [--resolution R] [--epochs N] [--seed S]
  *                 [--backend tensorflow|wasm|cpu] [--label-key KEY] [--drop-empty-cells]
  *                 [--format FORMAT] [--labels FILE]
  *
@@ -22,6 +22,8 @@ import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
 import { FORMATS, type Dataset } from "../io/types.ts";
 import { writeResultH5ad } from "./resultH5ad.ts";
+import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterResult } from "../tl/cluster.ts";
+import type { ClusterProgress } from "../tl/progress.ts";
 import { runScfnccl, type ScfncclResult } from "../tl/scfnccl.ts";
 import { TRAIN_DEFAULTS, TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
@@ -34,11 +36,14 @@ const NUMERIC_SETTINGS = (Object.keys(TRAIN_DEFAULTS) as (keyof typeof TRAIN_DEF
   (k) => typeof TRAIN_DEFAULTS[k] === "number" && k !== "epochs" && k !== "seed",
 );
 
-const USAGE = `usage: scfnccl train <input> --out <dir> [--clusters K] [--epochs N] [--seed S]
+const USAGE = `usage: scfnccl train <input> --out <dir> [--method ${CLUSTER_METHOD_NAMES.join("|")}]
+                     [--clusters K] [--resolution R] [--epochs N] [--seed S]
                      [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]
                      [--format ${FORMATS.join("|")}] [--labels FILE]   a label file (cell name first) for CSV/10x input
                      [--set name=value ...]   any numeric training setting, e.g. --set learningRate=0.05
-                                              (${NUMERIC_SETTINGS.join(", ")})`;
+                                              (${NUMERIC_SETTINGS.join(", ")})
+methods (default scfnccl):
+${CLUSTER_METHOD_NAMES.map((m) => `  ${m.padEnd(9)} ${CLUSTER_METHODS[m].description}`).join("\n")}`;
 
 function parseSettings(pairs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -64,6 +69,8 @@ const integer = (name: string, min: number) =>
 const TrainArgs = z.object({
   input: z.string().min(1),
   out: z.string({ error: "--out <dir> is required" }).min(1, "--out <dir> is required"),
+  method: z.enum(CLUSTER_METHOD_NAMES, { error: `--method must be one of ${CLUSTER_METHOD_NAMES.join(", ")}` }).default("scfnccl"),
+  resolution: z.coerce.number({ error: "--resolution must be a number" }).positive("--resolution must be > 0").optional(),
   clusters: integer("clusters", 2).optional(),
   epochs: integer("epochs", 1).optional(),
   seed: integer("seed", 0).default(0),
@@ -84,6 +91,8 @@ function parseTrainArgs(argv: string[]): TrainArgs {
       allowPositionals: true,
       options: {
         out: { type: "string", short: "o" },
+        method: { type: "string", short: "m" },
+        resolution: { type: "string" },
         clusters: { type: "string", short: "k" },
         epochs: { type: "string" },
         seed: { type: "string" },
@@ -103,6 +112,8 @@ function parseTrainArgs(argv: string[]): TrainArgs {
   const result = TrainArgs.safeParse({
     input: parsed.positionals[0],
     out: v.out,
+    method: v.method,
+    resolution: v.resolution,
     clusters: v.clusters,
     epochs: v.epochs,
     seed: v.seed,
@@ -179,6 +190,7 @@ async function train(argv: string[]): Promise<void> {
       (data.labels ? `, labels from ${data.labelKey} (${new Set(data.labels).size} types)` : ", no labels") +
       "\n",
   );
+  if (args.method !== "scfnccl") return runMethod(args, data, outDir);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
@@ -229,6 +241,61 @@ async function train(argv: string[]): Promise<void> {
   );
 }
 
+/** Any registered method but scfnccl (whose outputs above predate the registry): clusters, embedding, metrics. */
+async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promise<void> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  let lastStage = "";
+  const onProgress = (p: ClusterProgress) => {
+    if (p.message === undefined && p.stage === lastStage) return;
+    lastStage = p.stage;
+    out.stderr.write(`${args.method}: ${p.stage}${p.message ? ` (${p.message})` : ""}\n`);
+  };
+  let r: ClusterResult;
+  try {
+    r = await cluster(data, {
+      method: args.method,
+      k: args.clusters,
+      resolution: args.resolution,
+      seed: args.seed,
+      emptyCells: args.dropEmptyCells ? "drop" : "error",
+      settings: args.settings,
+      onProgress,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  const extra = Object.entries(r.extraClusters ?? {});
+  const lines = [["cell", "cluster", ...extra.map(([name]) => name)].join(",")];
+  r.cells.forEach((cell, i) => lines.push([csvField(data.cells[cell]!), r.clusters[i], ...extra.map(([, c]) => c[i])].join(",")));
+  const metrics = {
+    method: r.method,
+    ...(r.scores ?? {}),
+    k: r.k,
+    resolution: r.resolution ?? null,
+    seed: args.seed,
+    totalSeconds: r.seconds,
+    cells: r.cells.length,
+    input: data.source,
+    labelKey: data.labelKey ?? null,
+    settings: args.settings,
+    ...r.details,
+  };
+  await writeOutputs(outDir, {
+    "clusters.csv": `${lines.join("\n")}\n`,
+    ...(r.embedding ? { "embedding.npy": encodeNpy(r.embedding.values, [r.cells.length, r.embedding.dim]) } : {}),
+    ...r.files,
+    "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
+  });
+  const s = r.scores;
+  out.stdout.write(
+    (s ? `ACC ${s.acc.toFixed(4)}  NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}  ` : "") +
+      `k ${r.k}  ${r.method}${r.resolution !== undefined ? ` resolution ${r.resolution.toPrecision(3)}` : ""}  ${r.seconds.toFixed(1)} s  → ${outDir}\n`,
+  );
+}
+
 /** Where the CLI writes; tests pass their own to run it in-process. */
 export interface Streams {
   stdout: { write(s: string): unknown };
@@ -248,8 +315,9 @@ export async function main(argv: string[], streams: Streams = process): Promise<
       out.stderr.write(`error: ${err.message}\n${USAGE}\n`);
       return 2;
     }
-    if (err instanceof TrainAbortedError) {
-      out.stderr.write(`\ninterrupted: ${err.message}; nothing was written\n`);
+    // An AbortSignal's default reason (SIGINT during a method without epochs) is an AbortError.
+    if (err instanceof TrainAbortedError || (err as Error | undefined)?.name === "AbortError") {
+      out.stderr.write(`\ninterrupted: ${(err as Error).message}; nothing was written\n`);
       return 130;
     }
     const message = err instanceof InputError ? err.message : `${(err as Error).message ?? err}`;

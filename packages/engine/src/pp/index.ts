@@ -15,3 +15,4 @@ export {
 } from "./highlyVariableGenes.ts";
 export { scale, type ScaleOptions, type ScaleResult } from "./scale.ts";
 export { preprocess, type PreprocessOptions, type PreprocessResult } from "./preprocess.ts";
+export { pca, type DenseMatrix, type PcaOptions, type PcaResult } from "./pca.ts";

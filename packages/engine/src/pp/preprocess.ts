@@ -71,7 +71,7 @@ export function preprocess(
  * Reject NaN, ±Infinity and negative counts, naming how many and where the first one is; round
  * non-integers up, as the reference program does. Returns the input itself when nothing changes.
  */
-function validateCounts(m: CsrMatrix, file: string | undefined): CsrMatrix {
+export function validateCounts(m: CsrMatrix, file: string | undefined): CsrMatrix {
   let nonFinite = 0;
   let negative = 0;
   let fractional = 0;

@@ -1,0 +1,206 @@
+/**
+ * pnpm bench:methods — every registered clustering method (tl.cluster) × the four benchmark datasets of
+ * bench:quality × seeds. Prints one markdown table (label-free ACC/NMI/ARI mean ± sd, wall time) with
+ * R Seurat 4.3's figures on the same files and the seed paper's 10X PBMC figures beside ours, and saves
+ * the raw results as JSON. Graph methods run twice: at the resolution searched for the true number of
+ * types, and at resolution 0.8 (Seurat's default); every other method gets k = the true number of types.
+ *
+ *   pnpm bench:methods [--methods seurat,kmeans] [--seeds 0,1,2] [--datasets a,b] [--jobs N]
+ *                      [--epochs N] [--backend wasm] [--out FILE]
+ *   pnpm bench:methods --from FILE      (prints the table of a saved run again)
+ */
+import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { initBackend, type BackendName } from "../src/backend.ts";
+import { readDataset } from "../src/io/readDataset.ts";
+import { encodeLabels } from "../src/metrics/encodeLabels.ts";
+import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName } from "../src/tl/cluster.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+// Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
+const DATA = join(here, "../../../../shared/data");
+
+/** R Seurat 4.3 (LogNormalize, 2000 vst genes, 50 PCs, SNN on 30, Louvain) on these files: ACC/NMI/ARI (issue 4). */
+const R_SEURAT: Record<string, { atK: number[]; at08: number[] }> = {
+  "10X_PBMC_top2000.h5": { atK: [0.789, 0.751, 0.723], at08: [0.643, 0.7, 0.566] },
+  "mouse_bladder_cell_top2000.h5": { atK: [0.657, 0.772, 0.567], at08: [0.741, 0.792, 0.672] },
+  "worm_neuron_cell.h5": { atK: [0.528, 0.565, 0.217], at08: [0.531, 0.705, 0.398] },
+  "CITE_CBMC_counts_top2000.h5": { atK: [0.769, 0.846, 0.729], at08: [0.689, 0.782, 0.544] },
+};
+
+/** The seed paper's README table for 10X PBMC (10 runs, ACC/NMI/ARI, checkpoints picked with labels). */
+const PAPER_PBMC: Record<string, number[]> = {
+  scfnccl: [0.8345, 0.7868, 0.7822],
+  seurat: [0.7717, 0.7496, 0.7242],
+  scdcca: [0.7956, 0.7322, 0.7455],
+  sccl: [0.8327, 0.7864, 0.782],
+  jojoscl: [0.8326, 0.7856, 0.7819],
+};
+
+type Variant = "k" | "res0.8";
+
+interface RunRecord {
+  dataset: string;
+  method: ClusterMethodName;
+  variant: Variant;
+  seed: number;
+  acc: number;
+  nmi: number;
+  ari: number;
+  k: number;
+  resolution: number | null;
+  seconds: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    methods: { type: "string", default: CLUSTER_METHOD_NAMES.join(",") },
+    seeds: { type: "string", default: "0,1,2" },
+    datasets: { type: "string", default: Object.keys(R_SEURAT).join(",") },
+    epochs: { type: "string" },
+    backend: { type: "string" },
+    out: { type: "string", default: join(here, "../../../bench-results/methods.json") },
+    jobs: { type: "string", default: "1" },
+    "one-run": { type: "string" },
+    from: { type: "string" },
+  },
+});
+
+async function oneRun(dataset: string, method: ClusterMethodName, variant: Variant, seed: number): Promise<RunRecord> {
+  await initBackend(values.backend as BackendName | undefined);
+  const data = await readDataset(join(DATA, dataset));
+  const nTypes = encodeLabels(data.labels!).classes.length;
+  const r = await cluster(data, {
+    method,
+    seed,
+    ...(variant === "k" ? { k: nTypes } : { resolution: 0.8 }),
+    settings: values.epochs ? { epochs: Number(values.epochs) } : {},
+  });
+  return { dataset, method, variant, seed, ...r.scores!, k: r.k, resolution: r.resolution ?? null, seconds: r.seconds };
+}
+
+/** Each run in its own process, so `--jobs 2` uses both cores. */
+function runInChild(spec: string): Promise<RunRecord> {
+  const args = [fileURLToPath(import.meta.url), "--one-run", spec];
+  if (values.epochs) args.push("--epochs", values.epochs);
+  if (values.backend) args.push("--backend", values.backend);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as RunRecord);
+      else reject(new Error(`run ${spec} failed (exit ${code})`));
+    });
+  });
+}
+
+const meanSd = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
+  return { m, text: `${m.toFixed(3)} ± ${sd.toFixed(3)}` };
+};
+const triple = (v: number[] | undefined) => (v ? v.map((x) => x.toFixed(3)).join("/") : "—");
+
+function table(records: RunRecord[], datasets: string[]): string {
+  const rows = [
+    "| dataset | method | k | ACC | NMI | ARI | wall s | R Seurat 4.3 ACC/NMI/ARI (res → k; res 0.8 rows: at 0.8) | ARI − R Seurat | paper, 10X PBMC |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const dataset of datasets) {
+    const groups = new Map<string, RunRecord[]>();
+    for (const r of records.filter((x) => x.dataset === dataset)) {
+      const key = `${r.method}|${r.variant}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const rs of groups.values()) {
+      const { method, variant } = rs[0]!;
+      const graph = CLUSTER_METHODS[method].usesResolution;
+      const name = graph ? `${method} (${variant === "k" ? "res → k" : "res 0.8"})` : method;
+      const ks = [...new Set(rs.map((r) => r.k))].join(",");
+      const ari = meanSd(rs.map((r) => r.ari));
+      const ref = graph ? R_SEURAT[dataset]?.[variant === "k" ? "atK" : "at08"] : R_SEURAT[dataset]?.atK;
+      const delta = ref ? `${ari.m - ref[2]! >= 0 ? "+" : ""}${(ari.m - ref[2]!).toFixed(3)}` : "—";
+      const paper = dataset.startsWith("10X_PBMC") ? triple(PAPER_PBMC[method]) : "—";
+      rows.push(
+        `| ${dataset.replace(/\.h5$/, "")} | ${name} | ${ks} | ${meanSd(rs.map((r) => r.acc)).text} | ${meanSd(rs.map((r) => r.nmi)).text} | ` +
+          `${ari.text} | ${meanSd(rs.map((r) => r.seconds)).m.toFixed(1)} | ${triple(ref)} | ${delta} | ${paper} |`,
+      );
+    }
+  }
+  return rows.join("\n");
+}
+
+/** The issue's question: does scFNCCL beat ScCCL on label-free mean ARI, dataset by dataset? */
+function scfncclVsSccl(records: RunRecord[], datasets: string[]): string | null {
+  const mean = (d: string, m: string) => {
+    const xs = records.filter((r) => r.dataset === d && r.method === m).map((r) => r.ari);
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  };
+  const lines = datasets.flatMap((d) => {
+    const a = mean(d, "scfnccl");
+    const b = mean(d, "sccl");
+    return a === null || b === null ? [] : [`${d}: scfnccl ${a.toFixed(3)} vs sccl ${b.toFixed(3)} → ${a > b ? "scfnccl" : "sccl"} ahead`];
+  });
+  return lines.length ? lines.join("\n") : null;
+}
+
+if (values.from) {
+  const saved = JSON.parse(readFileSync(values.from, "utf8")) as { records: RunRecord[] };
+  const datasets = [...new Set(saved.records.map((r) => r.dataset))];
+  console.log(table(saved.records, datasets));
+  const versus = scfncclVsSccl(saved.records, datasets);
+  if (versus) console.log(`\n${versus}`);
+} else if (values["one-run"]) {
+  const [dataset, method, variant, seed] = values["one-run"].split(":");
+  process.stdout.write(`${JSON.stringify(await oneRun(dataset!, method as ClusterMethodName, variant as Variant, Number(seed)))}\n`);
+} else {
+  const methods = values.methods.split(",") as ClusterMethodName[];
+  const unknown = methods.filter((m) => !CLUSTER_METHOD_NAMES.includes(m));
+  if (unknown.length) throw new Error(`unknown method(s) ${unknown.join(", ")}; registered: ${CLUSTER_METHOD_NAMES.join(", ")}`);
+  const seeds = values.seeds.split(",").map(Number);
+  const datasets = values.datasets.split(",");
+  const queue = datasets.flatMap((dataset) =>
+    methods.flatMap((method) =>
+      (CLUSTER_METHODS[method].usesResolution ? (["k", "res0.8"] as const) : (["k"] as const)).flatMap((variant) =>
+        seeds.map((seed) => `${dataset}:${method}:${variant}:${seed}`),
+      ),
+    ),
+  );
+  const records: RunRecord[] = [];
+  const started = performance.now();
+  const save = async (rs: RunRecord[]) => {
+    await mkdir(dirname(values.out), { recursive: true });
+    await writeFile(values.out, `${JSON.stringify({ date: new Date().toISOString(), minutes: (performance.now() - started) / 60000, records: rs }, null, 2)}\n`);
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Number(values.jobs)) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const r = await runInChild(next);
+        records.push(r);
+        // Saved after every run, so an interrupted benchmark keeps what it measured.
+        await save(records);
+        process.stderr.write(
+          `${r.dataset} ${r.method} ${r.variant} seed ${r.seed}: k ${r.k} ACC ${r.acc.toFixed(3)} NMI ${r.nmi.toFixed(3)} ARI ${r.ari.toFixed(3)} (${r.seconds.toFixed(1)} s)\n`,
+        );
+      }
+    }),
+  );
+  records.sort(
+    (a, b) =>
+      datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) ||
+      methods.indexOf(a.method) - methods.indexOf(b.method) ||
+      a.variant.localeCompare(b.variant) ||
+      a.seed - b.seed,
+  );
+  await save(records);
+  console.log(table(records, datasets));
+  const versus = scfncclVsSccl(records, datasets);
+  if (versus) console.log(`\n${versus}`);
+  console.log(`\nraw results: ${values.out}`);
+}

@@ -1,0 +1,65 @@
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../errors.ts";
+import { readDataset } from "../io/readDataset.ts";
+import type { Dataset } from "../io/types.ts";
+import { csrSubset } from "../pp/csr.ts";
+import { cluster, CLUSTER_METHOD_NAMES } from "./cluster.ts";
+import type { ClusterProgress } from "./progress.ts";
+
+const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+
+/** The first n cells of a dataset (a subset keeps the test fast). */
+function head(data: Dataset, n: number): Dataset {
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  return { ...data, counts: csrSubset(data.counts, rows, null), cells: data.cells.slice(0, n), labels: data.labels?.slice(0, n) };
+}
+
+describe("tl.cluster", () => {
+  let pbmc: Dataset;
+  beforeAll(async () => {
+    pbmc = head(await readDataset(`${DATA}10X_PBMC_top2000.h5`), 800);
+  });
+
+  it("lists the registered methods", () => {
+    expect(CLUSTER_METHOD_NAMES).toEqual(expect.arrayContaining(["seurat", "leiden", "kmeans", "scfnccl"]));
+  });
+
+  it("seurat finds the requested number of clusters by resolution search and scores them against the labels", async () => {
+    const stages: string[] = [];
+    const r = await cluster(pbmc, { method: "seurat", k: 8, seed: 0, onProgress: (p: ClusterProgress) => stages.push(p.stage) });
+    expect(r.method).toBe("seurat");
+    expect(r.k).toBe(8);
+    expect(new Set(r.clusters).size).toBe(8);
+    expect(r.cells.length).toBe(800);
+    expect(r.embedding!.dim).toBe(30);
+    expect(r.embedding!.values.length).toBe(800 * 30);
+    expect(r.resolution).toBeGreaterThan(0);
+    // Real PBMC cell types: a working pipeline lands far above chance even on an 800-cell subset.
+    expect(r.scores!.ari).toBeGreaterThan(0.5);
+    expect(stages).toEqual(expect.arrayContaining(["pca", "neighbors", "louvain"]));
+  });
+
+  it("seurat without k uses the resolution, and a higher resolution gives more clusters", async () => {
+    const low = await cluster(pbmc, { method: "seurat", resolution: 0.2, seed: 0 });
+    const high = await cluster(pbmc, { method: "seurat", resolution: 1.5, seed: 0 });
+    expect(low.resolution).toBe(0.2);
+    expect(high.k).toBeGreaterThan(low.k);
+  });
+
+  it("kmeans takes k from the labels when it is not given, and is reproducible by seed", async () => {
+    const a = await cluster(pbmc, { method: "kmeans", seed: 3 });
+    const b = await cluster(pbmc, { method: "kmeans", seed: 3 });
+    expect(a.k).toBe(8);
+    expect(Array.from(a.clusters)).toEqual(Array.from(b.clusters));
+    expect(a.scores!.ari).toBeGreaterThan(0.3);
+  });
+
+  it("rejects an unknown method, a missing k without labels and a bad resolution, naming the file", async () => {
+    await expect(cluster(pbmc, { method: "nope" as "seurat" })).rejects.toThrow(/unknown clustering method 'nope'/);
+    const unlabelled = { ...pbmc, labels: undefined };
+    await expect(cluster(unlabelled, { method: "kmeans" })).rejects.toThrow(InputError);
+    await expect(cluster(unlabelled, { method: "kmeans" })).rejects.toThrow(/10X_PBMC_top2000.h5: has no labels/);
+    await expect(cluster(pbmc, { method: "seurat", resolution: 0 })).rejects.toThrow(/resolution must be/);
+  });
+});
