@@ -74,7 +74,7 @@ describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in
   it("pages datasets newest first with cursors", async () => {
     const teamId = (await gql<{ teams: { id: string }[] }>(`{ teams { id } }`)).body.data!.teams[0]!.id;
     for (const name of ["one.h5", "two.h5", "three.h5"]) {
-      const res = await fetch(`${url}/api/datasets?teamId=${teamId}&name=${name}`, { method: "POST", headers: { cookie }, body: new Blob([subset]) });
+      const res = await fetch(`${url}/api/datasets?teamId=${teamId}&name=${name}`, { method: "POST", headers: { cookie }, body: new Blob([new Uint8Array(subset)]) });
       expect(res.status).toBe(201);
     }
     const page = (after?: string) =>
