@@ -35,7 +35,7 @@ export interface RequestContext {
   /** Adds a Set-Cookie header to the response (sign-in, sign-out). */
   setCookie(value: string): void;
   /** The viewer's role in each of their teams, read once per request. */
-  roles(): Promise<Map<string, Role>>;
+  roles(this: RequestContext): Promise<Map<string, Role>>;
 }
 
 /** Finds the viewer from a session cookie or an `Authorization: Bearer` API token. */
@@ -66,6 +66,7 @@ export function createContext(
   init: { viewer: Viewer | null; log: Logger; clientAddress: string; setCookie?: (value: string) => void },
 ): RequestContext {
   let roles: Promise<Map<string, Role>> | null = null;
+  let rolesOf: string | null = null;
   const ctx: RequestContext = {
     deps,
     viewer: init.viewer,
@@ -73,21 +74,21 @@ export function createContext(
     log: init.log,
     clientAddress: init.clientAddress,
     setCookie: init.setCookie ?? (() => {}),
-    roles() {
-      if (!ctx.viewer) return Promise.resolve(new Map());
-      const userId = ctx.viewer.userId;
-      roles ??= deps.db.db
-        .select({ teamId: memberships.teamId, role: memberships.role })
-        .from(memberships)
-        .where(eq(memberships.userId, userId))
-        .then((rows) => new Map(rows.map((r) => [r.teamId, r.role])));
+    // `this`, not `ctx`: Apollo Server hands resolvers a shallow copy of the context, and sign-in
+    // sets `viewer` on that copy.
+    roles(this: RequestContext) {
+      const userId = this.viewer?.userId;
+      if (!userId) return Promise.resolve(new Map());
+      if (!roles || rolesOf !== userId) {
+        rolesOf = userId;
+        roles = deps.db.db
+          .select({ teamId: memberships.teamId, role: memberships.role })
+          .from(memberships)
+          .where(eq(memberships.userId, userId))
+          .then((rows) => new Map(rows.map((r) => [r.teamId, r.role])));
+      }
       return roles;
     },
   };
   return ctx;
-}
-
-/** Forgets the cached roles (after a mutation that changes memberships). */
-export function withFreshRoles(ctx: RequestContext): RequestContext {
-  return createContext(ctx.deps, { viewer: ctx.viewer, log: ctx.log, clientAddress: ctx.clientAddress, setCookie: ctx.setCookie });
 }

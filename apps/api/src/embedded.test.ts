@@ -53,10 +53,11 @@ afterAll(async () => {
 
 describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in-process worker)", () => {
   it("signs up with an httpOnly SameSite session cookie and signs out", async () => {
-    const { res, body } = await gql<{ signUp: { user: { email: string } } }>(
-      `mutation { signUp(input: { email: "Eve@Lab.org", password: "correct horse battery", name: "Eve", teamName: "Eve's lab" }) { user { email } errors { code } } }`,
+    const { res, body } = await gql<{ signUp: { user: { email: string; memberships: { role: string; team: { name: string } }[] } } }>(
+      `mutation { signUp(input: { email: "Eve@Lab.org", password: "correct horse battery", name: "Eve", teamName: "Eve's lab" }) { user { email memberships { role team { name } } } errors { code } } }`,
     );
-    expect(body.data!.signUp.user.email).toBe("eve@lab.org");
+    // The payload is already answered as the new user.
+    expect(body.data!.signUp.user).toEqual({ email: "eve@lab.org", memberships: [{ role: "OWNER", team: { name: "Eve's lab" } }] });
     const setCookie = res.headers.getSetCookie()[0]!;
     expect(setCookie).toMatch(/^scfnccl_session=[\w-]{40,};/);
     expect(setCookie).toContain("HttpOnly");
