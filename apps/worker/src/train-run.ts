@@ -26,6 +26,7 @@ export interface RunContext {
   onEpoch?: (seconds: number) => void;
 }
 
+/** How an attempt ended; a retryable failure is thrown instead (for pg-boss to retry or dead-letter). */
 export type RunOutcome = "succeeded" | "failed" | "cancelled" | "requeued" | "skipped" | "lost";
 
 /** The abort reasons this module gives its AbortController. */
@@ -41,8 +42,8 @@ export const runKeys = {
 };
 
 /**
- * Processes run `runId` if it is queued. `finalAttempt` says whether a failure now is final
- * (otherwise the run goes back to `queued` and the error is rethrown for pg-boss to retry).
+ * Processes run `runId` if it is queued. A retryable failure is rethrown after the run is put back
+ * to `queued` (or, when `finalAttempt`, marked failed), so pg-boss retries or dead-letters the job.
  */
 export async function processRun(ctx: RunContext, runId: string, options: { finalAttempt: boolean; signal?: AbortSignal }): Promise<RunOutcome> {
   const { db: client, store } = ctx;
@@ -188,16 +189,19 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
       return "requeued";
     }
     const cancelled = reason?.why === "cancel";
-    const permanent = cancelled || err instanceof InputError || options.finalAttempt;
+    // Bad input fails the same way every time; anything else (storage, database, a crash in the
+    // engine) may pass, so pg-boss retries it with backoff and dead-letters it once retries are spent.
+    const retryable = !cancelled && !(err instanceof InputError);
+    const requeue = retryable && !options.finalAttempt;
     const message = cancelled ? null : err instanceof Error ? err.message : String(err);
-    const status = cancelled ? "cancelled" : permanent ? "failed" : "queued";
+    const status = cancelled ? "cancelled" : requeue ? "queued" : "failed";
     await db
       .update(runs)
-      .set({ status, error: message, workerId: null, ...(permanent ? { finishedAt: sql`now()` } : {}) })
+      .set({ status, error: message, workerId: null, ...(requeue ? {} : { finishedAt: sql`now()` }) })
       .where(and(mine, eq(runs.status, "running")));
-    if (permanent) await publishEvent(client, { type: "run.status", teamId: run.teamId, runId, status, error: message, attempt });
-    log[cancelled ? "info" : "error"]({ err: cancelled ? undefined : err }, cancelled ? "run cancelled" : "run failed");
-    if (!permanent) throw err;
+    if (!requeue) await publishEvent(client, { type: "run.status", teamId: run.teamId, runId, status, error: message, attempt });
+    log[cancelled ? "info" : "error"]({ err: cancelled ? undefined : err }, cancelled ? "run cancelled" : requeue ? "run failed; will retry" : "run failed");
+    if (retryable) throw err;
     return cancelled ? "cancelled" : "failed";
   } finally {
     clearInterval(heartbeat);

@@ -7,7 +7,7 @@ import type PgBoss from "pg-boss";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscribeEvents, type PlatformEvent } from "./events.ts";
-import { enqueueRun, startQueue } from "./queue.ts";
+import { enqueueRun, RUN_DEAD_LETTER_QUEUE, RUN_QUEUE, startQueue } from "./queue.ts";
 import { hasPbmc, writePbmcSubset } from "./testing.ts";
 import { startWorker, type Worker } from "./worker.ts";
 
@@ -19,6 +19,7 @@ let worker: Worker;
 const events: PlatformEvent[] = [];
 let teamId: string;
 let userId: string;
+const failReads = new Map<string, number>();
 
 async function addDataset(name: string, bytes: Buffer): Promise<string> {
   const put = await store.put(`datasets/${name}`, bytes);
@@ -55,7 +56,19 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "worker-test-"));
   client = await createDb();
   await client.migrate();
-  store = createFilesystemStore(join(dir, "objects"));
+  const files = createFilesystemStore(join(dir, "objects"));
+  // Reads of keys listed in `failReads` fail that many times: a storage outage, as a worker sees it.
+  store = {
+    ...files,
+    async get(key) {
+      const left = failReads.get(key) ?? 0;
+      if (left > 0) {
+        failReads.set(key, left - 1);
+        throw new Error(`storage unavailable reading ${key}`);
+      }
+      return files.get(key);
+    },
+  };
   boss = await startQueue(client, { retryLimit: 0 });
   await subscribeEvents(client, (e) => events.push(e));
   worker = await startWorker({ db: client, store, boss, log: pino({ level: "silent" }), heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
@@ -118,5 +131,30 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     expect(run.status).toBe("failed");
     expect(run.error).toMatch(/broken\.h5: not an HDF5 file/);
     expect(run.attempt).toBe(1);
+  });
+
+  it("retries a run after a transient failure (with backoff) and finishes it on the next attempt", async () => {
+    const [pbmc] = await client.db.select().from(datasets).where(eq(datasets.name, "pbmc300.h5"));
+    const [r] = await client.db.insert(runs).values({ teamId, datasetId: pbmc!.id, createdById: userId, method: "scfnccl", params: { epochs: 1 }, seed: 0 }).returning();
+    failReads.set(pbmc!.storageKey, 1);
+    await boss.send(RUN_QUEUE, { runId: r!.id }, { retryLimit: 2, retryDelay: 1, retryBackoff: true });
+    const run = await finished(r!.id);
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    expect(run.attempt).toBe(2);
+    expect(run.error).toBeNull();
+  });
+
+  it("fails a run for good once its retries are spent and dead-letters its job", async () => {
+    const [pbmc] = await client.db.select().from(datasets).where(eq(datasets.name, "pbmc300.h5"));
+    const [r] = await client.db.insert(runs).values({ teamId, datasetId: pbmc!.id, createdById: userId, method: "scfnccl", params: { epochs: 1 }, seed: 0 }).returning();
+    failReads.set(pbmc!.storageKey, 5);
+    const deadBefore = await boss.getQueueSize(RUN_DEAD_LETTER_QUEUE);
+    await boss.send(RUN_QUEUE, { runId: r!.id }, { retryLimit: 1, retryDelay: 1 });
+    const run = await finished(r!.id);
+    expect(run.status).toBe("failed");
+    expect(run.attempt).toBe(2);
+    expect(run.error).toMatch(/storage unavailable reading datasets\/pbmc300\.h5/);
+    await waitFor(async () => (await boss.getQueueSize(RUN_DEAD_LETTER_QUEUE)) === deadBefore + 1, 10_000);
+    failReads.clear();
   });
 });

@@ -60,10 +60,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       async ([job]) => {
         if (!job || shutdown.signal.aborted) return;
         active += 1;
+        const finalAttempt = job.retryCount >= job.retryLimit;
         try {
-          const outcome = await processRun(ctx, job.data.runId, { finalAttempt: job.retryCount >= job.retryLimit, signal: shutdown.signal });
+          const outcome = await processRun(ctx, job.data.runId, { finalAttempt, signal: shutdown.signal });
           if (outcome === "requeued") await enqueueRun(options.boss, job.data.runId);
           options.onOutcome?.(outcome);
+        } catch (err) {
+          options.onOutcome?.(finalAttempt ? "failed" : "requeued");
+          throw err;
         } finally {
           active -= 1;
         }
