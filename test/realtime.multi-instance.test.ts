@@ -4,7 +4,7 @@
  * only those of the run's team.
  */
 import { createApi, readEnv, type Api } from "@scfnccl/api";
-import { createDb, type DbClient } from "@scfnccl/db";
+import { clusters, createDb, datasets, runs, type DbClient } from "@scfnccl/db";
 import { createLogger, publishEvent, startQueue } from "@scfnccl/worker";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +59,35 @@ describe("socket.io across API instances", () => {
     expect(received["a2"]).toEqual(received["a1"]);
     await new Promise((r) => setTimeout(r, 200));
     expect(received["outsider"]).toEqual([]);
+  });
+
+  it("relays annotation changes, and follows membership changes on open sockets", async () => {
+    const owner = new Client(h.url);
+    const ownerId = await owner.signUp("o@lab2.org", "O", "Lab 2");
+    const teamId = (await owner.gql<{ teams: { id: string }[] }>(`{ teams { id } }`)).data!.teams[0]!.id;
+    const newcomer = new Client(second.url);
+    const newcomerId = await newcomer.signUp("n@lab2.org", "N");
+    const socket = await newcomer.socket();
+    sockets.push(socket);
+    const got: { type: string }[] = [];
+    socket.on("annotation.changed", (e: { type: string }) => got.push(e));
+    socket.on("membership.changed", (e: { type: string }) => got.push(e));
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+
+    // Added while connected: the socket joins the team's room without reconnecting.
+    await owner.mutate("setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "n@lab2.org", role: VIEWER) { errors { code } } }`, { t: teamId });
+    await waitFor(() => got.some((e) => e.type === "membership.changed"), 10_000, "membership event");
+
+    const dataset = (await h.platform.db.db.insert(datasets).values({ teamId, name: "d", format: "scdeepcluster-h5", cells: 2, genes: 2, checksum: "x", sizeBytes: 1, storageKey: "datasets/x", uploaderId: ownerId }).returning())[0]!;
+    const run = (await h.platform.db.db.insert(runs).values({ teamId, datasetId: dataset.id, createdById: ownerId, method: "scfnccl", params: {}, seed: 0, status: "succeeded" }).returning())[0]!;
+    await h.platform.db.db.insert(clusters).values({ runId: run.id, index: 0, size: 2 });
+    await owner.mutate("annotateCluster", `mutation($r: ID!) { annotateCluster(runId: $r, clusterIndex: 0, cellType: "NK cell") { errors { code } } }`, { r: run.id });
+    await waitFor(() => got.some((e) => e.type === "annotation.changed"), 10_000, "annotation event");
+    expect(got.find((e) => e.type === "annotation.changed")).toMatchObject({ teamId, runId: run.id, clusterIndex: 0, action: "created" });
+
+    // Removed: the socket is dropped (and would reconnect without the team's rooms).
+    await owner.mutate("removeTeamMember", `mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) { errors { code } } }`, { t: teamId, u: newcomerId });
+    expect(await disconnected).toBe("io server disconnect");
   });
 
   it("refuses a socket without a valid session or token", async () => {

@@ -33,7 +33,7 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
     const viewer = socket.data.viewer as Viewer;
     const joinTeams = async () => {
       const roles = await contextFor(viewer, socket.handshake.address).roles();
-      await socket.join([...roles.keys()].map((id) => `team:${id}`));
+      await socket.join([`user:${viewer.userId}`, ...[...roles.keys()].map((id) => `team:${id}`)]);
     };
     void joinTeams().catch((err: unknown) => deps.log.warn({ err }, "socket could not join team rooms"));
 
@@ -68,6 +68,15 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
   });
 
   const unsubscribe = await subscribeEvents(deps.db, (event) => {
+    if (event.type === "membership.changed") {
+      const sockets = io.in(`user:${event.userId}`);
+      // Joining is immediate; leaving drops the connection, so the client reconnects with exactly
+      // the rooms it may still be in (it may have subscribed to runs of that team).
+      if (event.role) sockets.socketsJoin(`team:${event.teamId}`);
+      else sockets.disconnectSockets(true);
+      io.to(`team:${event.teamId}`).emit(event.type, event);
+      return;
+    }
     // One emit to the union of both rooms: a socket in both gets the event once.
     io.to([`team:${event.teamId}`, `run:${event.runId}`]).emit(event.type, event);
   });

@@ -9,7 +9,9 @@ export const EVENTS_CHANNEL = "scfnccl_events";
 export type PlatformEvent =
   | { type: "run.status"; teamId: string; runId: string; status: RunStatus; error?: string | null; attempt: number }
   | { type: "run.progress"; teamId: string; runId: string; progress: RunProgress; attempt: number }
-  | { type: "annotation.changed"; teamId: string; runId: string; clusterIndex: number; annotationId: string; action: string };
+  | { type: "annotation.changed"; teamId: string; runId: string; clusterIndex: number; annotationId: string; action: string }
+  /** A user joined a team, changed role (`role` set) or left it (`role` null). */
+  | { type: "membership.changed"; teamId: string; userId: string; role: string | null };
 
 export async function publishEvent(db: DbClient, event: PlatformEvent): Promise<void> {
   await db.notify(EVENTS_CHANNEL, JSON.stringify(event));

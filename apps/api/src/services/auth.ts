@@ -23,6 +23,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   return parsed.data;
 }
 
+let dummy: Promise<string> | null = null;
+const dummyHash = () => (dummy ??= hashPassword("no account has this password"));
+
 async function startSession(ctx: RequestContext, userId: string): Promise<void> {
   const token = newToken();
   const ttl = ctx.deps.env.SESSION_TTL_HOURS * 3600;
@@ -62,8 +65,10 @@ export async function signIn(ctx: RequestContext, emailRaw: string, password: st
     throw new AppError("RATE_LIMITED", "too many sign-in attempts; try again in a few minutes");
   }
   const [user] = await ctx.deps.db.db.select().from(users).where(eq(users.email, email));
-  // Same message for an unknown address and a wrong password: the form must not reveal accounts.
-  if (!user || !(await verifyPassword(user.passwordHash, password))) throw new AppError("UNAUTHENTICATED", "wrong e-mail address or password");
+  // Same message, and the same hashing time, for an unknown address and a wrong password: the
+  // form must not reveal which accounts exist.
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
+  if (!user || !ok) throw new AppError("UNAUTHENTICATED", "wrong e-mail address or password");
   await startSession(ctx, user.id);
   await audit(ctx.deps.db.db, { actorId: user.id, action: "user.signIn", targetType: "user", targetId: user.id });
   return user;

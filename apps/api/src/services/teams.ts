@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, memberships, ROLES, teams, users, type Role } from "@scfnccl/db";
+import { publishEvent } from "@scfnccl/worker";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
@@ -13,8 +14,9 @@ export async function listTeams(ctx: RequestContext) {
   return ctx.deps.db.db.select().from(teams).where(inArray(teams.id, ids)).orderBy(asc(teams.name));
 }
 
-export async function getTeam(ctx: RequestContext, id: string) {
-  await assertCan(ctx, checkId(id, "team"), "read", "team");
+export async function getTeam(ctx: RequestContext, idRaw: string) {
+  const id = checkId(idRaw, "team");
+  await assertCan(ctx, id, "read", "team");
   const team = await ctx.loaders.team.load(id);
   if (!team) throw notFound("team");
   return team;
@@ -51,7 +53,7 @@ export async function setMember(ctx: RequestContext, teamIdRaw: string, emailRaw
   const email = emailRaw.trim().toLowerCase();
   const [user] = await ctx.deps.db.db.select().from(users).where(eq(users.email, email));
   if (!user) throw new AppError("NOT_FOUND", "no account with this e-mail address", "email");
-  return ctx.deps.db.db.transaction(async (tx) => {
+  const membership = await ctx.deps.db.db.transaction(async (tx) => {
     if (user.id === viewer.userId && role !== "owner") await assertAnotherOwner(tx, teamId, viewer.userId);
     const [m] = await tx
       .insert(memberships)
@@ -61,6 +63,8 @@ export async function setMember(ctx: RequestContext, teamIdRaw: string, emailRaw
     await audit(tx, { teamId, actorId: viewer.userId, action: "team.setMember", targetType: "user", targetId: user.id, data: { role } });
     return m!;
   });
+  await publishEvent(ctx.deps.db, { type: "membership.changed", teamId, userId: user.id, role });
+  return membership;
 }
 
 type Tx = Parameters<Parameters<RequestContext["deps"]["db"]["db"]["transaction"]>[0]>[0];
@@ -76,11 +80,12 @@ export async function removeMember(ctx: RequestContext, teamIdRaw: string, userI
   const userId = checkId(userIdRaw, "member");
   // Anyone may leave; removing someone else takes an owner.
   await assertCan(ctx, teamId, userId === viewer.userId ? "read" : "manage", "team");
-  return ctx.deps.db.db.transaction(async (tx) => {
+  await ctx.deps.db.db.transaction(async (tx) => {
     await assertAnotherOwner(tx, teamId, userId);
     const [gone] = await tx.delete(memberships).where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId))).returning();
     if (!gone) throw notFound("member");
     await audit(tx, { teamId, actorId: viewer.userId, action: "team.removeMember", targetType: "user", targetId: userId });
-    return userId;
   });
+  await publishEvent(ctx.deps.db, { type: "membership.changed", teamId, userId, role: null });
+  return userId;
 }
