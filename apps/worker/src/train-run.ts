@@ -4,9 +4,11 @@
  * the attempt is alive and carries cancellations back; a newer attempt (after this worker was
  * presumed dead) makes this one stop without touching the run.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunProgress } from "@scfnccl/db";
 import { InputError, io, tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
@@ -93,7 +95,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     if (!dataset) throw new InputError("the run's dataset no longer exists");
     // The file carries the dataset's name, so input errors name what the user uploaded.
     const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
-    await writeFile(path, await readAll(await store.get(dataset.storageKey)));
+    await pipeline(await store.get(dataset.storageKey), createWriteStream(path));
     const data = await io.readDataset(path);
     const resumeFrom = run.checkpointKey ? new Uint8Array(await readAll(await store.get(run.checkpointKey))) : undefined;
     const resumedFrom = resumeFrom ? (run.checkpointEpoch ?? 0) : 0;

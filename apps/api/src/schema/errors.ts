@@ -1,11 +1,7 @@
 import { GraphQLError } from "graphql";
 import { AppError } from "../errors.ts";
 
-export interface UserError {
-  code: string;
-  message: string;
-  field?: string | null;
-}
+import type { UserError } from "./types.generated.ts";
 
 /** Runs a mutation's service call: AppErrors become the payload's typed `errors`, anything else is a server error. */
 export async function payload<K extends string, T>(key: K, fn: () => Promise<T>): Promise<{ [P in K]: T | null } & { errors: UserError[] }> {

@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
-import type { RequestContext } from "../../context.ts";
 import { signOut } from "../../services/auth.ts";
+import type { Resolvers } from "../types.generated.ts";
 
 function literal(node: ValueNode): unknown {
   switch (node.kind) {
@@ -19,7 +19,7 @@ function literal(node: ValueNode): unknown {
   }
 }
 
-export const baseResolvers = {
+export const baseResolvers: Resolvers = {
   DateTime: new GraphQLScalarType<Date, string>({
     name: "DateTime",
     serialize: (v) => (v instanceof Date ? v : new Date(v as string)).toISOString(),
@@ -28,9 +28,9 @@ export const baseResolvers = {
   }),
   JSON: new GraphQLScalarType({ name: "JSON", serialize: (v) => v, parseValue: (v) => v, parseLiteral: literal }),
   Query: {
-    viewer: (_: unknown, __: unknown, ctx: RequestContext) => (ctx.viewer ? ctx.loaders.user.load(ctx.viewer.userId) : null),
+    viewer: (_, __, ctx) => (ctx.viewer ? ctx.loaders.user.load(ctx.viewer.userId) : null),
   },
   Mutation: {
-    signOut: (_: unknown, __: unknown, ctx: RequestContext) => signOut(ctx),
+    signOut: (_, __, ctx) => signOut(ctx),
   },
 };
