@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { artifacts, clusters, createDb, datasets, eq, runs, teams, users, type DbClient } from "@scfnccl/db";
+import { artifacts, clusters, createDb, datasets, eq, inArray, runs, teams, users, type DbClient } from "@scfnccl/db";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import { pino } from "pino";
@@ -156,5 +156,17 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     expect(run.error).toMatch(/storage unavailable reading datasets\/pbmc300\.h5/);
     await waitFor(async () => (await boss.getQueueSize(RUN_DEAD_LETTER_QUEUE)) === deadBefore + 1, 10_000);
     failReads.clear();
+  });
+
+  it("trains several runs at once with concurrency above one", async () => {
+    await worker.stop();
+    worker = await startWorker({ db: client, store, boss, log: pino({ level: "silent" }), concurrency: 2, heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
+    const [pbmc] = await client.db.select().from(datasets).where(eq(datasets.name, "pbmc300.h5"));
+    const ids = [await addRun(pbmc!.id, { epochs: 4 }), await addRun(pbmc!.id, { epochs: 4 })];
+    await waitFor(async () => {
+      const rows = await client.db.select({ status: runs.status }).from(runs).where(inArray(runs.id, ids));
+      return rows.filter((r) => r.status === "running").length === 2;
+    }, 60_000);
+    for (const id of ids) expect((await finished(id)).status).toBe("succeeded");
   });
 });
