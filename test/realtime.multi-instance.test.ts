@@ -96,4 +96,13 @@ describe("socket.io across API instances", () => {
     c.cookie = "scfnccl_session=forged";
     await expect(c.socket()).rejects.toThrow("unauthenticated");
   });
+
+  it("refuses browser sockets from another origin", async () => {
+    const c = new Client(h.url);
+    await c.signUp("o@origin.org", "O");
+    await expect(c.socket({ origin: "http://evil.example" })).rejects.toThrow();
+    const s = await c.socket({ origin: h.url });
+    sockets.push(s);
+    expect(s.connected).toBe(true);
+  });
 });

@@ -117,8 +117,8 @@ export class Client {
     return fetch(`${this.url}${path}`, { headers: this.cookie ? { cookie: this.cookie } : {} });
   }
 
-  async socket(): Promise<Socket> {
-    const s = connectSocket(this.url, { transports: ["websocket"], extraHeaders: { cookie: this.cookie }, reconnection: false });
+  async socket(headers: Record<string, string> = {}): Promise<Socket> {
+    const s = connectSocket(this.url, { transports: ["websocket"], extraHeaders: { cookie: this.cookie, ...headers }, reconnection: false });
     await new Promise<void>((resolve, reject) => {
       s.once("connect", () => resolve());
       s.once("connect_error", reject);

@@ -23,6 +23,11 @@ export const apiEnvSchema = platformEnvSchema.and(
     DEMO_PASSWORD: z.string().min(8).default("demo-password"),
     /** Sign-in attempts allowed per e-mail address and per client address in 15 minutes. */
     SIGNIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+    /** Browser origins besides the API's own allowed to open sockets (the web app's), comma-separated. */
+    WEB_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean)),
     QUERY_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
     QUERY_MAX_COST: z.coerce.number().int().min(10).default(5000),
   }),

@@ -14,7 +14,23 @@ import { getRun } from "./services/runs.ts";
 type Ack = (reply: { ok: true; run?: unknown } | { ok: false; error: { code: string; message: string } }) => void;
 
 export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promise<{ io: Server; close(): Promise<void> }> {
-  const io = new Server(httpServer, { path: "/socket.io", serveClient: false });
+  const io = new Server(httpServer, {
+    path: "/socket.io",
+    serveClient: false,
+    // A WebSocket is not bound by CORS: a page elsewhere could open one with the user's cookies were
+    // it not for SameSite; checking the Origin as well keeps that true for older browsers too.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (!origin) return callback(null, true); // not a browser (scripts, notebooks)
+      let host: string | null = null;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        return callback("bad origin", false);
+      }
+      callback(null, host === req.headers.host || deps.env.WEB_ORIGINS.includes(origin));
+    },
+  });
 
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.["token"] === "string" ? (socket.handshake.auth["token"] as string) : undefined;
