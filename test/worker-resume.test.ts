@@ -101,6 +101,10 @@ describe.skipIf(!hasPbmc)("a worker killed during a run", () => {
     const firstEpochs = new Set(events.filter((e) => e.attempt === 1).map((e) => e.progress.epoch));
     for (let e = 1; e <= from; e++) expect(firstEpochs.has(e)).toBe(true);
 
+    // The dead worker's job was cancelled when its run was requeued; the new one completed.
+    const jobs = await h.platform.db.sql.executeSql("select state from pgboss.job where name = 'runs' and data->>'runId' = $1 order by created_on", [runId]);
+    expect(jobs.rows.map((j) => j["state"])).toEqual(["cancelled", "completed"]);
+
     const history = JSON.parse((await readAll(await h.platform.store.get(`runs/${runId}/history.json`))).toString()) as { epoch: number }[];
     expect(history.map((s) => s.epoch)).toEqual(secondEpochs);
     const clusters = await user.gql<{ run: { clusters: { size: number }[]; metrics: { cells: number } } }>(`query($id: ID!) { run(id: $id) { clusters { size } metrics { cells } } }`, { id: runId });

@@ -1,7 +1,7 @@
 import { and, eq, lt, runs, sql, type DbClient } from "@scfnccl/db";
 import type PgBoss from "pg-boss";
 import { publishEvent } from "./events.ts";
-import { enqueueRun } from "./queue.ts";
+import { enqueueRun, RUN_QUEUE } from "./queue.ts";
 
 /**
  * Puts back in the queue every running run whose worker stopped sending heartbeats (a crash, a
@@ -15,6 +15,9 @@ export async function requeueStaleRuns(client: DbClient, boss: PgBoss, staleAfte
     .where(and(eq(runs.status, "running"), lt(runs.heartbeatAt, sql`now() - make_interval(secs => ${staleAfterSeconds})`)))
     .returning({ id: runs.id, teamId: runs.teamId, attempt: runs.attempt });
   for (const r of stale) {
+    // The dead worker's job would otherwise stay `active` until pg-boss expires it (hours later).
+    const { rows } = await client.sql.executeSql("select id from pgboss.job where name = $1 and state = 'active' and data->>'runId' = $2", [RUN_QUEUE, r.id]);
+    if (rows.length) await boss.cancel(RUN_QUEUE, rows.map((j) => String(j["id"])));
     await enqueueRun(boss, r.id);
     await publishEvent(client, { type: "run.status", teamId: r.teamId, runId: r.id, status: "queued", attempt: r.attempt });
   }
