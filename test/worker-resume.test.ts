@@ -86,12 +86,17 @@ describe.skipIf(!hasPbmc)("a worker killed during a run", () => {
     expect(atKill.checkpointEpoch!).toBeLessThan(EPOCHS);
 
     const second = spawnWorker("worker 2");
+    // Its health, readiness and metrics endpoints, on the port its log names.
+    const port = await waitFor(() => /"port":(\d+),"msg":"worker health endpoint"/.exec(second.output())?.[1], 30_000, "the health endpoint");
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok");
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     const done = await waitFor(async () => {
       const r = await readRun();
       return ["succeeded", "failed", "cancelled"].includes(r.status) ? r : null;
     }, 180_000, `the run to finish\n${second.output()}`);
     expect(done.status, `${done.error}\n${first.output()}\n${second.output()}`).toBe("succeeded");
     expect(done.attempt).toBe(2);
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(new RegExp(`scfnccl_epoch_seconds_count ${EPOCHS - atKill.checkpointEpoch!}\\b`));
     expect(done.progress).toMatchObject({ epoch: EPOCHS, resumedFrom: atKill.checkpointEpoch });
 
     // Attempt 2 continued right after the checkpoint; with attempt 1 before it, every epoch was reported.

@@ -3,6 +3,7 @@
  * as many as there are machines. Health, readiness and Prometheus metrics on WORKER_PORT.
  */
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { initBackend } from "@scfnccl/engine";
 import { z } from "zod";
 import { parseEnv, platformEnvSchema } from "./env.ts";
@@ -51,7 +52,7 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   })();
 });
-server.listen(env.WORKER_PORT, () => log.info({ port: env.WORKER_PORT }, "worker health endpoint"));
+server.listen(env.WORKER_PORT, () => log.info({ port: (server.address() as AddressInfo).port }, "worker health endpoint"));
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbClient } from "./client.ts";
-import { memberships, teams, users } from "./schema/index.ts";
+import { auditLog, memberships, teams, users } from "./schema/index.ts";
 import { createTempDatabase, type TempDatabase } from "./testing.ts";
 
 let temp: TempDatabase;
@@ -48,5 +48,13 @@ describe.each(["postgres", "pglite"])("%s client", (kind) => {
   it("runs parameterless multi-statement scripts through the sql adapter (as pg-boss sends them)", async () => {
     const { rows } = await clients[kind]!.sql.executeSql("create table t_multi (a int); insert into t_multi values (7); select a from t_multi");
     expect(rows).toEqual([{ a: 7 }]);
+  });
+
+  it("keeps the audit log append-only", async () => {
+    const { db } = clients[kind]!;
+    await db.insert(auditLog).values({ action: "test", targetType: "none" });
+    await expect(db.update(auditLog).set({ action: "rewritten" })).rejects.toThrow();
+    await expect(db.delete(auditLog)).rejects.toThrow();
+    expect((await db.select().from(auditLog)).map((r) => r.action)).toEqual(["test"]);
   });
 });
