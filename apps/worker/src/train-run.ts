@@ -74,6 +74,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     if (!controller.signal.aborted) controller.abort(new StopReason(why));
   };
   options.signal?.addEventListener("abort", () => stop("shutdown"), { once: true });
+  const dir = await mkdtemp(join(tmpdir(), "scfnccl-run-"));
   const heartbeat = setInterval(() => {
     void db
       .update(runs)
@@ -89,10 +90,11 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
 
   // Progress writes are chained so they land in epoch order and are all done before the end.
   let writes: Promise<unknown> = Promise.resolve();
-  const dir = await mkdtemp(join(tmpdir(), `scfnccl-run-`));
+  let datasetName = "dataset";
   try {
     const [dataset] = await db.select().from(datasets).where(eq(datasets.id, run.datasetId));
     if (!dataset) throw new InputError("the run's dataset no longer exists");
+    datasetName = dataset.name;
     // The file carries the dataset's name, so input errors name what the user uploaded.
     const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
     await pipeline(await store.get(dataset.storageKey), createWriteStream(path));
@@ -195,7 +197,8 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     // engine) may pass, so pg-boss retries it with backoff and dead-letters it once retries are spent.
     const retryable = !cancelled && !(err instanceof InputError);
     const requeue = retryable && !options.finalAttempt;
-    const message = cancelled ? null : err instanceof Error ? err.message : String(err);
+    // An input error names the dataset as the user uploaded it, not the worker's temp copy.
+    const message = cancelled ? null : err instanceof InputError ? `${datasetName}: ${err.problem}` : err instanceof Error ? err.message : String(err);
     const status = cancelled ? "cancelled" : requeue ? "queued" : "failed";
     await db
       .update(runs)
