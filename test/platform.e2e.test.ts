@@ -57,6 +57,11 @@ describe.skipIf(!hasPbmc)("platform end to end (PostgreSQL + S3 + worker)", () =
     const up = await alice.upload(teamId, "10X_PBMC_top2000.h5", bytes);
     expect(up.status, JSON.stringify(up.json)).toBe(201);
     const dataset = up.json["dataset"] as { id: string; cells: number; genes: number; checksum: string };
+    const listed = await bob.gql<{ dataset: { format: string; labelColumns: string[]; uploader: { name: string } } }>(
+      `query($id: ID!) { dataset(id: $id) { format labelColumns uploader { name } } }`,
+      { id: dataset.id },
+    );
+    expect(listed.data!.dataset).toEqual({ format: "scdeepcluster-h5", labelColumns: ["Y"], uploader: { name: "Alice" } });
     expect(dataset).toMatchObject({ cells: 4271, genes: 2000, checksum: createHash("sha256").update(bytes).digest("hex") });
 
     const aliceSocket = await alice.socket();

@@ -45,8 +45,12 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
   await assertCan(ctx, teamId, "write", "team");
   const name = validateDatasetName(input.name);
   let data;
+  let format: string;
   try {
     data = await io.readDataset(input.path);
+    // The reader accepted it, so the layout is one it knows (e.g. `scdeepcluster`).
+    const detected = await io.detectFormat(input.path);
+    format = detected.kind === "hdf5" ? `${(await io.detectHdf5Layout(input.path)).kind}-h5` : detected.kind;
   } catch (err) {
     if (err instanceof InputError) throw new AppError("INVALID_DATASET", `${name}: ${err.problem}`);
     throw err;
@@ -65,7 +69,7 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
         id,
         teamId,
         name,
-        format: "scdeepcluster-h5",
+        format,
         cells: data.counts.nRows,
         genes: data.counts.nCols,
         labelColumns: data.labelKey && data.labels ? [data.labelKey] : [],
