@@ -1,4 +1,4 @@
-import { and, apiTokens, desc, eq, isNull, memberships, sessions, sql, teams, users } from "@scfnccl/db";
+import { and, apiTokens, desc, eq, isNull, lt, memberships, sessions, sql, teams, users } from "@scfnccl/db";
 import { z } from "zod";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
 import { hashPassword, newToken, tokenHash, verifyPassword } from "../auth/crypto.ts";
@@ -33,6 +33,8 @@ async function startSession(ctx: RequestContext, userId: string): Promise<void> 
     .insert(sessions)
     .values({ userId, tokenHash: tokenHash(token), expiresAt: new Date(Date.now() + ttl * 1000) })
     .returning({ id: sessions.id });
+  // Expired sessions of this user go now rather than piling up.
+  await ctx.deps.db.db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, sql`now()`)));
   // The rest of this request (the payload's fields) is answered as the new user.
   ctx.viewer = { userId, sessionId: session!.id };
   ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ttl, secure: ctx.deps.env.COOKIE_SECURE ?? false }));
