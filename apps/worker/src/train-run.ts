@@ -132,6 +132,9 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
           .catch((err: unknown) => log.warn({ err }, "progress write failed"));
       },
       onCheckpoint: async (bytes, epoch) => {
+        // Progress up to this epoch is stored and announced before the checkpoint counts, so a
+        // resumed attempt never starts after an epoch nobody heard of.
+        await writes;
         const key = runKeys.checkpoint(runId);
         await store.put(key, bytes, { contentType: "application/octet-stream" });
         await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
