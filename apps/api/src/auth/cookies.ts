@@ -1,0 +1,28 @@
+export const SESSION_COOKIE = "scfnccl_session";
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i < 0) continue;
+    const name = part.slice(0, i).trim();
+    if (name) out[name] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+/** httpOnly (no script reads it) and SameSite=Lax (no cross-site POST carries it). */
+export function sessionCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
+  return [
+    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${Math.floor(options.maxAgeSeconds)}`,
+    ...(options.secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return sessionCookie("", { maxAgeSeconds: 0, secure });
+}

@@ -1,0 +1,58 @@
+/**
+ * Streamed dataset upload: `POST /api/datasets?teamId=…&name=…` with the file as the body. The
+ * bytes go to a temp file (hashed on the way, size-capped), the engine's reader validates it, and
+ * only then does anything reach storage or the database.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createHash } from "node:crypto";
+import type { RequestContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { assertCan, checkId } from "../services/access.ts";
+import { ingestDataset, validateDatasetName } from "../services/datasets.ts";
+import { sendAppError, sendJson } from "./util.ts";
+
+export async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RequestContext): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "scfnccl-upload-"));
+  try {
+    if (!ctx.viewer) throw new AppError("UNAUTHENTICATED", "sign in first");
+    const teamId = checkId(url.searchParams.get("teamId") ?? "", "team");
+    const name = validateDatasetName(url.searchParams.get("name"));
+    // Refuse before reading a byte when the viewer may not upload here.
+    await assertCan(ctx, teamId, "write", "team");
+    const limit = ctx.deps.env.MAX_UPLOAD_MB * 1024 * 1024;
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `uploads are limited to ${ctx.deps.env.MAX_UPLOAD_MB} MB`);
+    const path = join(dir, "upload");
+    const hash = createHash("sha256");
+    let size = 0;
+    await pipeline(
+      req,
+      new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          size += chunk.length;
+          if (size > limit) return cb(new AppError("PAYLOAD_TOO_LARGE", `uploads are limited to ${ctx.deps.env.MAX_UPLOAD_MB} MB`));
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      }),
+      createWriteStream(path),
+    );
+    if (size === 0) throw new AppError("INVALID_DATASET", `${name}: the upload is empty`);
+    const dataset = await ingestDataset(ctx, { teamId, name, path, sha256: hash.digest("hex"), sizeBytes: size });
+    sendJson(res, 201, {
+      dataset: { id: dataset.id, name: dataset.name, cells: dataset.cells, genes: dataset.genes, checksum: dataset.checksum, sizeBytes: dataset.sizeBytes },
+    });
+  } catch (err) {
+    // The client may still be sending; stop reading so the socket is not left half-drained.
+    if (!req.complete) req.resume();
+    sendAppError(res, err);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

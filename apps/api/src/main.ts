@@ -1,0 +1,63 @@
+/**
+ * `pnpm platform`: the API, and (embedded default, or EMBEDDED_WORKER=true) a worker in the same
+ * process. With no configuration it runs on PGlite and filesystem storage in DATA_DIR.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { initBackend } from "@scfnccl/engine";
+import { createLogger, createWorkerMetrics, openPlatform, startQueue, startWorker } from "@scfnccl/worker";
+import { readEnv } from "./env.ts";
+import { seedDemo } from "./demo.ts";
+import { createApi } from "./server.ts";
+
+const env = readEnv();
+const log = createLogger("api", env.LOG_LEVEL);
+const embedded = !env.DATABASE_URL;
+const platform = await openPlatform(env);
+log.info({ database: platform.db.kind, storage: platform.store.kind, dataDir: embedded ? env.DATA_DIR : undefined }, "platform opened");
+const boss = await startQueue(platform.db, { retryLimit: env.RUN_RETRY_LIMIT });
+const metrics = createWorkerMetrics();
+
+let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+if (env.EMBEDDED_WORKER ?? embedded) {
+  const backend = await initBackend(env.BACKEND);
+  log.info({ backend }, "in-process worker: engine backend");
+  worker = await startWorker({
+    ...platform,
+    boss,
+    log,
+    concurrency: env.WORKER_CONCURRENCY,
+    heartbeatSeconds: env.HEARTBEAT_SECONDS,
+    staleAfterSeconds: env.STALE_AFTER_SECONDS,
+    checkpointEvery: env.CHECKPOINT_EVERY,
+    onEpoch: (s) => metrics.epochSeconds.observe(s),
+    onOutcome: (o) => metrics.runOutcomes.inc({ outcome: o }),
+  });
+}
+
+// The bundle sits in apps/api/dist with the SDL copied beside it; from source, the schema module finds its own.
+const bundled = import.meta.url.endsWith("/dist/main.js");
+const api = await createApi({ env, ...platform, boss, log, metrics, schemaDir: bundled ? new URL("./schema/", import.meta.url) : undefined });
+if (env.DEMO ?? embedded) {
+  const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+  await seedDemo(api.deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD, datasetPath: join(repoRoot, "packages/engine/demo/10X_PBMC_top2000.h5") }).catch(
+    (err: unknown) => log.error({ err }, "demo seeding failed"),
+  );
+}
+const url = await api.listen(env.PORT, env.HOST);
+log.info({ url, graphql: `${url}/graphql`, demo: (env.DEMO ?? embedded) ? env.DEMO_EMAIL : undefined }, "API listening");
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      await worker?.stop();
+      await api.close();
+      await boss.stop({ graceful: true, wait: true, close: false });
+      await platform.db.close();
+      process.exit(0);
+    })();
+  });
+}

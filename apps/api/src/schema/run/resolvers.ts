@@ -1,0 +1,29 @@
+import { artifactUrl, runArtifacts, runClusters } from "../../services/results.ts";
+import { cancelRun, compareRuns, createRun, getRun, retryRun } from "../../services/runs.ts";
+import { payload, query } from "../errors.ts";
+import type { Resolvers } from "../types.generated.ts";
+
+export const runResolvers: Resolvers = {
+  RunStatus: { QUEUED: "queued", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "cancelled" },
+  ArtifactKind: { EMBEDDING: "embedding", CLUSTERS: "clusters", CHECKPOINT: "checkpoint", HISTORY: "history" },
+  Query: {
+    run: (_, args, ctx) => query(() => getRun(ctx, args.id)),
+    compareRuns: (_, args, ctx) => query(() => compareRuns(ctx, args.ids)),
+  },
+  Mutation: {
+    createRun: (_, args, ctx) => payload("run", () => createRun(ctx, args.input)),
+    cancelRun: (_, args, ctx) => payload("run", () => cancelRun(ctx, args.id)),
+    retryRun: (_, args, ctx) => payload("run", () => retryRun(ctx, args.id)),
+  },
+  Run: {
+    team: async (r, _, ctx) => (await ctx.loaders.team.load(r.teamId))!,
+    dataset: async (r, _, ctx) => (await ctx.loaders.dataset.load(r.datasetId))!,
+    createdBy: async (r, _, ctx) => (await ctx.loaders.user.load(r.createdById))!,
+    clusters: (r, _, ctx) => query(() => runClusters(ctx, r)),
+    artifacts: (r, _, ctx) => query(() => runArtifacts(ctx, r)),
+    embedding: async (r, _, ctx) => (await query(() => runArtifacts(ctx, r))).find((a) => a.kind === "embedding") ?? null,
+  },
+  Artifact: {
+    downloadUrl: (a) => artifactUrl(a.id),
+  },
+};

@@ -1,0 +1,185 @@
+/**
+ * The API's HTTP server: GraphQL (Apollo Server) at /graphql, streamed uploads and downloads under
+ * /api, socket.io, and /healthz, /readyz, /metrics for operations. Plain node:http underneath, so
+ * every route shares one server and one port.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { count, runs, type DbClient } from "@scfnccl/db";
+import type { ObjectStore } from "@scfnccl/storage";
+import { createWorkerMetrics, RUN_QUEUE } from "@scfnccl/worker";
+import type PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import { Counter, Gauge } from "prom-client";
+import { RateLimiter } from "./auth/rateLimit.ts";
+import { authenticate, createContext, type Deps, type RequestContext } from "./context.ts";
+import type { ApiEnv } from "./env.ts";
+import { handleArtifactDownload } from "./http/download.ts";
+import { handleUpload } from "./http/upload.ts";
+import { readBody, sendAppError, sendJson } from "./http/util.ts";
+import { queryLimits } from "./limits.ts";
+import { attachRealtime } from "./realtime.ts";
+import { loadTypeDefs, resolvers } from "./schema/index.ts";
+
+/** GraphQL request bodies above this are refused before parsing (an oversized query). */
+export const MAX_GRAPHQL_BODY = 64 * 1024;
+
+export interface ApiOptions {
+  env: ApiEnv;
+  db: DbClient;
+  store: ObjectStore;
+  boss: PgBoss;
+  log: Logger;
+  /** Metrics of an in-process worker, to serve from the same /metrics. */
+  metrics?: ReturnType<typeof createWorkerMetrics>;
+  /** Where the SDL files are (defaults to beside the schema module). */
+  schemaDir?: URL;
+}
+
+export interface Api {
+  server: Server;
+  deps: Deps;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createApi(options: ApiOptions): Promise<Api> {
+  const { env, db, store, boss, log } = options;
+  const deps: Deps = { env, db, store, boss, log, signInLimiter: new RateLimiter(env.SIGNIN_ATTEMPTS_PER_15_MIN, 15 * 60 * 1000) };
+
+  const apollo = new ApolloServer<RequestContext>({
+    typeDefs: loadTypeDefs(options.schemaDir),
+    resolvers,
+    validationRules: [queryLimits({ maxDepth: env.QUERY_MAX_DEPTH, maxCost: env.QUERY_MAX_COST })],
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, err) => {
+      // Errors without a code are bugs: log them, and tell the client no more than that.
+      if (!formatted.extensions?.["code"] || formatted.extensions["code"] === "INTERNAL_SERVER_ERROR") {
+        log.error({ err }, "graphql error");
+        return { message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" }, path: formatted.path };
+      }
+      return formatted;
+    },
+  });
+  await apollo.start();
+
+  const metrics = options.metrics ?? createWorkerMetrics();
+  const httpRequests = new Counter({ name: "scfnccl_http_requests_total", help: "HTTP requests", labelNames: ["route", "status"], registers: [metrics.registry] });
+  new Gauge({
+    name: "scfnccl_runs",
+    help: "Runs by status",
+    labelNames: ["status"],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const rows = await db.db.select({ status: runs.status, n: count() }).from(runs).groupBy(runs.status);
+      for (const r of rows) this.set({ status: r.status }, r.n);
+    },
+  });
+  new Gauge({
+    name: "scfnccl_queue_depth",
+    help: "Runs waiting in the queue",
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await boss.getQueueSize(RUN_QUEUE));
+    },
+  });
+
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RequestContext): Promise<void> {
+    const raw = req.method === "POST" ? await readBody(req, MAX_GRAPHQL_BODY) : Buffer.alloc(0);
+    let body: unknown;
+    try {
+      body = raw.length ? JSON.parse(raw.toString("utf8")) : undefined;
+    } catch {
+      return sendJson(res, 400, { errors: [{ message: "request body is not JSON", extensions: { code: "BAD_REQUEST" } }] });
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: async () => ctx,
+    });
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === "complete") return void res.end(result.body.string);
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    if (path === "/healthz") return void res.writeHead(200).end("ok"), "healthz";
+    if (path === "/readyz") {
+      try {
+        await db.sql.executeSql("select 1", []);
+        await store.ping();
+        res.writeHead(200).end("ready");
+      } catch (err) {
+        res.writeHead(503).end(`not ready: ${(err as Error).message}`);
+      }
+      return "readyz";
+    }
+    if (path === "/metrics") {
+      res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
+      return "metrics";
+    }
+
+    const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const reqLog = log.child({ requestId });
+    const cookies: string[] = [];
+    const viewer = await authenticate(deps, req.headers);
+    const ctx = createContext(deps, {
+      viewer,
+      log: reqLog,
+      clientAddress: req.socket.remoteAddress ?? "unknown",
+      setCookie: (c) => {
+        cookies.push(c);
+        res.setHeader("set-cookie", cookies);
+      },
+    });
+
+    if (path === "/graphql") return graphql(req, res, url, ctx).then(() => "graphql");
+    if (path === "/api/datasets" && req.method === "POST") return handleUpload(req, res, url, ctx).then(() => "upload");
+    const artifact = /^\/api\/artifacts\/([^/]+)$/.exec(path);
+    if (artifact && req.method === "GET") return handleArtifactDownload(res, decodeURIComponent(artifact[1]!), ctx).then(() => "download");
+    sendJson(res, 404, { errors: [{ code: "NOT_FOUND", message: `no route ${req.method} ${path}` }] });
+    return "unknown";
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res)
+      .then((name) => httpRequests.inc({ route: name, status: String(res.statusCode) }))
+      .catch((err: unknown) => {
+        try {
+          sendAppError(res, err);
+        } catch {
+          log.error({ err, url: req.url }, "request failed");
+          if (!res.headersSent) sendJson(res, 500, { errors: [{ code: "INTERNAL", message: "internal error" }] });
+          else res.destroy();
+        }
+      });
+  });
+  const realtime = await attachRealtime(server, deps);
+
+  return {
+    server,
+    deps,
+    listen: (port, host = "127.0.0.1") =>
+      new Promise((resolve) => {
+        server.listen(port, host, () => {
+          const a = server.address() as AddressInfo;
+          resolve(`http://${a.address}:${a.port}`);
+        });
+      }),
+    async close() {
+      await realtime.close();
+      await apollo.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

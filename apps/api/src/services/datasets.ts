@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { and, datasets, eq, inArray, runs } from "@scfnccl/db";
+import { InputError, io } from "@scfnccl/engine";
+import type { RequestContext } from "../context.ts";
+import { AppError, conflict, invalid, notFound } from "../errors.ts";
+import { assertCan, checkId, requireViewer } from "./access.ts";
+import { audit } from "./audit.ts";
+import { keyset, pageSize, toConnection, type PageArgs } from "./pagination.ts";
+
+export async function getDataset(ctx: RequestContext, idRaw: string) {
+  const dataset = await ctx.loaders.dataset.load(checkId(idRaw, "dataset"));
+  if (!dataset) throw notFound("dataset");
+  await assertCan(ctx, dataset.teamId, "read", "dataset");
+  return dataset;
+}
+
+export async function listDatasets(ctx: RequestContext, teamId: string, args: PageArgs) {
+  await assertCan(ctx, teamId, "read", "team");
+  const limit = pageSize(args);
+  const { where, orderBy } = keyset(datasets, args);
+  const rows = await ctx.deps.db.db
+    .select()
+    .from(datasets)
+    .where(and(eq(datasets.teamId, teamId), where))
+    .orderBy(...orderBy)
+    .limit(limit + 1);
+  for (const r of rows) ctx.loaders.dataset.prime(r.id, r);
+  return toConnection(rows, limit);
+}
+
+export function validateDatasetName(raw: string | null | undefined): string {
+  const name = (raw ?? "").trim();
+  if (!name || name.length > 200 || /[/\\\0]/.test(name)) throw invalid("dataset name must be 1-200 characters without slashes", "name");
+  return name;
+}
+
+/**
+ * Admits an uploaded file: the engine's reader must accept it (else INVALID_DATASET and nothing is
+ * stored), then the bytes go to object storage and the metadata to the database.
+ */
+export async function ingestDataset(ctx: RequestContext, input: { teamId: string; name: string; path: string; sha256: string; sizeBytes: number }) {
+  const viewer = requireViewer(ctx);
+  const teamId = checkId(input.teamId, "team");
+  await assertCan(ctx, teamId, "write", "team");
+  const name = validateDatasetName(input.name);
+  let data;
+  let format: string;
+  try {
+    data = await io.readDataset(input.path);
+    // The reader accepted it, so the layout is one it knows (e.g. `scdeepcluster`).
+    const detected = await io.detectFormat(input.path);
+    format = detected.kind === "hdf5" ? `${(await io.detectHdf5Layout(input.path)).kind}-h5` : detected.kind;
+  } catch (err) {
+    if (err instanceof InputError) throw new AppError("INVALID_DATASET", `${name}: ${err.problem}`);
+    throw err;
+  }
+  const id = randomUUID();
+  const key = `datasets/${id}/${name.replace(/[^\w.-]+/g, "_")}`;
+  const put = await ctx.deps.store.put(key, createReadStream(input.path), { contentType: "application/octet-stream" });
+  if (put.sha256 !== input.sha256) {
+    await ctx.deps.store.delete(key);
+    throw new Error("upload changed while being stored");
+  }
+  try {
+    const [row] = await ctx.deps.db.db
+      .insert(datasets)
+      .values({
+        id,
+        teamId,
+        name,
+        format,
+        cells: data.counts.nRows,
+        genes: data.counts.nCols,
+        labelColumns: data.labelKey && data.labels ? [data.labelKey] : [],
+        checksum: put.sha256,
+        sizeBytes: put.sizeBytes,
+        storageKey: key,
+        uploaderId: viewer.userId,
+      })
+      .returning();
+    await audit(ctx.deps.db.db, { teamId, actorId: viewer.userId, action: "dataset.upload", targetType: "dataset", targetId: id, data: { name, sizeBytes: put.sizeBytes } });
+    return row!;
+  } catch (err) {
+    await ctx.deps.store.delete(key);
+    throw err;
+  }
+}
+
+/** Deletes a dataset, its runs and every stored object of them (the uploader or an owner). */
+export async function deleteDataset(ctx: RequestContext, idRaw: string): Promise<string> {
+  const dataset = await getDataset(ctx, idRaw);
+  const viewer = requireViewer(ctx);
+  await assertCan(ctx, dataset.teamId, dataset.uploaderId === viewer.userId ? "write" : "manage", "dataset");
+  const db = ctx.deps.db.db;
+  const its = await db.select({ id: runs.id, status: runs.status }).from(runs).where(eq(runs.datasetId, dataset.id));
+  if (its.some((r) => r.status === "queued" || r.status === "running")) throw conflict("the dataset has queued or running runs; cancel them first");
+  await db.transaction(async (tx) => {
+    if (its.length)
+      await tx.delete(runs).where(
+        inArray(
+          runs.id,
+          its.map((r) => r.id),
+        ),
+      );
+    await tx.delete(datasets).where(eq(datasets.id, dataset.id));
+    await audit(tx, { teamId: dataset.teamId, actorId: viewer.userId, action: "dataset.delete", targetType: "dataset", targetId: dataset.id });
+  });
+  // Objects go after the rows: a failure here leaves unreferenced bytes, never rows without bytes.
+  for (const key of [dataset.storageKey, ...(await Promise.all(its.map((r) => ctx.deps.store.list(`runs/${r.id}/`)))).flat()]) {
+    await ctx.deps.store.delete(key).catch((err: unknown) => ctx.log.warn({ err, key }, "could not delete object"));
+  }
+  return dataset.id;
+}

@@ -1,0 +1,28 @@
+/**
+ * Run events travel through PostgreSQL NOTIFY on one channel, so every API instance (each
+ * LISTENing) hears every worker, wherever it runs; the API relays them to socket.io rooms.
+ */
+import type { DbClient, RunProgress, RunStatus } from "@scfnccl/db";
+
+export const EVENTS_CHANNEL = "scfnccl_events";
+
+export type PlatformEvent =
+  | { type: "run.status"; teamId: string; runId: string; status: RunStatus; error?: string | null; attempt: number }
+  | { type: "run.progress"; teamId: string; runId: string; progress: RunProgress; attempt: number }
+  | { type: "annotation.changed"; teamId: string; runId: string; clusterIndex: number; annotationId: string; action: string }
+  /** A user joined a team, changed role (`role` set) or left it (`role` null). */
+  | { type: "membership.changed"; teamId: string; userId: string; role: string | null };
+
+export async function publishEvent(db: DbClient, event: PlatformEvent): Promise<void> {
+  await db.notify(EVENTS_CHANNEL, JSON.stringify(event));
+}
+
+export async function subscribeEvents(db: DbClient, onEvent: (event: PlatformEvent) => void): Promise<() => Promise<void>> {
+  return db.listen(EVENTS_CHANNEL, (payload) => {
+    try {
+      onEvent(JSON.parse(payload) as PlatformEvent);
+    } catch {
+      // Not ours (someone else NOTIFYing on the channel); ignore.
+    }
+  });
+}

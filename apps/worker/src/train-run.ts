@@ -1,0 +1,218 @@
+/**
+ * One attempt at one run: claim it, download its dataset, train with the engine while reporting
+ * progress and saving checkpoints, then store artifacts, clusters and metrics. A heartbeat proves
+ * the attempt is alive and carries cancellations back; a newer attempt (after this worker was
+ * presumed dead) makes this one stop without touching the run.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunProgress } from "@scfnccl/db";
+import { InputError, io, tl } from "@scfnccl/engine";
+import { readAll, type ObjectStore } from "@scfnccl/storage";
+import type { Logger } from "pino";
+import { publishEvent } from "./events.ts";
+import type { RunParams } from "./params.ts";
+import { clustersCsv, summariseClusters } from "./results.ts";
+
+export interface RunContext {
+  db: DbClient;
+  store: ObjectStore;
+  workerId: string;
+  heartbeatSeconds: number;
+  checkpointEvery: number;
+  log: Logger;
+  /** Called after every epoch with its wall seconds (metrics). */
+  onEpoch?: (seconds: number) => void;
+}
+
+/** How an attempt ended; a retryable failure is thrown instead (for pg-boss to retry or dead-letter). */
+export type RunOutcome = "succeeded" | "failed" | "cancelled" | "requeued" | "skipped" | "lost";
+
+/** The abort reasons this module gives its AbortController. */
+class StopReason extends Error {
+  constructor(readonly why: "cancel" | "lost" | "shutdown") {
+    super(`run stopped: ${why}`);
+  }
+}
+
+export const runKeys = {
+  checkpoint: (runId: string) => `runs/${runId}/checkpoint.bin`,
+  artifact: (runId: string, file: string) => `runs/${runId}/${file}`,
+};
+
+/**
+ * Processes run `runId` if it is queued. A retryable failure is rethrown after the run is put back
+ * to `queued` (or, when `finalAttempt`, marked failed), so pg-boss retries or dead-letters the job.
+ */
+export async function processRun(ctx: RunContext, runId: string, options: { finalAttempt: boolean; signal?: AbortSignal }): Promise<RunOutcome> {
+  const { db: client, store } = ctx;
+  const db = client.db;
+  const [run] = await db
+    .update(runs)
+    .set({
+      status: "running",
+      attempt: sql`${runs.attempt} + 1`,
+      workerId: ctx.workerId,
+      heartbeatAt: sql`now()`,
+      startedAt: sql`coalesce(${runs.startedAt}, now())`,
+      error: null,
+    })
+    .where(and(eq(runs.id, runId), eq(runs.status, "queued")))
+    .returning();
+  if (!run) return "skipped";
+  const attempt = run.attempt;
+  const log = ctx.log.child({ runId, attempt });
+  const mine = and(eq(runs.id, runId), eq(runs.attempt, attempt));
+  await publishEvent(client, { type: "run.status", teamId: run.teamId, runId, status: "running", attempt });
+  log.info({ resumeEpoch: run.checkpointEpoch ?? 0 }, "run started");
+
+  const controller = new AbortController();
+  const stop = (why: StopReason["why"]) => {
+    if (!controller.signal.aborted) controller.abort(new StopReason(why));
+  };
+  options.signal?.addEventListener("abort", () => stop("shutdown"), { once: true });
+  const dir = await mkdtemp(join(tmpdir(), "scfnccl-run-"));
+  const heartbeat = setInterval(() => {
+    void db
+      .update(runs)
+      .set({ heartbeatAt: sql`now()` })
+      .where(and(mine, eq(runs.status, "running")))
+      .returning({ cancelRequestedAt: runs.cancelRequestedAt })
+      .then(([row]) => {
+        if (!row) stop("lost");
+        else if (row.cancelRequestedAt) stop("cancel");
+      })
+      .catch((err: unknown) => log.warn({ err }, "heartbeat failed"));
+  }, ctx.heartbeatSeconds * 1000);
+
+  // Progress writes are chained so they land in epoch order and are all done before the end.
+  let writes: Promise<unknown> = Promise.resolve();
+  let datasetName = "dataset";
+  try {
+    const [dataset] = await db.select().from(datasets).where(eq(datasets.id, run.datasetId));
+    if (!dataset) throw new InputError("the run's dataset no longer exists");
+    datasetName = dataset.name;
+    // The file carries the dataset's name, so input errors name what the user uploaded.
+    const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
+    await pipeline(await store.get(dataset.storageKey), createWriteStream(path));
+    const data = await io.readDataset(path);
+    const resumeFrom = run.checkpointKey ? new Uint8Array(await readAll(await store.get(run.checkpointKey))) : undefined;
+    const resumedFrom = resumeFrom ? (run.checkpointEpoch ?? 0) : 0;
+    const params = run.params as RunParams;
+    let epochSeconds = 0;
+    let epochsDone = 0;
+
+    const result = await tl.runScfnccl(data, {
+      ...params,
+      seed: run.seed,
+      signal: controller.signal,
+      resumeFrom,
+      checkpointEvery: ctx.checkpointEvery,
+      onProgress: (stats) => {
+        epochSeconds += stats.seconds;
+        epochsDone += 1;
+        ctx.onEpoch?.(stats.seconds);
+        const mean = epochSeconds / epochsDone;
+        const progress: RunProgress = {
+          epoch: stats.epoch,
+          epochs: stats.epochs,
+          loss: stats.loss,
+          instanceLoss: stats.instanceLoss,
+          clusterLoss: stats.clusterLoss,
+          secondsPerEpoch: mean,
+          etaSeconds: mean * (stats.epochs - stats.epoch),
+          resumedFrom,
+        };
+        writes = writes
+          .then(() => db.update(runs).set({ progress }).where(mine))
+          .then(() => publishEvent(client, { type: "run.progress", teamId: run.teamId, runId, progress, attempt }))
+          .catch((err: unknown) => log.warn({ err }, "progress write failed"));
+      },
+      onCheckpoint: async (bytes, epoch) => {
+        // Progress up to this epoch is stored and announced before the checkpoint counts, so a
+        // resumed attempt never starts after an epoch nobody heard of.
+        await writes;
+        const key = runKeys.checkpoint(runId);
+        await store.put(key, bytes, { contentType: "application/octet-stream" });
+        await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
+      },
+    });
+    await writes;
+
+    const files: { kind: ArtifactKind; file: string; contentType: string; body: Uint8Array }[] = [
+      { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(result.embedding, [result.cells.length, result.dim]) },
+      { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, result)) },
+      { kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: result.checkpoint },
+      { kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(result.history)) },
+    ];
+    const stored: (typeof artifacts.$inferInsert)[] = [];
+    for (const f of files) {
+      const put = await store.put(runKeys.artifact(runId, f.file), f.body, { contentType: f.contentType });
+      stored.push({ runId, kind: f.kind, storageKey: put.key, contentType: f.contentType, sizeBytes: put.sizeBytes, checksum: put.sha256 });
+    }
+    const metrics: Record<string, number> = { cells: result.cells.length, k: result.k, genesUsed: result.nGenesUsed };
+    if (result.scores) Object.assign(metrics, result.scores);
+    if (result.headScores) Object.assign(metrics, { headAcc: result.headScores.acc, headNmi: result.headScores.nmi, headAri: result.headScores.ari });
+    const finalLoss = result.history[result.history.length - 1]?.loss;
+    if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
+
+    const committed = await db.transaction(async (tx) => {
+      const [done] = await tx
+        .update(runs)
+        .set({
+          status: "succeeded",
+          finishedAt: sql`now()`,
+          backend: `${result.backend.name} (${result.backend.detail})`,
+          secondsPerEpoch: epochsDone ? epochSeconds / epochsDone : result.secondsPerEpoch,
+          metrics,
+        })
+        .where(and(mine, eq(runs.status, "running")))
+        .returning({ id: runs.id });
+      if (!done) return false;
+      await tx.delete(clusters).where(eq(clusters.runId, runId));
+      await tx.insert(clusters).values(summariseClusters(data, result).map((c) => ({ runId, ...c })));
+      await tx.delete(artifacts).where(eq(artifacts.runId, runId));
+      await tx.insert(artifacts).values(stored);
+      return true;
+    });
+    if (!committed) return "lost";
+    await publishEvent(client, { type: "run.status", teamId: run.teamId, runId, status: "succeeded", attempt });
+    log.info({ metrics }, "run succeeded");
+    return "succeeded";
+  } catch (err) {
+    await writes;
+    const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : null;
+    if (reason?.why === "lost") {
+      log.warn("another attempt owns the run now; stopping");
+      return "lost";
+    }
+    if (reason?.why === "shutdown") {
+      // Give the run back at once rather than waiting for the heartbeat to go stale.
+      await db.update(runs).set({ status: "queued", workerId: null }).where(and(mine, eq(runs.status, "running")));
+      log.info("worker shutting down; run requeued");
+      return "requeued";
+    }
+    const cancelled = reason?.why === "cancel";
+    // Bad input fails the same way every time; anything else (storage, database, a crash in the
+    // engine) may pass, so pg-boss retries it with backoff and dead-letters it once retries are spent.
+    const retryable = !cancelled && !(err instanceof InputError);
+    const requeue = retryable && !options.finalAttempt;
+    // An input error names the dataset as the user uploaded it, not the worker's temp copy.
+    const message = cancelled ? null : err instanceof InputError ? `${datasetName}: ${err.problem}` : err instanceof Error ? err.message : String(err);
+    const status = cancelled ? "cancelled" : requeue ? "queued" : "failed";
+    await db
+      .update(runs)
+      .set({ status, error: message, workerId: null, ...(requeue ? {} : { finishedAt: sql`now()` }) })
+      .where(and(mine, eq(runs.status, "running")));
+    if (!requeue) await publishEvent(client, { type: "run.status", teamId: run.teamId, runId, status, error: message, attempt });
+    log[cancelled ? "info" : "error"]({ err: cancelled ? undefined : err }, cancelled ? "run cancelled" : requeue ? "run failed; will retry" : "run failed");
+    if (retryable) throw err;
+    return cancelled ? "cancelled" : "failed";
+  } finally {
+    clearInterval(heartbeat);
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,101 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { DbClient } from "@scfnccl/db";
+import type { ObjectStore } from "@scfnccl/storage";
+import type PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import { enqueueRun, RUN_QUEUE, type RunJob } from "./queue.ts";
+import { requeueStaleRuns } from "./reaper.ts";
+import { processRun, type RunOutcome } from "./train-run.ts";
+
+export interface WorkerOptions {
+  db: DbClient;
+  store: ObjectStore;
+  boss: PgBoss;
+  log: Logger;
+  concurrency?: number;
+  heartbeatSeconds?: number;
+  staleAfterSeconds?: number;
+  checkpointEvery?: number;
+  /** How often the queue is polled when idle (pg-boss's minimum is 0.5 s). */
+  pollingIntervalSeconds?: number;
+  onEpoch?: (seconds: number) => void;
+  onOutcome?: (outcome: RunOutcome) => void;
+}
+
+export interface Worker {
+  id: string;
+  /** Runs being trained now. */
+  active(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Takes runs from the queue, `concurrency` at a time, and keeps watch for runs whose worker died
+ * (on every worker, so a deployment needs no separate supervisor).
+ */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const log = options.log.child({ workerId: id });
+  const heartbeatSeconds = options.heartbeatSeconds ?? 5;
+  const staleAfterSeconds = options.staleAfterSeconds ?? 60;
+  const shutdown = new AbortController();
+  let active = 0;
+  const ctx = {
+    db: options.db,
+    store: options.store,
+    workerId: id,
+    heartbeatSeconds,
+    checkpointEvery: options.checkpointEvery ?? 1,
+    log,
+    onEpoch: options.onEpoch,
+  };
+
+  const workIds: string[] = [];
+  for (let i = 0; i < (options.concurrency ?? 1); i++) {
+    // pg-boss 10 has one fetch loop per work() call; several calls give several runs at once.
+    const workId = await options.boss.work<RunJob>(
+      RUN_QUEUE,
+      { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+      async ([job]) => {
+        if (!job || shutdown.signal.aborted) return;
+        active += 1;
+        const finalAttempt = job.retryCount >= job.retryLimit;
+        try {
+          const outcome = await processRun(ctx, job.data.runId, { finalAttempt, signal: shutdown.signal });
+          if (outcome === "requeued") await enqueueRun(options.boss, job.data.runId);
+          options.onOutcome?.(outcome);
+        } catch (err) {
+          options.onOutcome?.(finalAttempt ? "failed" : "requeued");
+          throw err;
+        } finally {
+          active -= 1;
+        }
+      },
+    );
+    workIds.push(workId);
+  }
+
+  const reap = async () => {
+    try {
+      const ids = await requeueStaleRuns(options.db, options.boss, staleAfterSeconds);
+      if (ids.length) log.warn({ runIds: ids }, "requeued runs whose worker stopped sending heartbeats");
+    } catch (err) {
+      log.warn({ err }, "stale-run check failed");
+    }
+  };
+  const reaper = setInterval(() => void reap(), Math.max(1, staleAfterSeconds / 3) * 1000);
+  log.info({ concurrency: workIds.length }, "worker started");
+
+  return {
+    id,
+    active: () => active,
+    async stop() {
+      clearInterval(reaper);
+      shutdown.abort();
+      for (const w of workIds) await options.boss.offWork({ id: w });
+      // Wait for the runs in hand to hand themselves back.
+      while (active > 0) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}

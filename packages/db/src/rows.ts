@@ -1,0 +1,15 @@
+import type { annotations, apiTokens, artifacts, clusters, comments, datasets, memberships, runs, teams, users } from "./schema/index.ts";
+
+/** Row types by table, named so other packages (GraphQL codegen mappers) can refer to them. */
+export interface Rows {
+  user: typeof users.$inferSelect;
+  team: typeof teams.$inferSelect;
+  membership: typeof memberships.$inferSelect;
+  apiToken: typeof apiTokens.$inferSelect;
+  dataset: typeof datasets.$inferSelect;
+  run: typeof runs.$inferSelect;
+  artifact: typeof artifacts.$inferSelect;
+  cluster: typeof clusters.$inferSelect;
+  annotation: typeof annotations.$inferSelect;
+  comment: typeof comments.$inferSelect;
+}

@@ -1,0 +1,29 @@
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { users } from "./auth.ts";
+import { teams } from "./teams.ts";
+
+/** An uploaded dataset. The bytes live in object storage under `storageKey`; this row is its metadata. */
+export const datasets = pgTable(
+  "datasets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Reader layout the engine detected, e.g. `scdeepcluster-h5`. */
+    format: text("format").notNull(),
+    cells: integer("cells").notNull(),
+    genes: integer("genes").notNull(),
+    labelColumns: jsonb("label_columns").$type<string[]>().notNull().default([]),
+    /** SHA-256 of the uploaded bytes (hex). */
+    checksum: text("checksum").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    storageKey: text("storage_key").notNull(),
+    uploaderId: uuid("uploader_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("datasets_team_idx").on(t.teamId, t.createdAt)],
+);

@@ -1,0 +1,95 @@
+import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { users } from "./auth.ts";
+import { datasets } from "./datasets.ts";
+import { teams } from "./teams.ts";
+
+export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const runStatusEnum = pgEnum("run_status", RUN_STATUSES);
+
+/** The latest progress of a run, as pushed to the sockets after every epoch. */
+export interface RunProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  instanceLoss: number;
+  clusterLoss: number;
+  secondsPerEpoch: number;
+  etaSeconds: number;
+  /** Epoch the current attempt resumed from (0 when it started fresh). */
+  resumedFrom: number;
+}
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    datasetId: uuid("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    createdById: uuid("created_by_id")
+      .notNull()
+      .references(() => users.id),
+    method: text("method").notNull(),
+    /** Validated training parameters (the engine's option names). */
+    params: jsonb("params").$type<Record<string, unknown>>().notNull(),
+    seed: integer("seed").notNull(),
+    status: runStatusEnum("status").notNull().default("queued"),
+    progress: jsonb("progress").$type<RunProgress>(),
+    backend: text("backend"),
+    /** Incremented every time a worker takes the run; a worker whose attempt is no longer current stops. */
+    attempt: integer("attempt").notNull().default(0),
+    workerId: text("worker_id"),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    /** Set when a user asks to cancel; the worker sees it on its next heartbeat. */
+    cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
+    checkpointKey: text("checkpoint_key"),
+    checkpointEpoch: integer("checkpoint_epoch"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    secondsPerEpoch: real("seconds_per_epoch"),
+    metrics: jsonb("metrics").$type<Record<string, number>>(),
+    error: text("error"),
+  },
+  (t) => [index("runs_team_idx").on(t.teamId, t.createdAt), index("runs_status_idx").on(t.status)],
+);
+
+export const ARTIFACT_KINDS = ["embedding", "clusters", "checkpoint", "history"] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+export const artifactKindEnum = pgEnum("artifact_kind", ARTIFACT_KINDS);
+
+export const artifacts = pgTable(
+  "artifacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    kind: artifactKindEnum("kind").notNull(),
+    storageKey: text("storage_key").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    checksum: text("checksum").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("artifacts_run_kind").on(t.runId, t.kind)],
+);
+
+/** One row per cluster of a finished run. */
+export const clusters = pgTable(
+  "clusters",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    index: integer("index").notNull(),
+    size: integer("size").notNull(),
+    /** Most common label among the cluster's cells, when the dataset has labels. */
+    majorityLabel: text("majority_label"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.index] })],
+);

@@ -1,0 +1,148 @@
+/**
+ * The integration harness: a fresh database on the real PostgreSQL server, a real S3-protocol
+ * server (s3rver) on 127.0.0.1, and the API (plus, optionally, an in-process worker) wired to them
+ * exactly as `apps/api/src/main.ts` wires production.
+ */
+import { createApi, readEnv, type Api } from "@scfnccl/api";
+import { createTempDatabase, type TempDatabase } from "@scfnccl/db/testing";
+import { startTestS3Server, type TestS3Server } from "@scfnccl/storage/testing";
+import { createLogger, openPlatform, startQueue, startWorker, type Platform, type Worker } from "@scfnccl/worker";
+import { io as connectSocket, type Socket } from "socket.io-client";
+
+export interface Harness {
+  url: string;
+  api: Api;
+  platform: Platform;
+  boss: Awaited<ReturnType<typeof startQueue>>;
+  pgUrl: string;
+  s3: TestS3Server;
+  worker: Worker | null;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+  const temp: TempDatabase = await createTempDatabase("scfnccl_it");
+  const s3 = await startTestS3Server();
+  const env = readEnv({
+    DATABASE_URL: temp.url,
+    S3_ENDPOINT: s3.endpoint,
+    S3_ACCESS_KEY: s3.accessKey,
+    S3_SECRET_KEY: s3.secretKey,
+    S3_BUCKET: "scfnccl-test",
+    LOG_LEVEL: "silent",
+    ...options.env,
+  });
+  const platform = await openPlatform(env);
+  const boss = await startQueue(platform.db, { retryLimit: 0 });
+  const log = createLogger("test", env.LOG_LEVEL);
+  const worker = options.worker ? await startWorker({ ...platform, boss, log, heartbeatSeconds: 1, pollingIntervalSeconds: 0.5 }) : null;
+  const api = await createApi({ env, ...platform, boss, log });
+  const url = await api.listen(0);
+  return {
+    url,
+    api,
+    platform,
+    boss,
+    pgUrl: temp.url,
+    s3,
+    worker,
+    async stop() {
+      await worker?.stop();
+      await api.close();
+      await boss.stop({ graceful: false, close: false, wait: true });
+      await platform.db.close();
+      await s3.stop();
+      await temp.drop();
+    },
+  };
+}
+
+export interface GqlResult<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+  status: number;
+}
+
+/** One user's client: a cookie jar, GraphQL over fetch, uploads, downloads and a socket. */
+export class Client {
+  cookie = "";
+
+  constructor(readonly url: string) {}
+
+  private remember(res: Response): void {
+    const set = res.headers.getSetCookie();
+    for (const c of set) {
+      const [pair] = c.split(";");
+      if (pair) this.cookie = pair.endsWith("=") ? "" : pair;
+    }
+  }
+
+  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+    const res = await fetch(`${this.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    this.remember(res);
+    return { ...((await res.json()) as GqlResult<T>), status: res.status };
+  }
+
+  /** Runs a mutation and returns its payload, failing on any top-level GraphQL error. */
+  async mutate(field: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown> & { errors: { code: string; message: string; field: string | null }[] }> {
+    const r = await this.gql<Record<string, Record<string, unknown> & { errors: { code: string; message: string; field: string | null }[] }>>(query, variables);
+    if (r.errors?.length) throw new Error(`${field}: ${JSON.stringify(r.errors)}`);
+    return r.data![field]!;
+  }
+
+  async signUp(email: string, name: string, teamName?: string): Promise<string> {
+    const p = await this.mutate(
+      "signUp",
+      `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } errors { code message field } } }`,
+      { input: { email, password: "correct horse battery", name, teamName } },
+    );
+    if (p.errors.length) throw new Error(JSON.stringify(p.errors));
+    return (p["user"] as { id: string }).id;
+  }
+
+  async upload(teamId: string, name: string, body: Uint8Array): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(`${this.url}/api/datasets?teamId=${encodeURIComponent(teamId)}&name=${encodeURIComponent(name)}`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: new Blob([Buffer.from(body)]),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  async download(path: string): Promise<Response> {
+    return fetch(`${this.url}${path}`, { headers: this.cookie ? { cookie: this.cookie } : {} });
+  }
+
+  async socket(headers: Record<string, string> = {}): Promise<Socket> {
+    const s = connectSocket(this.url, { transports: ["websocket"], extraHeaders: { cookie: this.cookie, ...headers }, reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      s.once("connect", () => resolve());
+      s.once("connect_error", reject);
+    });
+    // Team rooms are joined asynchronously on connection; this ack says they are.
+    await s.emitWithAck("teams:refresh");
+    return s;
+  }
+}
+
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 120_000, what = "condition"): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Shape of a .npy file from its header (`{'descr': '<f4', 'fortran_order': False, 'shape': (4271, 128), }`). */
+export function npyShape(bytes: Uint8Array): number[] {
+  const headerLen = bytes[8]! | (bytes[9]! << 8);
+  const header = Buffer.from(bytes.subarray(10, 10 + headerLen)).toString("latin1");
+  const m = /'shape': \(([^)]*)\)/.exec(header);
+  return m![1]!.split(",").filter((s) => s.trim()).map(Number);
+}
