@@ -132,7 +132,7 @@ describe.skipIf(!hasPbmc)("bad input on mutations (PostgreSQL + S3)", () => {
   it("a corrupt upload is INVALID_DATASET naming the file, and stores nothing", async () => {
     const before = await snapshot();
     const truncated = subset.subarray(0, 4000);
-    for (const body of [Buffer.from("cell,gene\n1,2\n"), truncated]) {
+    for (const body of [Buffer.from([0x00, 0x9c, 0xff, 0x13, 0x00, 0x42]), truncated]) {
       const up = await owner.upload(teamA, "broken.h5", body);
       expect(up.status).toBe(422);
       const errors = up.json["errors"] as { code: string; message: string }[];
