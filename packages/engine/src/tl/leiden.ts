@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import { createRng, type Rng } from "../random.ts";
+import { createRng, permutation, type Rng } from "../random.ts";
 import { relabelBySize, type CommunityOptions, type CommunityResult } from "./communities.ts";
 import { modularity, type WeightedGraph } from "./graph.ts";
 
@@ -101,7 +101,7 @@ function moveNodesFast(g: Level, membership: Int32Array, gamma: number, rng: Rng
   }
   const empty: number[] = [];
   for (let c = n - 1; c >= 0; c--) if (size[c] === 0) empty.push(c);
-  const queue = shuffled(n, rng);
+  const queue = permutation(n, rng);
   const inQueue = new Uint8Array(n).fill(1);
   let head = 0;
   let count = n;
@@ -183,7 +183,7 @@ function refine(g: Level, part: Int32Array, gamma: number, rng: Rng): Int32Array
   const singleton = new Uint8Array(n).fill(1);
   const wTo = new Float64Array(n);
   const seen: number[] = [];
-  for (const v of shuffled(n, rng)) {
+  for (const v of permutation(n, rng)) {
     if (!singleton[v]) continue;
     const c = part[v]!;
     const kv = g.nodeWeight[v]!;
@@ -248,13 +248,3 @@ function aggregate(g: Level, membership: Int32Array, m: number): Level {
   return { n: m, indptr, indices, weights, nodeWeight };
 }
 
-function shuffled(n: number, rng: Rng): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
