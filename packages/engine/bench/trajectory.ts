@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
+import { parseOverrides } from "./overrides.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
 import { preprocess } from "../src/pp/preprocess.ts";
@@ -39,12 +40,7 @@ const pre = preprocess(data.counts, { nTopGenes: 2000, emptyCells: "error", file
 const truth = Int32Array.from(pre.keptCells, (i) => labels.codes[i]!);
 const seed = Number(values.seed);
 
-const overrides: Record<string, number> = {};
-for (const s of values.set) {
-  const [name, value] = s.split("=");
-  if (!name || value === undefined || !Number.isFinite(Number(value))) throw new Error(`--set ${s}: expected name=number`);
-  overrides[name] = Number(value);
-}
+const overrides = parseOverrides(values.set);
 
 const fmt = (x: number) => x.toFixed(4);
 console.log(`# ${file} seed ${seed} k ${k} backend ${backend.name} ${JSON.stringify(overrides)}`);

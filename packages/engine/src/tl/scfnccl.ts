@@ -14,6 +14,13 @@ export interface ScfncclOptions extends Omit<TrainOptions, "k"> {
   k?: number;
   nTopGenes?: number;
   emptyCells?: "error" | "drop";
+  /**
+   * Which learned representation k-means clusters: `h`, the encoder output both heads read, or `z`,
+   * the instance head's projection (the reference's choice). Contrastive projection heads are known
+   * to discard information the downstream task needs, so the representation before the head is
+   * usually the better one to cluster.
+   */
+  embedding?: "h" | "z";
 }
 
 export interface ScfncclResult {
@@ -23,13 +30,16 @@ export interface ScfncclResult {
   clusters: Int32Array;
   /** Argmax of the cluster head, a second clustering from the same model. */
   headClusters: Int32Array;
-  /** [cells, dim] embedding (instance-head output). */
+  /** [cells, dim] embedding that k-means clustered (see `embeddingName`). */
   embedding: Float32Array;
   dim: number;
+  embeddingName: "h" | "z";
   k: number;
   /** Present when the dataset has labels: scores of `clusters` and of `headClusters`. */
   scores?: ClusteringScores;
   headScores?: ClusteringScores;
+  /** With labels: scores of k-means on each representation, so the choice can be reported. */
+  scoresByEmbedding?: { h: ClusteringScores; z: ClusteringScores };
   history: EpochStats[];
   secondsPerEpoch: number;
   backend: BackendInfo;
@@ -37,6 +47,8 @@ export interface ScfncclResult {
   checkpoint: Uint8Array;
   nGenesUsed: number;
 }
+
+export const SCFNCCL_DEFAULTS = { embedding: "z" as "h" | "z" };
 
 /**
  * The whole scFNCCL method on a dataset: preprocessing as the reference, training, embedding of
@@ -57,24 +69,34 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
   const { model, history, secondsPerEpoch } = await train(pre.x, pre.nCells, pre.nGenes, { ...options, k });
   try {
     const emb = embed(model, pre.x, pre.nCells, pre.nGenes);
-    const km = kmeans(emb.z, { n: pre.nCells, d: emb.dim, k, nInit: 10, seed: model.config.seed, signal: options.signal });
+    const embeddingName = options.embedding ?? SCFNCCL_DEFAULTS.embedding;
+    const views = { h: { x: emb.h, d: emb.hDim }, z: { x: emb.z, d: emb.dim } };
+    const cluster = (name: "h" | "z") =>
+      kmeans(views[name].x, { n: pre.nCells, d: views[name].d, k, nInit: 10, seed: model.config.seed, signal: options.signal }).labels;
+    const clusters = cluster(embeddingName);
     const head = argmaxClusters(emb);
     let scores: ClusteringScores | undefined;
     let headScores: ClusteringScores | undefined;
+    let scoresByEmbedding: ScfncclResult["scoresByEmbedding"];
     if (labels) {
       const kept = Int32Array.from(pre.keptCells, (i) => labels.codes[i]!);
-      scores = evaluate(kept, km.labels);
+      scores = evaluate(kept, clusters);
       headScores = evaluate(kept, head);
+      const other = embeddingName === "h" ? "z" : "h";
+      const otherScores = evaluate(kept, cluster(other));
+      scoresByEmbedding = embeddingName === "h" ? { h: scores, z: otherScores } : { h: otherScores, z: scores };
     }
     return {
       cells: pre.keptCells,
-      clusters: km.labels,
+      clusters,
       headClusters: head,
-      embedding: emb.z,
-      dim: emb.dim,
+      embedding: views[embeddingName].x,
+      dim: views[embeddingName].d,
+      embeddingName,
       k,
       scores,
       headScores,
+      scoresByEmbedding,
       history,
       secondsPerEpoch,
       backend,
