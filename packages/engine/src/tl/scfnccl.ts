@@ -66,9 +66,9 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
 
   const pre = preprocess(data.counts, { nTopGenes: options.nTopGenes ?? 2000, emptyCells: options.emptyCells ?? "error", file });
   const backend = await activeBackend();
-  const { model, history, secondsPerEpoch } = await train(pre.x, pre.nCells, pre.nGenes, { ...options, k });
+  const { model, history, secondsPerEpoch } = await train(pre.scaled, pre.nCells, pre.nGenes, { ...options, k });
   try {
-    const emb = embed(model, pre.x, pre.nCells, pre.nGenes);
+    const emb = embed(model, pre.scaled, pre.nCells, pre.nGenes);
     const embeddingName = options.embedding ?? SCFNCCL_DEFAULTS.embedding;
     const views = { h: { x: emb.h, d: emb.hDim }, z: { x: emb.z, d: emb.dim } };
     const cluster = (name: "h" | "z") =>
