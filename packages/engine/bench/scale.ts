@@ -6,7 +6,7 @@
  * phase grows from the second-largest size to the largest against linear growth.
  *
  * Each size runs in its own child process, so its peak memory is its own. Inputs are the realistic
- * synthetic data of scripts/make_big_h5ad.py (negative-binomial counts around 10 labelled clusters,
+ * synthetic data of scripts/make_big_h5ad.py (negative-binomial counts around 10 labelled clusters, seed 0,
  * ~2% non-zero), generated under --dir when missing (/usr/bin/python3 with numpy and h5py; ~4 min
  * and 3.2 GB for a million cells).
  *
@@ -160,7 +160,7 @@ if (values.one) {
     const file = join(values.dir, `scfnccl-scale-${label(n)}.h5ad`);
     if (!existsSync(file)) {
       process.stderr.write(`generating ${file} (${n.toLocaleString("en")} × 20,000) …\n`);
-      execFileSync("/usr/bin/python3", [join(here, "../scripts/make_big_h5ad.py"), file, "--cells", String(n)], { stdio: "inherit" });
+      execFileSync("/usr/bin/python3", [join(here, "../scripts/make_big_h5ad.py"), file, "--cells", String(n), "--clusters", "10", "--seed", "0"], { stdio: "inherit" });
     }
     process.stderr.write(`${label(n)} cells: ${file} (${(statSync(file).size / GiB).toFixed(2)} GiB)\n`);
     const args = [self, "--one", file, "--epochs", values.epochs];

@@ -4,7 +4,7 @@
 counts, ~3.2 GB uncompressed).
 
 The model (seeded, so the same arguments give the same file):
-- labelled clusters of unequal size (proportions ~ Dirichlet(2)), written as obs['cell_type'];
+- labelled clusters (default 8) of unequal size (proportions ~ Dirichlet(2)), written as obs['cell_type'];
 - per-gene base expression log-normal (heavy-tailed: a few genes with tens of counts per cell,
   most with far below one), each cluster with its own marker genes (1.5% of genes up by e^N(2, 0.5),
   0.5% down by e^-N(1.5, 0.5)) and a small shift N(0, 0.15) on every gene;
@@ -19,7 +19,7 @@ categorical obs column), a block of cells at a time, so memory stays well under 
 number of cells. Usage:
 
     /usr/bin/python3 packages/engine/scripts/make_big_h5ad.py /tmp/scfnccl-1m.h5ad [--cells N] [--genes G]
-        [--density 0.02] [--clusters 10] [--seed 0] [--gzip]
+        [--density 0.02] [--clusters 8] [--seed 0] [--gzip]
 
 Write it under /tmp, never into the repository.
 """
@@ -141,7 +141,7 @@ def main() -> None:
     p.add_argument("--cells", type=int, default=1_000_000)
     p.add_argument("--genes", type=int, default=20_000)
     p.add_argument("--density", type=float, default=0.02, help="expected share of non-zero entries")
-    p.add_argument("--clusters", type=int, default=10)
+    p.add_argument("--clusters", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--block", type=int, default=1_000, help="cells generated per block")
     p.add_argument("--gzip", action="store_true", help="gzip level 1 (smaller file, slower to write and read)")
