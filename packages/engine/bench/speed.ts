@@ -90,7 +90,8 @@ async function oneBackend(name: BackendName): Promise<BackendRecord> {
   const epochs = Number(values.epochs);
   const cfg = resolveConfig({ k });
   const seconds: number[] = [];
-  const r = await train(pre.x, pre.nCells, pre.nGenes, { k, epochs, onProgress: (s) => seconds.push(s.seconds) });
+  // The sparse scaled matrix, as runScfnccl trains on it (each batch densified on the fly).
+  const r = await train(pre.scaled, pre.nCells, pre.nGenes, { k, epochs, onProgress: (s) => seconds.push(s.seconds) });
   disposeModel(r.model);
   // The first epoch includes kernel compilation and warm-up; time the rest.
   const timed = seconds.length > 1 ? seconds.slice(1) : seconds;
@@ -110,6 +111,9 @@ async function oneBackend(name: BackendName): Promise<BackendRecord> {
   };
 }
 
+/** Why the last child failed (its last stderr line), for the table's "not loaded" rows. */
+let lastFailure = "";
+
 function runChild(args: string[], command = process.execPath): Promise<string | undefined> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -122,7 +126,8 @@ function runChild(args: string[], command = process.execPath): Promise<string | 
       const line = out.trim().split("\n").at(-1) ?? "";
       if (code === 0 && line.startsWith("{")) resolve(line);
       else {
-        process.stderr.write(`  (${args.find((a) => !a.startsWith("-")) ?? command} ${args.slice(-2).join(" ")}: exit ${code}) ${err.trim().split("\n").at(-1) ?? ""}\n`);
+        lastFailure = err.trim().split("\n").at(-1) ?? `exit ${code}`;
+        process.stderr.write(`  (${args.find((a) => !a.startsWith("-")) ?? command} ${args.slice(-2).join(" ")}: exit ${code}) ${lastFailure}\n`);
         resolve(undefined);
       }
     });
@@ -143,6 +148,7 @@ if (values["one-run"]) {
   const tmp = await mkdtemp(join(tmpdir(), "bench-speed-"));
   const npy = join(tmp, "x.npy");
   const records: BackendRecord[] = [];
+  const missing: { backend: string; reason: string }[] = [];
   for (const name of values.backends.split(",")) {
     // CPU is the last resort: one epoch says enough about it.
     const epochs = name === "cpu" ? "2" : values.epochs;
@@ -151,7 +157,10 @@ if (values["one-run"]) {
     process.stderr.write(`timing ${name}…\n`);
     const line = await runChild(args);
     if (line) records.push(JSON.parse(line) as BackendRecord);
-    else process.stderr.write(`  ${name}: not available on this machine\n`);
+    else {
+      process.stderr.write(`  ${name}: not available on this machine\n`);
+      missing.push({ backend: name, reason: lastFailure.replace(/^\w*Error: /, "") });
+    }
   }
   const data = await readDataset(values.data);
   const k = data.labels ? encodeLabels(data.labels).classes.length : 8;
@@ -179,6 +188,8 @@ if (values["one-run"]) {
         `${(REFERENCE_SECONDS.twoThreads / r.secondsPerEpoch).toFixed(2)}× |`,
     );
   }
+  // A backend that did not load is listed too, so a GPU worker's table shows at a glance whether it ran.
+  for (const m of missing) console.log(`| ${m.backend}: not loaded (${m.reason}) | | | | | | | | |`);
   if (torch.length) {
     console.log("\n| PyTorch comparator | s/epoch |\n|---|---|");
     for (const t of torch) console.log(`| ${t.threads} thread(s) | ${t.secondsPerEpoch.toFixed(3)} |`);

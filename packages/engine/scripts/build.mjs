@@ -13,6 +13,7 @@ await build({
     "bench-trajectory": join(root, "bench/trajectory.ts"),
     "bench-speed": join(root, "bench/speed.ts"),
     "bench-io": join(root, "bench/io.ts"),
+    "bench-scale": join(root, "bench/scale.ts"),
     "bench-methods": join(root, "bench/methods.ts"),
   },
   outdir: join(root, "dist"),

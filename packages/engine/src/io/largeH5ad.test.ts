@@ -26,4 +26,39 @@ describe("large h5ad, read in entry blocks", () => {
     expect(whole.cells[2999]).toBe("cell2999");
     expect(new Set(whole.labels).size).toBe(8);
   });
+
+  it("the generator is seeded and draws integer counts with a library-size spread around labelled cluster means", async () => {
+    const make = async (seed: number) => {
+      const path = tmp.path(`nb-${seed}.h5ad`);
+      execFileSync("/usr/bin/python3", [SCRIPT, path, "--cells", "2000", "--genes", "2000", "--clusters", "4", "--seed", String(seed)], { stdio: "pipe" });
+      return readH5ad(path);
+    };
+    const a = await make(1);
+    const b = await make(1);
+    const c = await make(2);
+    expect(sameCsr(a.counts, b.counts)).toBe(true);
+    expect(b.labels).toEqual(a.labels);
+    expect(sameCsr(a.counts, c.counts)).toBe(false);
+    const { nRows, nCols, indptr, indices, data } = a.counts;
+    expect(data.length / (nRows * nCols)).toBeCloseTo(0.02, 2);
+    expect(data.every((v) => v >= 1 && Number.isInteger(v))).toBe(true);
+    const totals = Array.from({ length: nRows }, (_, r) => data.slice(indptr[r]!, indptr[r + 1]!).reduce((s, v) => s + v, 0)).sort((x, y) => x - y);
+    expect(totals[Math.floor(0.95 * nRows)]! / totals[Math.floor(0.05 * nRows)]!).toBeGreaterThan(3);
+    // Clusters differ: many genes' mean differs ≥ 4-fold between some two clusters (the markers).
+    const types = [...new Set(a.labels)].sort();
+    expect(types).toEqual(["type_0", "type_1", "type_2", "type_3"]);
+    const sums = types.map(() => new Float64Array(nCols));
+    const sizes = types.map(() => 0);
+    for (let r = 0; r < nRows; r++) {
+      const t = types.indexOf(a.labels![r]!);
+      sizes[t]!++;
+      for (let k = indptr[r]!; k < indptr[r + 1]!; k++) sums[t]![indices[k]!]! += data[k]!;
+    }
+    let markers = 0;
+    for (let g = 0; g < nCols; g++) {
+      const means = sums.map((s, t) => s[g]! / sizes[t]!);
+      if (Math.max(...means) > 0.1 && Math.max(...means) >= 4 * Math.min(...means)) markers++;
+    }
+    expect(markers).toBeGreaterThan(0.005 * nCols);
+  });
 });

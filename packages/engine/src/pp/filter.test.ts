@@ -30,6 +30,21 @@ describe("filterGenes", () => {
     expect(Array.from(csrToDense(matrix))).toEqual([2, 1, 0, 0, 5, 0, 0, 1, 4]);
   });
 
+  it("shares data and indptr when the dropped genes hold no stored value, and copies otherwise", () => {
+    // Genes 1 and 3 are never stored; gene 2 is stored once.
+    const m: CsrMatrix = { nRows: 2, nCols: 4, indptr: Float64Array.from([0, 1, 3]), indices: Int32Array.from([0, 0, 2]), data: Float32Array.from([3, 1, 2]) };
+    const shared = filterGenes(m, { minCounts: 1 });
+    expect(Array.from(shared.kept)).toEqual([0, 2]);
+    expect(shared.matrix.data).toBe(m.data);
+    expect(shared.matrix.indptr).toBe(m.indptr);
+    expect(Array.from(shared.matrix.indices)).toEqual([0, 0, 1]);
+    expect(Array.from(csrToDense(shared.matrix))).toEqual([3, 0, 1, 2]);
+    const copied = filterGenes(m, { minCounts: 3 });
+    expect(Array.from(copied.kept)).toEqual([0]);
+    expect(copied.matrix.data).not.toBe(m.data);
+    expect(Array.from(csrToDense(copied.matrix))).toEqual([3, 1]);
+  });
+
   it("requires every given criterion and keeps everything when none is given", () => {
     const m = csrFromDense([1, 9, 0, 1, 0, 0, 1, 0, 0], 3, 3);
     expect(Array.from(filterGenes(m, { minCells: 2, minCounts: 3 }).kept)).toEqual([0]);

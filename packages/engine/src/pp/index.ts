@@ -13,6 +13,6 @@ export {
   type HvgSeuratResult,
   type HvgSeuratV3Result,
 } from "./highlyVariableGenes.ts";
-export { scale, type ScaleOptions, type ScaleResult } from "./scale.ts";
+export { scale, scaleSparse, denseRows, rowRange, type ScaleOptions, type ScaleResult, type ScaledCsr, type RowMatrix } from "./scale.ts";
 export { preprocess, type PreprocessOptions, type PreprocessResult } from "./preprocess.ts";
 export { pca, type DenseMatrix, type PcaOptions, type PcaResult } from "./pca.ts";

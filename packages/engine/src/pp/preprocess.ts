@@ -3,9 +3,8 @@ import { csrSubset, type CsrMatrix } from "./csr.ts";
 import { filterCells } from "./filterCells.ts";
 import { filterGenes } from "./filterGenes.ts";
 import { highlyVariableGenes } from "./highlyVariableGenes.ts";
-import { log1p } from "./log1p.ts";
 import { normalizeTotal } from "./normalizeTotal.ts";
-import { scale } from "./scale.ts";
+import { rowRange, scaleSparse, type ScaledCsr } from "./scale.ts";
 
 export interface PreprocessOptions {
   /** Number of highly variable genes (scanpy seurat flavour) the network sees. */
@@ -19,8 +18,16 @@ export interface PreprocessOptions {
 }
 
 export interface PreprocessResult {
-  /** Dense row-major [nCells, nGenes], zero-centred, unit-variance log1p-normalised expression. */
-  x: Float32Array;
+  /**
+   * The zero-centred, unit-variance log1p-normalised expression, kept sparse (the highly variable
+   * genes' log values and their mean and std); `train` and `embed` read it a mini-batch at a time.
+   */
+  scaled: ScaledCsr;
+  /**
+   * The same matrix dense, row-major [nCells, nGenes], built on first access and kept: 4 bytes per
+   * cell and gene (8 GB for a million cells × 2,000 genes), so large data should use `scaled`.
+   */
+  readonly x: Float32Array;
   nCells: number;
   nGenes: number;
   /** Input rows that were kept, ascending. */
@@ -54,17 +61,30 @@ export function preprocess(
     throw new InputError(`need at least 2 cells with counts, found ${cells.kept.length}`, file);
   }
 
-  const normalized = normalizeTotal(cells.matrix, { targetSum });
-  const logged = log1p(normalized.matrix);
+  const logged = normalizeTotal(cells.matrix, { targetSum }).matrix;
+  // log1p in place: the normalised values are a fresh array no one else holds, and a second copy of
+  // every stored value is what would set the peak memory of a large matrix (1.6 GB at 10^6 cells).
+  const values = logged.data;
+  for (let k = 0; k < values.length; k++) values[k] = Math.log1p(values[k]!);
   const hvg = highlyVariableGenes(logged, { flavor: "seurat", nTopGenes });
   if (hvg.selected.length === 0) {
     throw new InputError("no gene varies across the cells, so no highly variable genes can be selected", file);
   }
-  const scaled = scale(csrSubset(logged, null, hvg.selected), { zeroCenter: true });
+  const scaled = scaleSparse(csrSubset(logged, null, hvg.selected), { zeroCenter: true });
 
   const keptGenes = new Int32Array(hvg.selected.length);
   for (let j = 0; j < keptGenes.length; j++) keptGenes[j] = genes.kept[hvg.selected[j]!]!;
-  return { x: scaled.x, nCells: scaled.nRows, nGenes: scaled.nCols, keptCells: cells.kept, keptGenes };
+  let dense: Float32Array | undefined;
+  return {
+    scaled,
+    get x() {
+      return (dense ??= rowRange(scaled, scaled.nCols, 0, scaled.nRows));
+    },
+    nCells: scaled.nRows,
+    nGenes: scaled.nCols,
+    keptCells: cells.kept,
+    keptGenes,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { clusterHead, encode, instanceHead } from "../model/forward.ts";
-import type { TrainedModel } from "./train.ts";
+import { rowRange, type RowMatrix } from "../pp/scale.ts";
+import { checkShape, type TrainedModel } from "./train.ts";
 
 export interface Embedding {
   /** Instance-head output of the query branch, L2-normalised: [cells, instanceDim]. */
@@ -16,10 +17,12 @@ export interface Embedding {
 
 /**
  * Embed all cells with the trained query branch in evaluation mode (BatchNorm running
- * statistics, no dropout), in batches so memory stays flat for any number of cells.
+ * statistics, no dropout), in batches so memory stays flat for any number of cells; a sparse
+ * scaled matrix is densified one batch at a time.
  */
-export function embed(model: TrainedModel, x: Float32Array, nCells: number, nGenes: number, options: { batchSize?: number } = {}): Embedding {
+export function embed(model: TrainedModel, x: RowMatrix, nCells: number, nGenes: number, options: { batchSize?: number } = {}): Embedding {
   const { batchSize = 4096 } = options;
+  checkShape("embed", x, nCells, nGenes);
   const p = model.params;
   const dim = p.spec.instanceDim;
   const k = p.spec.k;
@@ -27,11 +30,12 @@ export function embed(model: TrainedModel, x: Float32Array, nCells: number, nGen
   const z = new Float32Array(nCells * dim);
   const hAll = new Float32Array(nCells * hDim);
   const probs = new Float32Array(nCells * k);
+  const scratch = x instanceof Float32Array ? undefined : new Float32Array(Math.min(batchSize, nCells) * nGenes);
   for (let s = 0; s < nCells; s += batchSize) {
     const e = Math.min(nCells, s + batchSize);
     // Read results after the tidy scope closes: on wasm a dataSync inside tidy measured far slower.
     const [hb, zb, pb] = tf.tidy(() => {
-      const xb = tf.tensor2d(x.subarray(s * nGenes, e * nGenes), [e - s, nGenes]);
+      const xb = tf.tensor2d(rowRange(x, nGenes, s, e, scratch), [e - s, nGenes]);
       const h = encode(p.encoder, xb, { training: false });
       return [h, instanceHead(p, h), clusterHead(p, h, { training: false })];
     });

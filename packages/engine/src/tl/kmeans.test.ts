@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ari } from "../metrics/ari.ts";
 import { createRng } from "../random.ts";
-import { kmeans } from "./kmeans.ts";
+import { kmeans, kmeansAuto, MINI_BATCH_ABOVE, miniBatchKmeans } from "./kmeans.ts";
 
 interface GoldenCase {
   name: string;
@@ -203,5 +203,87 @@ describe("kmeans speed", () => {
     expect(ari(truth, r.labels)).toBeGreaterThan(0.99);
     // Target is well under 2 s on one core; the bound leaves room for slow, shared CI machines.
     expect(ms).toBeLessThan(6000);
+  });
+});
+
+describe("miniBatchKmeans", () => {
+  const n = 20_000;
+  const d = 16;
+  const k = 8;
+  const truth = Int32Array.from({ length: n }, (_, i) => i % k);
+
+  it("recovers well-separated blobs (ARI ≥ 0.99) and stops early, long before maxIter passes", () => {
+    const data = blobs(n, d, k, 5, 1, 11);
+    const r = miniBatchKmeans(data, { n, d, k, seed: 0 });
+    expect(ari(truth, r.labels)).toBeGreaterThanOrEqual(0.99);
+    expect(r.nSteps).toBeLessThan((100 * n) / 1024);
+    expect(r.nIter).toBe(Math.ceil((r.nSteps * 1024) / n));
+  });
+
+  it("reaches an inertia within 2% of Lloyd's k-means on overlapping blobs", () => {
+    const data = blobs(n, d, k, 1.2, 1, 12);
+    const lloydInertia = kmeans(data, { n, d, k, seed: 0, nInit: 3 }).inertia;
+    const r = miniBatchKmeans(data, { n, d, k, seed: 0 });
+    expect(r.inertia / lloydInertia).toBeLessThan(1.02);
+  });
+
+  it("labels every row with its nearest returned centroid, and inertia is their squared distances", () => {
+    const data = blobs(3000, 4, 5, 2, 1, 13);
+    const r = miniBatchKmeans(data, { n: 3000, d: 4, k: 5, seed: 1, batchSize: 256 });
+    let inertia = 0;
+    for (let i = 0; i < 3000; i++) {
+      const own = sqDist(data, i, r.centroids, r.labels[i]!, 4);
+      for (let j = 0; j < 5; j++) expect(own).toBeLessThanOrEqual(sqDist(data, i, r.centroids, j, 4) + 1e-6);
+      inertia += own;
+    }
+    expect(r.inertia).toBeCloseTo(inertia, 0);
+  });
+
+  it("the same seed gives identical results; another seed gives another run", () => {
+    const data = blobs(5000, 8, 6, 1, 1, 14);
+    const a = miniBatchKmeans(data, { n: 5000, d: 8, k: 6, seed: 3 });
+    const b = miniBatchKmeans(data, { n: 5000, d: 8, k: 6, seed: 3 });
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(Array.from(b.centroids)).toEqual(Array.from(a.centroids));
+    const c = miniBatchKmeans(data, { n: 5000, d: 8, k: 6, seed: 4 });
+    expect(Array.from(c.centroids)).not.toEqual(Array.from(a.centroids));
+  });
+
+  it("moves a centre seeded on an outlier back into the data (re-assignment of nearly empty centres)", () => {
+    // Two dense groups and one far outlier: k-means++ likes the outlier, which then owns ~nothing.
+    const m = 4001;
+    const data = new Float32Array(m * 2);
+    const rng = createRng(5);
+    for (let i = 0; i < m - 1; i++) {
+      data[2 * i] = (i % 3) * 10 + rng.normal() * 0.5;
+      data[2 * i + 1] = rng.normal() * 0.5;
+    }
+    data[2 * (m - 1)] = 1e4;
+    const withMoves = miniBatchKmeans(data, { n: m, d: 2, k: 3, seed: 0, initSize: m });
+    const groups = Int32Array.from({ length: m }, (_, i) => (i === m - 1 ? 2 : i % 3));
+    expect(ari(groups, withMoves.labels)).toBeGreaterThan(0.95);
+  });
+
+  it("rejects bad k, shapes, options and non-finite data, and stops when aborted", () => {
+    const data = new Float32Array(20);
+    expect(() => miniBatchKmeans(data, { n: 10, d: 2, k: 11 })).toThrow(/k must be/);
+    expect(() => miniBatchKmeans(data, { n: 10, d: 3, k: 2 })).toThrow(/expected n × d/);
+    expect(() => miniBatchKmeans(data, { n: 10, d: 2, k: 2, batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => miniBatchKmeans(data, { n: 10, d: 2, k: 2, reassignmentRatio: 1 })).toThrow(/reassignmentRatio/);
+    expect(() => miniBatchKmeans(Float32Array.of(1, NaN), { n: 1, d: 2, k: 1 })).toThrow(/finite.*row 0, column 1/);
+    const controller = new AbortController();
+    controller.abort();
+    expect(() => miniBatchKmeans(data, { n: 10, d: 2, k: 2, signal: controller.signal })).toThrow();
+  });
+});
+
+describe("kmeansAuto", () => {
+  it("is Lloyd's k-means up to MINI_BATCH_ABOVE rows and mini-batch k-means above", () => {
+    const small = blobs(600, 3, 4, 1, 1, 15);
+    expect(Array.from(kmeansAuto(small, { n: 600, d: 3, k: 4, seed: 2 }).labels)).toEqual(Array.from(kmeans(small, { n: 600, d: 3, k: 4, seed: 2 }).labels));
+    const m = MINI_BATCH_ABOVE + 1;
+    const big = blobs(m, 2, 3, 4, 1, 16);
+    const auto = kmeansAuto(big, { n: m, d: 2, k: 3, seed: 2 });
+    expect(Array.from(auto.centroids)).toEqual(Array.from(miniBatchKmeans(big, { n: m, d: 2, k: 3, seed: 2 }).centroids));
   });
 });

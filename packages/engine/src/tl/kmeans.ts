@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import { createRng, type Rng } from "../random.ts";
+import { createRng, permutation, type Rng } from "../random.ts";
 
 export interface KMeansOptions {
   /** Number of rows (samples). */
@@ -474,4 +474,212 @@ export function kmeans(data: Float32Array | Float64Array, options: KMeansOptions
   const centroids = new Float32Array(k * d);
   for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) centroids[j * d + f] = res.centers[j * d + f]! + mean[f]!;
   return { labels: res.labels, centroids, inertia: res.inertia, nIter: res.nIter };
+}
+
+export interface MiniBatchKMeansOptions {
+  n: number;
+  d: number;
+  k: number;
+  /** Rows per mini-batch (sklearn's default 1024). */
+  batchSize?: number;
+  /** Passes over the data at most (sklearn's max_iter, default 100); early stopping usually ends far sooner. */
+  maxIter?: number;
+  /** k-means++ seedings tried on random subsets; the one with the lowest inertia on a validation subset wins. Default 3. */
+  nInit?: number;
+  /** Rows each seeding sees; default max(3 × batchSize, 3k), at most n. */
+  initSize?: number;
+  /** Stop after this many steps without improvement of the smoothed batch inertia. Default 10. */
+  maxNoImprovement?: number;
+  /** Centres with fewer than this share of the largest centre's count are moved to a far row now and then. Default 0.01. */
+  reassignmentRatio?: number;
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export interface MiniBatchKMeansResult extends KMeansResult {
+  /** Mini-batch steps taken (`nIter` is the same in passes over the data, rounded up). */
+  nSteps: number;
+}
+
+/** Index and squared distance of the nearest of k centres ([k, d] float64) to row i of `x`. */
+function nearest(x: Float32Array | Float64Array, i: number, centers: Float64Array, k: number, d: number): [number, number] {
+  let best = 0;
+  let bestD = Infinity;
+  const xo = i * d;
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    const co = j * d;
+    for (let f = 0; f < d; f++) {
+      const t = x[xo + f]! - centers[co + f]!;
+      s += t * t;
+    }
+    if (s < bestD) {
+      bestD = s;
+      best = j;
+    }
+  }
+  return [best, bestD];
+}
+
+/**
+ * Mini-batch k-means, following sklearn's `MiniBatchKMeans` (Sculley 2010): k-means++ on random
+ * subsets (best of `nInit` by inertia on a validation subset), then steps on random batches of rows —
+ * each batch is assigned to its nearest centres and every centre moves to the running mean of all rows
+ * ever assigned to it — with sklearn's early stopping on the smoothed batch inertia and its
+ * re-assignment of nearly empty centres; finally every row is labelled with its nearest centre.
+ *
+ * Lloyd's k-means reads every row on every iteration of every restart (and keeps a float64 copy plus
+ * n × k bounds); this reads a few hundred batches and the data once more for the labels, so it is the
+ * one to use on hundreds of thousands of rows and more. Deterministic for a given seed.
+ */
+export function miniBatchKmeans(data: Float32Array | Float64Array, options: MiniBatchKMeansOptions): MiniBatchKMeansResult {
+  const { n, d, k, batchSize = 1024, maxIter = 100, nInit = 3, maxNoImprovement = 10, reassignmentRatio = 0.01, seed = 0, signal } = options;
+  checkInt("n", n, 1);
+  checkInt("d", d, 1);
+  if (data.length !== n * d) throw new InputError(`kmeans: data has ${data.length} values, expected n × d = ${n * d}`);
+  if (!Number.isInteger(k) || k < 1 || k > n) {
+    throw new InputError(`kmeans: k must be an integer between 1 and the number of rows n = ${n} (got ${k})`);
+  }
+  checkInt("batchSize", batchSize, 1);
+  checkInt("maxIter", maxIter, 1);
+  checkInt("nInit", nInit, 1);
+  if (!(reassignmentRatio >= 0 && reassignmentRatio < 1)) throw new InputError(`kmeans: reassignmentRatio must be in [0, 1) (got ${reassignmentRatio})`);
+  for (let v = 0; v < data.length; v++) {
+    if (!Number.isFinite(data[v]!)) throw new InputError(`kmeans: data must be finite (got ${data[v]} at row ${Math.floor(v / d)}, column ${v % d})`);
+  }
+  const initSize = Math.min(n, options.initSize ?? Math.max(3 * batchSize, 3 * k));
+  checkInt("initSize", initSize, k);
+  signal?.throwIfAborted();
+  const rng = createRng(seed);
+
+  // Seeding: k-means++ on a random subset, scored on another (sklearn draws both with replacement).
+  const validation = Int32Array.from({ length: initSize }, () => rng.int(n));
+  let centers: Float64Array = new Float64Array(k * d);
+  let bestInertia = Infinity;
+  for (let run = 0; run < nInit; run++) {
+    signal?.throwIfAborted();
+    const rows = Int32Array.from({ length: initSize }, () => rng.int(n));
+    const x = new Float64Array(initSize * d);
+    const xNorm = new Float64Array(initSize);
+    for (let i = 0; i < initSize; i++) {
+      let s = 0;
+      for (let f = 0; f < d; f++) {
+        const v = data[rows[i]! * d + f]!;
+        x[i * d + f] = v;
+        s += v * v;
+      }
+      xNorm[i] = s;
+    }
+    const seeded = kmeansPlusPlus({ x, xNorm, n: initSize, d }, k, rng).centers;
+    let inertia = 0;
+    for (const i of validation) inertia += nearest(data, i, seeded, k, d)[1];
+    if (inertia < bestInertia) {
+      bestInertia = inertia;
+      centers = seeded;
+    }
+  }
+
+  const counts = new Float64Array(k);
+  const sums = new Float64Array(k * d);
+  const batchCounts = new Float64Array(k);
+  const batch = new Int32Array(Math.min(batchSize, n));
+  const nSteps = Math.ceil((maxIter * n) / batch.length);
+  const alpha = Math.min(1, (2 * batch.length) / (n + 1));
+  let ewa = NaN;
+  let ewaMin = Infinity;
+  let noImprovement = 0;
+  let sinceReassign = 0;
+  let step = 0;
+  for (; step < nSteps; step++) {
+    if (step % 64 === 0) signal?.throwIfAborted();
+    let inertia = 0;
+    sums.fill(0);
+    batchCounts.fill(0);
+    for (let b = 0; b < batch.length; b++) {
+      const i = rng.int(n);
+      batch[b] = i;
+      const [j, dd] = nearest(data, i, centers, k, d);
+      inertia += dd;
+      batchCounts[j]!++;
+      for (let f = 0; f < d; f++) sums[j * d + f]! += data[i * d + f]!;
+    }
+    for (let j = 0; j < k; j++) {
+      const m = batchCounts[j]!;
+      if (m === 0) continue;
+      const before = counts[j]!;
+      const after = before + m;
+      counts[j] = after;
+      for (let f = 0; f < d; f++) centers[j * d + f] = (centers[j * d + f]! * before + sums[j * d + f]!) / after;
+    }
+    // sklearn's re-assignment: every 10k rows seen (or at once while a centre is empty), centres with
+    // fewer than reassignmentRatio × the largest count move to distinct batch rows drawn uniformly.
+    sinceReassign += batch.length;
+    let maxCount = 0;
+    let anyEmpty = false;
+    for (let j = 0; j < k; j++) {
+      maxCount = Math.max(maxCount, counts[j]!);
+      if (counts[j] === 0) anyEmpty = true;
+    }
+    if (reassignmentRatio > 0 && (anyEmpty || sinceReassign >= 10 * k)) {
+      sinceReassign = 0;
+      let low = [];
+      for (let j = 0; j < k; j++) if (counts[j]! < reassignmentRatio * maxCount) low.push(j);
+      // At most half a batch of them, the smallest counts first.
+      if (low.length > 0.5 * batch.length) low = low.sort((a, b) => counts[a]! - counts[b]! || a - b).slice(0, Math.floor(0.5 * batch.length));
+      if (low.length > 0) {
+        let keptMin = Infinity;
+        for (let j = 0; j < k; j++) if (!low.includes(j)) keptMin = Math.min(keptMin, counts[j]!);
+        const picks = permutation(batch.length, rng).subarray(0, low.length);
+        low.forEach((j, t) => {
+          const i = batch[picks[t]!]!;
+          for (let f = 0; f < d; f++) centers[j * d + f] = data[i * d + f]!;
+          counts[j] = keptMin;
+        });
+      }
+    }
+    // sklearn's early stopping: exponentially weighted average of the per-row batch inertia.
+    const perRow = inertia / batch.length;
+    if (step === 0) {
+      ewa = perRow;
+      continue;
+    }
+    ewa = ewa * (1 - alpha) + perRow * alpha;
+    if (ewa < ewaMin) {
+      ewaMin = ewa;
+      noImprovement = 0;
+    } else if (++noImprovement >= maxNoImprovement) {
+      step++;
+      break;
+    }
+  }
+
+  signal?.throwIfAborted();
+  const labels = new Int32Array(n);
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    const [j, dd] = nearest(data, i, centers, k, d);
+    labels[i] = j;
+    inertia += dd;
+  }
+  const nStepsDone = Math.min(step, nSteps);
+  return {
+    labels,
+    centroids: Float32Array.from(centers),
+    inertia,
+    nIter: Math.ceil((nStepsDone * batch.length) / n),
+    nSteps: nStepsDone,
+  };
+}
+
+/** Above this many rows `kmeansAuto` switches from Lloyd's k-means to mini-batch k-means. */
+export const MINI_BATCH_ABOVE = 100_000;
+
+/**
+ * k-means that stays fast at any size: Lloyd's (`kmeans`, best of `nInit` restarts) up to
+ * `MINI_BATCH_ABOVE` rows, `miniBatchKmeans` (3 seedings) above.
+ */
+export function kmeansAuto(data: Float32Array | Float64Array, options: KMeansOptions): KMeansResult {
+  if (options.n <= MINI_BATCH_ABOVE) return kmeans(data, options);
+  const { n, d, k, seed, signal } = options;
+  return miniBatchKmeans(data, { n, d, k, seed, signal });
 }

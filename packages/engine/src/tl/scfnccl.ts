@@ -5,7 +5,7 @@ import { encodeLabels } from "../metrics/encodeLabels.ts";
 import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
 import { preprocess } from "../pp/preprocess.ts";
 import { argmaxClusters, embed } from "./embed.ts";
-import { kmeans } from "./kmeans.ts";
+import { kmeansAuto } from "./kmeans.ts";
 import { disposeModel, train, type EpochStats, type TrainOptions } from "./train.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
 
@@ -66,13 +66,13 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
 
   const pre = preprocess(data.counts, { nTopGenes: options.nTopGenes ?? 2000, emptyCells: options.emptyCells ?? "error", file });
   const backend = await activeBackend();
-  const { model, history, secondsPerEpoch } = await train(pre.x, pre.nCells, pre.nGenes, { ...options, k });
+  const { model, history, secondsPerEpoch } = await train(pre.scaled, pre.nCells, pre.nGenes, { ...options, k });
   try {
-    const emb = embed(model, pre.x, pre.nCells, pre.nGenes);
+    const emb = embed(model, pre.scaled, pre.nCells, pre.nGenes);
     const embeddingName = options.embedding ?? SCFNCCL_DEFAULTS.embedding;
     const views = { h: { x: emb.h, d: emb.hDim }, z: { x: emb.z, d: emb.dim } };
     const cluster = (name: "h" | "z") =>
-      kmeans(views[name].x, { n: pre.nCells, d: views[name].d, k, nInit: 10, seed: model.config.seed, signal: options.signal }).labels;
+      kmeansAuto(views[name].x, { n: pre.nCells, d: views[name].d, k, nInit: 10, seed: model.config.seed, signal: options.signal }).labels;
     const clusters = cluster(embeddingName);
     const head = argmaxClusters(emb);
     let scores: ClusteringScores | undefined;

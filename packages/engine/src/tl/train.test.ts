@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend.ts";
 import { ari } from "../metrics/ari.ts";
+import { csrFromDense } from "../pp/csr.ts";
+import { preprocess } from "../pp/preprocess.ts";
 import { separatedGroups } from "../test-support/synthetic.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { argmaxClusters, embed } from "./embed.ts";
@@ -122,6 +124,26 @@ describe("train", () => {
     disposeModel(model);
     disposeModel(copy);
     expect(() => loadCheckpoint(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]))).toThrow(/not an scFNCCL checkpoint/);
+  });
+
+  it("trains and embeds the same on the sparse scaled matrix as on the dense one", async () => {
+    // Counts with a sparse pattern (about half zeros) and groups, preprocessed as the CLI does.
+    const counts = csrFromDense(Float32Array.from(x, (v) => Math.max(0, Math.round(v))), CELLS, GENES);
+    const pre = preprocess(counts, { nTopGenes: 30, emptyCells: "drop" });
+    expect(pre.scaled.csr.data.length).toBeLessThan(0.7 * pre.nCells * pre.nGenes);
+    const options = { ...small, epochs: 3, seed: 5, batchSize: 50 };
+    const fromSparse = await train(pre.scaled, pre.nCells, pre.nGenes, options);
+    const fromDense = await train(pre.x, pre.nCells, pre.nGenes, options);
+    expect(fromSparse.history.map((h) => h.loss)).toEqual(fromDense.history.map((h) => h.loss));
+    expect(Array.from(saveCheckpoint(fromSparse.model))).toEqual(Array.from(saveCheckpoint(fromDense.model)));
+    const a = embed(fromSparse.model, pre.scaled, pre.nCells, pre.nGenes, { batchSize: 64 });
+    const b = embed(fromDense.model, pre.x, pre.nCells, pre.nGenes, { batchSize: 64 });
+    expect(Array.from(a.z)).toEqual(Array.from(b.z));
+    expect(Array.from(a.h)).toEqual(Array.from(b.h));
+    expect(Array.from(a.probs)).toEqual(Array.from(b.probs));
+    disposeModel(fromSparse.model);
+    disposeModel(fromDense.model);
+    await expect(train(pre.scaled, pre.nCells + 1, pre.nGenes, options)).rejects.toThrow(/matrix for/);
   });
 
   it("rejects k < 2 and k above the number of cells", async () => {

@@ -13,6 +13,7 @@ import {
   type ModelParams,
   type ModelSpec,
 } from "../model/params.ts";
+import { denseRows, type RowMatrix } from "../pp/scale.ts";
 import { createRng, permutation, type Rng } from "../random.ts";
 import { adamStep, cosineLearningRate, createAdam, disposeAdam, type Adam } from "./adam.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
@@ -172,12 +173,22 @@ export function batchBounds(n: number, batchSize: number): [number, number][] {
   return out;
 }
 
+/** Throws unless `x` is an nCells × nGenes matrix. */
+export function checkShape(what: string, x: RowMatrix, nCells: number, nGenes: number): void {
+  if (x instanceof Float32Array) {
+    if (x.length !== nCells * nGenes) throw new Error(`${what}: ${x.length} values for ${nCells}×${nGenes}`);
+  } else if (x.nRows !== nCells || x.nCols !== nGenes) {
+    throw new Error(`${what}: a ${x.nRows}×${x.nCols} matrix for ${nCells}×${nGenes}`);
+  }
+}
+
 /**
- * Train scFNCCL (or its ScCCL ablation) on a preprocessed [cells, genes] matrix.
- * Runs on the active TensorFlow.js backend; every random draw comes from `seed`.
+ * Train scFNCCL (or its ScCCL ablation) on a preprocessed [cells, genes] matrix: dense, or sparse and
+ * scaled a mini-batch at a time (`pp.scaleSparse`, what `preprocess` returns as `scaled`), which
+ * trains identically. Runs on the active TensorFlow.js backend; every random draw comes from `seed`.
  */
-export async function train(x: Float32Array, nCells: number, nGenes: number, options: TrainOptions): Promise<TrainResult> {
-  if (x.length !== nCells * nGenes) throw new Error(`train: ${x.length} values for ${nCells}×${nGenes}`);
+export async function train(x: RowMatrix, nCells: number, nGenes: number, options: TrainOptions): Promise<TrainResult> {
+  checkShape("train", x, nCells, nGenes);
   const backend = await activeBackend();
   const config = resolveConfig(options);
   if (!Number.isInteger(config.k) || config.k < 2) throw new Error(`k must be an integer ≥ 2 (got ${config.k})`);
@@ -200,6 +211,10 @@ export async function train(x: Float32Array, nCells: number, nGenes: number, opt
   const maxBatch = Math.max(...bounds.map(([s, e]) => e - s));
   const view1 = new Float32Array(maxBatch * nGenes);
   const view2 = new Float32Array(maxBatch * nGenes);
+  // Sparse input: the batch's scaled rows are written densely here, then augmented as batch rows 0..b-1.
+  const sparse = x instanceof Float32Array ? null : x;
+  const batchRows = new Float32Array(sparse ? maxBatch * nGenes : 0);
+  const identity = Int32Array.from({ length: maxBatch }, (_, i) => i);
   // Loss parts are summed on the backend and read once per epoch: [total, instance, cluster, entropy, dropped].
   const sums = tf.tidy(() => tf.variable(tf.zeros([5]), false));
   const history: EpochStats[] = [];
@@ -216,8 +231,16 @@ export async function train(x: Float32Array, nCells: number, nGenes: number, opt
         if (options.signal?.aborted) throw new TrainAbortedError(epoch);
         const rows = order.subarray(start, end);
         const b = end - start;
-        augmentInto(view1, x, nGenes, rows, rng, { dropout: cfg.augmentDropout, noise: cfg.augmentNoise });
-        augmentInto(view2, x, nGenes, rows, rng, { dropout: cfg.augmentDropout, noise: cfg.augmentNoise });
+        const augment = { dropout: cfg.augmentDropout, noise: cfg.augmentNoise };
+        if (sparse) {
+          denseRows(sparse, rows, batchRows);
+          augmentInto(view1, batchRows, nGenes, identity.subarray(0, b), rng, augment);
+          augmentInto(view2, batchRows, nGenes, identity.subarray(0, b), rng, augment);
+        } else {
+          const dense = x as Float32Array;
+          augmentInto(view1, dense, nGenes, rows, rng, augment);
+          augmentInto(view2, dense, nGenes, rows, rng, augment);
+        }
         emaUpdate(ema, cfg.momentum);
         const mode: Mode = { training: true, attentionDropout: cfg.attentionDropout, rng };
         tf.tidy(() => {
