@@ -2,6 +2,7 @@ import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { encodeLabels } from "../metrics/encodeLabels.ts";
 import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
+import { runJojoscl } from "./jojoscl.ts";
 import { kmeans } from "./kmeans.ts";
 import type { OnClusterProgress } from "./progress.ts";
 import { contrastiveMethod, SCCCL_LOSSES } from "./contrastiveMethods.ts";
@@ -121,6 +122,12 @@ export const CLUSTER_METHODS = {
     needsK: true,
     usesResolution: false,
     run: contrastiveMethod("sccl", SCCCL_LOSSES),
+  },
+  jojoscl: {
+    description: "JojoSCL: ScCCL plus the SURE shrinkage of each batch's k-means centroids, encoder 512→256→128",
+    needsK: true,
+    usesResolution: false,
+    run: runJojoscl,
   },
 } satisfies Record<string, ClusterMethod>;
 
