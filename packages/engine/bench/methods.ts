@@ -7,10 +7,14 @@
  *
  *   pnpm bench:methods [--methods seurat,kmeans] [--seeds 0,1,2] [--datasets a,b] [--jobs N]
  *                      [--epochs N] [--backend wasm] [--out FILE]
- *   pnpm bench:methods --from FILE      (prints the table of a saved run again)
+ *                      [--set name=value ...]   (passed to the neural methods, e.g. --set temperature=0.2 --set embedding=h)
+ *                      [--scfnccl-from FILE]    (scFNCCL's runs from a bench:quality JSON, for the scFNCCL vs ScCCL line)
+ *   pnpm bench:methods --from FILE [--scfnccl-from FILE]   (prints the table of a saved run again)
+ *
+ * Runs go seed by seed (every dataset and method at seed 0 first), so an interrupted benchmark has
+ * covered every dataset before it repeats one.
  */
 import { readFileSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +23,8 @@ import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName } from "../src/tl/cluster.ts";
+import { runInChild } from "./child.ts";
+import { parseOverrides } from "./overrides.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
@@ -54,6 +60,11 @@ interface RunRecord {
   k: number;
   resolution: number | null;
   seconds: number;
+  /** Neural methods: epochs trained and mean seconds per epoch. */
+  epochs?: number;
+  secondsPerEpoch?: number;
+  /** The `--set` overrides the run used. */
+  settings?: Record<string, number | string>;
 }
 
 const { values } = parseArgs({
@@ -67,37 +78,69 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "1" },
     "one-run": { type: "string" },
     from: { type: "string" },
+    set: { type: "string", multiple: true, default: [] },
+    "scfnccl-from": { type: "string" },
   },
 });
+
+/** Methods that train a network take the `--set` overrides; the others have no such settings. */
+const NEURAL: ReadonlySet<string> = new Set(["scfnccl", "sccl", "jojoscl", "scdcca"]);
 
 async function oneRun(dataset: string, method: ClusterMethodName, variant: Variant, seed: number): Promise<RunRecord> {
   await initBackend(values.backend as BackendName | undefined);
   const data = await readDataset(join(DATA, dataset));
   const nTypes = encodeLabels(data.labels!).classes.length;
+  const settings = NEURAL.has(method) ? parseOverrides(values.set) : {};
+  if (values.epochs && NEURAL.has(method)) settings.epochs = Number(values.epochs);
   const r = await cluster(data, {
     method,
     seed,
     ...(variant === "k" ? { k: nTypes } : { resolution: 0.8 }),
-    settings: values.epochs ? { epochs: Number(values.epochs) } : {},
+    settings,
   });
-  return { dataset, method, variant, seed, ...r.scores!, k: r.k, resolution: r.resolution ?? null, seconds: r.seconds };
+  const d = r.details ?? {};
+  return {
+    dataset,
+    method,
+    variant,
+    seed,
+    ...r.scores!,
+    k: r.k,
+    resolution: r.resolution ?? null,
+    seconds: r.seconds,
+    ...(typeof d.epochs === "number" ? { epochs: d.epochs, secondsPerEpoch: d.secondsPerEpoch as number } : {}),
+    ...(Object.keys(settings).length ? { settings } : {}),
+  };
 }
 
 /** Each run in its own process, so `--jobs 2` uses both cores. */
-function runInChild(spec: string): Promise<RunRecord> {
-  const args = [fileURLToPath(import.meta.url), "--one-run", spec];
+function runOne(spec: string): Promise<RunRecord> {
+  const args = ["--one-run", spec];
   if (values.epochs) args.push("--epochs", values.epochs);
   if (values.backend) args.push("--backend", values.backend);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as RunRecord);
-      else reject(new Error(`run ${spec} failed (exit ${code})`));
-    });
-  });
+  for (const s of values.set) args.push("--set", s);
+  return runInChild<RunRecord>(fileURLToPath(import.meta.url), args, `run ${spec}`);
+}
+
+/** scFNCCL's runs from a bench:quality JSON (the lead's benchmark of the same settings), as method records. */
+function scfncclFromQuality(file: string): RunRecord[] {
+  const saved = JSON.parse(readFileSync(file, "utf8")) as {
+    records: { dataset: string; seed: number; acc: number; nmi: number; ari: number; k: number; epochs: number; secondsPerEpoch: number }[];
+  };
+  return saved.records.map((r) => ({
+    dataset: r.dataset,
+    method: "scfnccl",
+    variant: "k",
+    seed: r.seed,
+    acc: r.acc,
+    nmi: r.nmi,
+    ari: r.ari,
+    k: r.k,
+    resolution: null,
+    seconds: r.secondsPerEpoch * r.epochs,
+    epochs: r.epochs,
+    secondsPerEpoch: r.secondsPerEpoch,
+  }));
 }
 
 const meanSd = (xs: number[]) => {
@@ -138,23 +181,40 @@ function table(records: RunRecord[], datasets: string[]): string {
 
 /** The issue's question: does scFNCCL beat ScCCL on label-free mean ARI, dataset by dataset? */
 function scfncclVsSccl(records: RunRecord[], datasets: string[]): string | null {
-  const mean = (d: string, m: string) => {
-    const xs = records.filter((r) => r.dataset === d && r.method === m).map((r) => r.ari);
-    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
-  };
+  const runs = (d: string, m: string) => records.filter((r) => r.dataset === d && r.method === m);
+  let ahead = 0;
+  let compared = 0;
   const lines = datasets.flatMap((d) => {
-    const a = mean(d, "scfnccl");
-    const b = mean(d, "sccl");
-    return a === null || b === null ? [] : [`${d}: scfnccl ${a.toFixed(3)} vs sccl ${b.toFixed(3)} → ${a > b ? "scfnccl" : "sccl"} ahead`];
+    const a = runs(d, "scfnccl");
+    const b = runs(d, "sccl");
+    if (!a.length || !b.length) return [];
+    const ma = meanSd(a.map((r) => r.ari)).m;
+    const mb = meanSd(b.map((r) => r.ari)).m;
+    compared++;
+    if (ma > mb) ahead++;
+    const seeds = (rs: RunRecord[]) => rs.map((r) => r.seed).join(",");
+    return [
+      `${d.replace(/\.h5$/, "")}: scfnccl ${ma.toFixed(3)} (seeds ${seeds(a)}) vs sccl ${mb.toFixed(3)} (seeds ${seeds(b)}) → ` +
+        `${ma > mb ? "scfnccl" : "sccl"} ahead by ${Math.abs(ma - mb).toFixed(3)}`,
+    ];
   });
-  return lines.length ? lines.join("\n") : null;
+  return lines.length ? `scFNCCL vs ScCCL, label-free mean ARI:\n${lines.join("\n")}\nscfnccl ahead on ${ahead} of ${compared} datasets` : null;
+}
+
+/** Records of this run plus, when asked, scFNCCL's from a bench:quality file (replacing any scfnccl runs here). */
+function withQuality(records: RunRecord[]): RunRecord[] {
+  const file = values["scfnccl-from"];
+  return file ? [...records.filter((r) => r.method !== "scfnccl"), ...scfncclFromQuality(file)] : records;
 }
 
 if (values.from) {
   const saved = JSON.parse(readFileSync(values.from, "utf8")) as { records: RunRecord[] };
-  const datasets = [...new Set(saved.records.map((r) => r.dataset))];
-  console.log(table(saved.records, datasets));
-  const versus = scfncclVsSccl(saved.records, datasets);
+  const records = withQuality(saved.records);
+  const datasets = [...new Set(records.map((r) => r.dataset))];
+  const settings = saved.records.find((r) => r.settings)?.settings;
+  if (settings) console.log(`neural-method settings: ${JSON.stringify(settings)}\n`);
+  console.log(table(records, datasets));
+  const versus = scfncclVsSccl(records, datasets);
   if (versus) console.log(`\n${versus}`);
 } else if (values["one-run"]) {
   const [dataset, method, variant, seed] = values["one-run"].split(":");
@@ -165,10 +225,12 @@ if (values.from) {
   if (unknown.length) throw new Error(`unknown method(s) ${unknown.join(", ")}; registered: ${CLUSTER_METHOD_NAMES.join(", ")}`);
   const seeds = values.seeds.split(",").map(Number);
   const datasets = values.datasets.split(",");
-  const queue = datasets.flatMap((dataset) =>
-    methods.flatMap((method) =>
-      (CLUSTER_METHODS[method].usesResolution ? (["k", "res0.8"] as const) : (["k"] as const)).flatMap((variant) =>
-        seeds.map((seed) => `${dataset}:${method}:${variant}:${seed}`),
+  const queue = seeds.flatMap((seed) =>
+    datasets.flatMap((dataset) =>
+      methods.flatMap((method) =>
+        (CLUSTER_METHODS[method].usesResolution ? (["k", "res0.8"] as const) : (["k"] as const)).map(
+          (variant) => `${dataset}:${method}:${variant}:${seed}`,
+        ),
       ),
     ),
   );
@@ -181,7 +243,7 @@ if (values.from) {
   await Promise.all(
     Array.from({ length: Math.max(1, Number(values.jobs)) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const r = await runInChild(next);
+        const r = await runOne(next);
         records.push(r);
         // Saved after every run, so an interrupted benchmark keeps what it measured.
         await save(records);
@@ -199,8 +261,10 @@ if (values.from) {
       a.seed - b.seed,
   );
   await save(records);
-  console.log(table(records, datasets));
-  const versus = scfncclVsSccl(records, datasets);
+  if (values.set.length) console.log(`neural-method settings: ${values.set.join(" ")}\n`);
+  const all = withQuality(records);
+  console.log(table(all, datasets));
+  const versus = scfncclVsSccl(all, datasets);
   if (versus) console.log(`\n${versus}`);
   console.log(`\nraw results: ${values.out}`);
 }

@@ -7,7 +7,6 @@
  *                      [--jobs N]   (N runs at once, one process each: use one per core)
  *                      [--set name=value ...]   (any scFNCCL option, e.g. --set temperature=0.2 --set embedding=h)
  */
-import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +14,7 @@ import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { runScfnccl, type ScfncclOptions } from "../src/tl/scfnccl.ts";
+import { runInChild } from "./child.ts";
 import { parseOverrides } from "./overrides.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,21 +80,12 @@ async function oneRun(dataset: string, seed: number): Promise<RunRecord> {
 }
 
 /** Each run in its own process, so `--jobs 2` uses both cores of a single-threaded backend. */
-function runInChild(dataset: string, seed: number): Promise<RunRecord> {
-  const args = [fileURLToPath(import.meta.url), "--one-run", `${dataset}:${seed}`];
+function runOne(dataset: string, seed: number): Promise<RunRecord> {
+  const args = ["--one-run", `${dataset}:${seed}`];
   if (values.epochs) args.push("--epochs", values.epochs);
   if (values.backend) args.push("--backend", values.backend);
   for (const s of values.set) args.push("--set", s);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as RunRecord);
-      else reject(new Error(`run ${dataset} seed ${seed} failed (exit ${code})`));
-    });
-  });
+  return runInChild<RunRecord>(fileURLToPath(import.meta.url), args, `run ${dataset} seed ${seed}`);
 }
 
 const meanSd = (xs: number[]) => {
@@ -142,7 +133,7 @@ if (values["one-run"]) {
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const r = await runInChild(next.dataset, next.seed);
+        const r = await runOne(next.dataset, next.seed);
         records.push(r);
         // Saved after every run, so an interrupted benchmark keeps what it measured.
         await save(records);

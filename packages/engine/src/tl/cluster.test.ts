@@ -55,6 +55,31 @@ describe("tl.cluster", () => {
     expect(a.scores!.ari).toBeGreaterThan(0.3);
   });
 
+  it("sccl is scFNCCL's training with only the losses swapped, and a --set cannot switch them back", async () => {
+    const r = await cluster(pbmc, { method: "sccl", seed: 0, settings: { epochs: 2, phi: 0.5, temperature: 0.2, embedding: "h" } });
+    const history = r.details!.history as { droppedShare: number; extraLoss: number }[];
+    expect(history).toHaveLength(2);
+    // φ stays ∞ (NT-Xent): no negative is ever dropped, even with phi=0.5 asked for.
+    expect(history.every((s) => s.droppedShare === 0)).toBe(true);
+    expect(r.details!.embedding).toBe("h");
+    expect(r.k).toBe(8);
+    expect(new Set(r.clusters).size).toBeGreaterThan(1);
+    await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, embedding: "q" } })).rejects.toThrow(/embedding must be h or z/);
+  });
+
+  it("jojoscl trains its 512→256→128 encoder with the SURE step and records the term", async () => {
+    const r = await cluster(pbmc, { method: "jojoscl", seed: 0, settings: { epochs: 1 } });
+    const history = r.details!.history as { droppedShare: number; extraLoss: number; loss: number }[];
+    expect(history).toHaveLength(1);
+    expect(history[0]!.droppedShare).toBe(0);
+    // The SURE value is ~0 by construction (see sureShrinkageLoss); what matters is that it ran and is finite.
+    expect(Number.isFinite(history[0]!.extraLoss)).toBe(true);
+    expect(Math.abs(history[0]!.extraLoss)).toBeLessThan(1e-3);
+    expect(r.details!.sureWeight).toBe(1);
+    expect(r.embedding!.dim).toBe(100);
+    await expect(cluster(pbmc, { method: "jojoscl", settings: { epochs: 1, sureWeight: -1 } })).rejects.toThrow(/sureWeight/);
+  });
+
   it("rejects an unknown method, a missing k without labels and a bad resolution, naming the file", async () => {
     await expect(cluster(pbmc, { method: "nope" as "seurat" })).rejects.toThrow(/unknown clustering method 'nope'/);
     const unlabelled = { ...pbmc, labels: undefined };

@@ -2,9 +2,10 @@ import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { encodeLabels } from "../metrics/encodeLabels.ts";
 import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
+import { runJojoscl } from "./jojoscl.ts";
 import { kmeans } from "./kmeans.ts";
 import type { OnClusterProgress } from "./progress.ts";
-import { runScfnccl } from "./scfnccl.ts";
+import { contrastiveMethod, SCCCL_LOSSES } from "./contrastiveMethods.ts";
 import { seuratCluster, seuratPca } from "./seurat.ts";
 
 /** What every method gets. Options a method has no use for are ignored by it. */
@@ -17,8 +18,8 @@ export interface MethodOptions {
   /** Highly variable genes kept. Default 2000. */
   nTopGenes?: number;
   emptyCells: "error" | "drop";
-  /** Numeric method settings by name (e.g. training settings of deep methods). */
-  settings: Record<string, number>;
+  /** Method settings by name (e.g. training settings of deep methods, `embedding: "h"`). */
+  settings: Record<string, number | string>;
   onProgress?: OnClusterProgress;
   signal?: AbortSignal;
 }
@@ -114,34 +115,19 @@ export const CLUSTER_METHODS = {
     description: "scFNCCL: dual contrastive learning (instance + cluster heads), k-means on the embedding",
     needsK: true,
     usesResolution: false,
-    run: async (data, o) => {
-      const r = await runScfnccl(data, {
-        ...o.settings,
-        k: o.k,
-        seed: o.seed,
-        nTopGenes: o.nTopGenes,
-        emptyCells: o.emptyCells,
-        signal: o.signal,
-        onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
-      });
-      return {
-        cells: r.cells,
-        clusters: r.clusters,
-        k: r.k,
-        embedding: { values: r.embedding, dim: r.dim },
-        extraClusters: { cluster_head: r.headClusters },
-        details: {
-          epochs: r.history.length,
-          secondsPerEpoch: r.secondsPerEpoch,
-          backend: r.backend.name,
-          backendDetail: r.backend.detail,
-          genesUsed: r.nGenesUsed,
-          clusterHead: r.headScores ?? null,
-          history: r.history,
-        },
-        files: { "model.ckpt": r.checkpoint },
-      };
-    },
+    run: contrastiveMethod("scfnccl", {}),
+  },
+  sccl: {
+    description: "ScCCL: scFNCCL's network and training with NT-Xent (no false-negative correction) and the Contrastive Clustering cluster loss",
+    needsK: true,
+    usesResolution: false,
+    run: contrastiveMethod("sccl", SCCCL_LOSSES),
+  },
+  jojoscl: {
+    description: "JojoSCL: ScCCL plus the SURE shrinkage of each batch's k-means centroids, encoder 512→256→128",
+    needsK: true,
+    usesResolution: false,
+    run: runJojoscl,
   },
 } satisfies Record<string, ClusterMethod>;
 

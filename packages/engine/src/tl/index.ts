@@ -1,5 +1,5 @@
 export { train, resolveConfig, createModel, disposeModel, batchBounds, TRAIN_DEFAULTS, TrainAbortedError } from "./train.ts";
-export type { TrainConfig, TrainOptions, TrainResult, TrainedModel, EpochStats } from "./train.ts";
+export type { TrainConfig, TrainOptions, TrainResult, TrainedModel, EpochStats, ExtraLoss, StepTensors } from "./train.ts";
 export { embed, argmaxClusters, type Embedding } from "./embed.ts";
 export { kmeans, miniBatchKmeans, kmeansAuto, MINI_BATCH_ABOVE, type KMeansOptions, type KMeansResult, type MiniBatchKMeansOptions, type MiniBatchKMeansResult } from "./kmeans.ts";
 export { saveCheckpoint, loadCheckpoint } from "./checkpoint.ts";
@@ -18,3 +18,5 @@ export { findResolution, type FindResolutionOptions } from "./findResolution.ts"
 export { seuratPca, seuratCluster, type SeuratPcaOptions, type SeuratPcaResult, type SeuratClusterOptions, type SeuratClusterResult } from "./seurat.ts";
 export { umap, type UmapOptions, type UmapResult } from "./umap.ts";
 export { rankGenes, type RankGenesOptions, type RankGenesGroup } from "./rankGenes.ts";
+export { sureStepLoss, JOJOSCL_DEFAULTS } from "./jojoscl.ts";
+export { SCCCL_LOSSES } from "./contrastiveMethods.ts";

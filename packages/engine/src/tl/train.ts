@@ -80,12 +80,35 @@ export interface EpochStats {
   learningRate: number;
   /** Share of candidate negatives dropped by φ this epoch. */
   droppedShare: number;
+  /** The `extraLoss` term (0 when the run has none), e.g. JojoSCL's SURE loss. */
+  extraLoss: number;
   cellsPerSecond: number;
   seconds: number;
 }
 
+/** What one training step computed, for an `extraLoss` to build on (all on the gradient tape but the key side). */
+export interface StepTensors {
+  /** Query view: encoder output [B, h], instance projection [B, instanceDim], cluster probabilities [B, K]. */
+  hq: tf.Tensor2D;
+  zq: tf.Tensor2D;
+  pq: tf.Tensor2D;
+  /** Key (EMA) view, off the tape. */
+  hk: tf.Tensor2D;
+  zk: tf.Tensor2D;
+  pk: tf.Tensor2D;
+  /** This epoch's seeded generator, for any random draw the term needs. */
+  rng: Rng;
+}
+
+/**
+ * A further loss term added to every step's total (and its gradient), for methods that are this
+ * training plus one term: JojoSCL's SURE shrinkage loss. Runs inside the step's gradient scope.
+ */
+export type ExtraLoss = (step: StepTensors) => tf.Scalar;
+
 export interface TrainOptions extends Partial<Omit<TrainConfig, "k">> {
   k: number;
+  extraLoss?: ExtraLoss;
   onProgress?: (stats: EpochStats) => void;
   signal?: AbortSignal;
   /** Resume from these checkpoint bytes (saved by `onCheckpoint` or `saveCheckpoint`). */
@@ -215,8 +238,8 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
   const sparse = x instanceof Float32Array ? null : x;
   const batchRows = new Float32Array(sparse ? maxBatch * nGenes : 0);
   const identity = Int32Array.from({ length: maxBatch }, (_, i) => i);
-  // Loss parts are summed on the backend and read once per epoch: [total, instance, cluster, entropy, dropped].
-  const sums = tf.tidy(() => tf.variable(tf.zeros([5]), false));
+  // Loss parts are summed on the backend and read once per epoch: [total, instance, cluster, entropy, dropped, extra].
+  const sums = tf.tidy(() => tf.variable(tf.zeros([6]), false));
   const history: EpochStats[] = [];
   let trainSeconds = 0;
 
@@ -226,7 +249,7 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
       const rng = epochRng(cfg.seed, epoch);
       const order = permutation(nCells, rng);
       const lr = cosineLearningRate(cfg.learningRate, epoch, { period: cfg.schedulePeriod, floor: cfg.scheduleFloor });
-      tf.tidy(() => sums.assign(tf.zeros([5])));
+      tf.tidy(() => sums.assign(tf.zeros([6])));
       for (const [start, end] of bounds) {
         if (options.signal?.aborted) throw new TrainAbortedError(epoch);
         const rows = order.subarray(start, end);
@@ -259,8 +282,9 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
               cfg.clusterLoss === "cc"
                 ? ccClusterLoss(pq, pk, { temperature: cfg.clusterTemperature, entropyWeight: cfg.entropyWeight })
                 : correlationClusterLoss(pq, pk, { entropyWeight: cfg.entropyWeight });
-            const total = tf.add(inst.loss, clu.loss) as tf.Scalar;
-            sums.assign(tf.add(sums, tf.stack([total, inst.loss, clu.loss, clu.entropy, inst.droppedShare])));
+            const extra = options.extraLoss ? options.extraLoss({ hq, zq, pq, hk, zk, pk, rng }) : tf.scalar(0);
+            const total = tf.addN([inst.loss, clu.loss, extra]) as tf.Scalar;
+            sums.assign(tf.add(sums, tf.stack([total, inst.loss, clu.loss, clu.entropy, inst.droppedShare, extra])));
             return total;
           }, trainable);
           adamStep(model.adam, grads, lr);
@@ -268,7 +292,7 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
         // Let the event loop run so an abort (SIGINT, a cancelled job) is seen between steps.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const [total, inst, clu, ent, dropped] = Array.from(await sums.data());
+      const [total, inst, clu, ent, dropped, extra] = Array.from(await sums.data());
       const seconds = (performance.now() - started) / 1000;
       trainSeconds += seconds;
       model.epoch = epoch + 1;
@@ -282,6 +306,7 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
         entropy: ent! / nb,
         learningRate: lr,
         droppedShare: dropped! / nb,
+        extraLoss: extra! / nb,
         cellsPerSecond: nCells / seconds,
         seconds,
       };

@@ -1,0 +1,63 @@
+import type { ClusterMethod, MethodOptions, MethodOutput } from "./cluster.ts";
+import { runScfnccl, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
+import type { TrainOptions } from "./train.ts";
+
+/**
+ * ScCCL (TCBB 2023) as scFNCCL's ablation: the same preprocessing, encoder, views, momentum branch,
+ * schedule and k-means as scFNCCL, so whatever scFNCCL's defaults are (or a `--set` changes) ScCCL
+ * follows; only the two losses differ. φ = ∞ turns the false-negative instance loss into plain
+ * NT-Xent, and `cc` is Contrastive Clustering's cluster loss with its entropy term (Li et al., AAAI 2021).
+ */
+export const SCCCL_LOSSES = { phi: Infinity, clusterLoss: "cc" } as const satisfies Partial<TrainOptions>;
+
+/** Method settings (`--set`) a contrastive method understands: every training option plus scFNCCL's own. */
+export function contrastiveSettings(settings: MethodOptions["settings"], method: string): Partial<ScfncclOptions> {
+  const embedding = settings.embedding;
+  if (embedding !== undefined && embedding !== "h" && embedding !== "z") {
+    throw new Error(`${method}: setting embedding must be h or z (got ${String(embedding)})`);
+  }
+  return settings as Partial<ScfncclOptions>;
+}
+
+/** What the registry keeps of a scFNCCL-pipeline run. */
+export function contrastiveOutput(r: ScfncclResult, extraDetails: Record<string, unknown> = {}): MethodOutput {
+  return {
+    cells: r.cells,
+    clusters: r.clusters,
+    k: r.k,
+    embedding: { values: r.embedding, dim: r.dim },
+    extraClusters: { cluster_head: r.headClusters },
+    details: {
+      epochs: r.history.length,
+      secondsPerEpoch: r.secondsPerEpoch,
+      backend: r.backend.name,
+      backendDetail: r.backend.detail,
+      genesUsed: r.nGenesUsed,
+      embedding: r.embeddingName,
+      clusterHead: r.headScores ?? null,
+      ...extraDetails,
+      history: r.history,
+    },
+    files: { "model.ckpt": r.checkpoint },
+  };
+}
+
+/**
+ * A method that is scFNCCL's pipeline with some training options pinned (`fixed` wins over the
+ * user's settings, so a `--set phi=…` cannot turn ScCCL back into scFNCCL).
+ */
+export function contrastiveMethod(name: string, fixed: Partial<ScfncclOptions>): ClusterMethod["run"] {
+  return async (data, o) => {
+    const r = await runScfnccl(data, {
+      ...contrastiveSettings(o.settings, name),
+      ...fixed,
+      k: o.k,
+      seed: o.seed,
+      nTopGenes: o.nTopGenes,
+      emptyCells: o.emptyCells,
+      signal: o.signal,
+      onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
+    });
+    return contrastiveOutput(r);
+  };
+}
