@@ -6,6 +6,7 @@ import type { RequestContext } from "../context.ts";
 import { AppError, conflict, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
+import { datasetQc } from "./qc.ts";
 import { keyset, pageSize, toConnection, type PageArgs } from "./pagination.ts";
 
 export async function getDataset(ctx: RequestContext, idRaw: string) {
@@ -76,6 +77,7 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
         checksum: put.sha256,
         sizeBytes: put.sizeBytes,
         storageKey: key,
+        qc: datasetQc(data.counts),
         uploaderId: viewer.userId,
       })
       .returning();
