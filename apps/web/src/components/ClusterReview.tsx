@@ -183,32 +183,49 @@ function VoteForm({ proposal, onVote, busy }: { proposal: Proposal; onVote(value
   );
 }
 
-/** One line of the audit trail in words. */
-export function describeHistory(h: HistoryEntry): string {
+/**
+ * One line of the audit trail in words. Entries carry snapshots (`after.proposal`, `after.vote`,
+ * `after.comment`, or the accepted `label`); a vote names its proposal only by id, so the
+ * proposal's current label is looked up.
+ */
+export function describeHistory(h: HistoryEntry, proposalLabel: (id: string | null) => string | undefined): string {
   const who = h.actor?.name ?? "Someone";
-  const after = (h.after ?? {}) as Record<string, unknown>;
-  const before = (h.before ?? {}) as Record<string, unknown>;
+  const rec = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
   const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
-  const label = str(after["label"] ?? before["label"]);
+  const after = rec(h.after), before = rec(h.before);
+  const pAfter = rec(after["proposal"]), pBefore = rec(before["proposal"]);
+  const label = str(pAfter["label"] ?? after["label"] ?? pBefore["label"] ?? proposalLabel(h.proposalId) ?? "");
   switch (h.action) {
     case "proposal.create":
       return `${who} proposed “${label}”`;
     case "proposal.revise":
-      return before["label"] !== undefined && before["label"] !== after["label"] ? `${who} revised “${str(before["label"])}” to “${str(after["label"])}”` : `${who} revised “${label}”`;
+      return pBefore["label"] !== undefined && pBefore["label"] !== pAfter["label"] ? `${who} revised “${str(pBefore["label"])}” to “${str(pAfter["label"])}”` : `${who} revised “${label}”`;
     case "proposal.vote": {
-      const v = str(after["value"]).toLowerCase();
-      const reason = str(after["reason"]);
-      return `${who} voted ${v || "on"} “${label}”${reason ? `: ${reason}` : ""}`;
+      const vote = rec(after["vote"]);
+      const value = vote["value"] === 1 || vote["value"] === "AGREE" ? "agree" : vote["value"] === -1 || vote["value"] === "DISAGREE" ? "disagree" : "";
+      const reason = str(vote["reason"]);
+      return `${who} voted ${value || "on"} on “${label}”${reason ? `: ${reason}` : ""}`;
     }
     case "proposal.accept":
       return `${who} accepted “${label}”`;
     case "comment.create":
-      return `${who} commented: ${str(after["body"])}`;
+      return `${who} commented: ${str(rec(after["comment"])["body"])}`;
     case "labels.copy":
       return `${who} copied the label “${label}” from another run`;
     default:
       return `${who}: ${h.action}`;
   }
+}
+
+/** The history in words, each vote naming the proposal's label as it was when the vote was cast. */
+function historyLines(cluster: ClusterState): { h: HistoryEntry; text: string }[] {
+  const labels = new Map<string, string>();
+  return cluster.history.map((h) => {
+    const text = describeHistory(h, (id) => (id ? (labels.get(id) ?? cluster.proposals.find((p) => p.id === id)?.label) : undefined));
+    const after = h.after && typeof h.after === "object" ? (h.after as { proposal?: { label?: unknown } }) : {};
+    if (h.proposalId && typeof after.proposal?.label === "string") labels.set(h.proposalId, after.proposal.label);
+    return { h, text };
+  });
 }
 
 export function ClusterReview({ runId, cluster, clusterName, viewer, role, onChanged }: Props) {
@@ -400,9 +417,9 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
       <h3>History</h3>
       {cluster.history.length ? (
         <ol className="history" data-testid="history" aria-label={`History of ${clusterName}`}>
-          {cluster.history.map((h) => (
+          {historyLines(cluster).map(({ h, text }) => (
             <li key={h.id}>
-              {describeHistory(h)} <span className="muted">({fmtDate(h.at)})</span>
+              {text} <span className="muted">({fmtDate(h.at)})</span>
             </li>
           ))}
         </ol>

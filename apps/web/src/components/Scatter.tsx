@@ -31,6 +31,7 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
   const [lasso, setLasso] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  const drawing = useRef<Promise<void>>(Promise.resolve());
   const describeRef = useRef(describe);
   describeRef.current = describe;
   const onSelectRef = useRef(onSelect);
@@ -103,8 +104,11 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
   useEffect(() => {
     const plot = plotRef.current;
     if (!plot || !ready) return;
-    void plot.set({ colorBy: "valueA", pointColor: colors, pointColorActive: "#000000", pointColorHover: "#000000" });
-    void plot.draw(points, { zDataType: "categorical" });
+    // Draws are chained: regl-scatterplot ignores a draw while the previous one is unfinished.
+    drawing.current = drawing.current.then(async () => {
+      await plot.set({ colorBy: "valueA", pointColor: colors, pointColorActive: "#000000", pointColorHover: "#000000" });
+      await plot.draw(points, { zDataType: "categorical" });
+    });
   }, [points, colors, ready]);
 
   useEffect(() => {

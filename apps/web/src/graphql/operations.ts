@@ -114,6 +114,10 @@ export const DATASET = /* GraphQL */ `
     dataset(id: $id) {
       id name format cells genes labelColumns checksum sizeBytes createdAt
       uploader { id name }
+      qc {
+        countsPerCell { min max mean median q1 q3 histogram { binEdges counts } }
+        genesPerCell { min max mean median q1 q3 histogram { binEdges counts } }
+      }
       team { id name viewerRole }
       runs(first: 50) { edges { node { ...RunRow } } }
     }
@@ -121,7 +125,7 @@ export const DATASET = /* GraphQL */ `
   ${RUN_FIELDS}
 `;
 export interface DatasetData {
-  dataset: (DatasetRow & { checksum: string; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
+  dataset: (DatasetRow & { checksum: string; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
 }
 export const DELETE_DATASET = /* GraphQL */ `
   mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) { deletedId errors { code message field } } }

@@ -20,7 +20,8 @@ export default function SignUpPage() {
     setError(null);
     try {
       const d = await gql<{ signUp: { errors: UserError[] } }>(SIGN_UP, {
-        input: { email: form.get("email"), password: form.get("password"), name: form.get("name"), teamName: teamName || null },
+        // Left out, not null, when empty: the API's input schema takes an absent team name only.
+        input: { email: form.get("email"), password: form.get("password"), name: form.get("name"), ...(teamName ? { teamName } : {}) },
       });
       unwrap(d.signUp);
       resetSocket();

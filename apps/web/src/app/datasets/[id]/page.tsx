@@ -4,6 +4,7 @@ import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
 import { ErrorText } from "../../../components/Field";
 import { fmtBytes, fmtDate } from "../../../components/format";
+import { QcHistogram } from "../../../components/QcHistogram";
 import { RunForm } from "../../../components/RunForm";
 import { RunsTable } from "../../../components/RunsTable";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
@@ -70,6 +71,17 @@ export default function DatasetPage() {
           </p>
         ) : null}
         <ErrorText error={error} />
+      </section>
+      <section aria-labelledby="qc-title">
+        <h2 id="qc-title">Quality control</h2>
+        {d.qc ? (
+          <div className="row">
+            <QcHistogram title="Counts per cell" unit="counts" dist={d.qc.countsPerCell} />
+            <QcHistogram title="Genes per cell" unit="genes" dist={d.qc.genesPerCell} />
+          </div>
+        ) : (
+          <p className="muted">No QC figures: this dataset was uploaded before they were computed.</p>
+        )}
       </section>
       {d.team.viewerRole !== "VIEWER" ? (
         <section className="panel">
