@@ -48,6 +48,13 @@ async function signUp(page: Page, name: string, email: string, teamName?: string
 /** The review panel of the selected cluster. */
 const review = (page: Page) => page.getByTestId("cluster-review");
 
+/** The dataset of the run page at `runUrl`, read from its breadcrumb link. */
+async function datasetIdOf(page: Page, runUrl: string): Promise<string> {
+  if (page.url() !== runUrl) await page.goto(runUrl);
+  const href = await page.getByRole("link", { name: "CellBench_sc_celseq2.h5ad" }).getAttribute("href");
+  return href!.split("/").pop()!;
+}
+
 async function waitForText(page: Page, text: string | RegExp, within = review(page)): Promise<void> {
   await within.getByText(text).first().waitFor();
 }
@@ -104,7 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await shot(alice, "02-dataset-qc-run-form");
 
       // A short run, watched live: the progress bar and the loss curve move with each epoch.
-      await alice.getByLabel("Epochs").fill(String(EPOCHS));
+      await alice.getByLabel("Epochs", { exact: true }).fill(String(EPOCHS));
       await alice.getByRole("button", { name: "Start run" }).click();
       await alice.waitForURL(/\/runs\/[^/]+$/);
       const runUrl = alice.url();
@@ -189,10 +196,25 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       expect(result.by_cluster["0"]).toEqual(["HCC827"]);
       for (const [c, labels] of Object.entries(result.by_cluster)) if (c !== "0") expect(labels).toEqual(["None"]);
 
-      // Run comparison page (one run against itself is refused politely; the table still renders).
-      await alice.goto(`${platform.url}/compare?ids=${runUrl.split("/").pop()}`);
+      // A second run of the same dataset: copy the accepted label onto it by cell overlap, then
+      // compare the two runs (metrics side by side and their agreement).
+      await alice.goto(`${platform.url}/datasets/${await datasetIdOf(alice, runUrl)}`);
+      await alice.getByLabel("Epochs", { exact: true }).fill(String(EPOCHS));
+      await alice.getByLabel("Seed", { exact: true }).fill("1");
+      await alice.getByRole("button", { name: "Start run" }).click();
+      await alice.waitForURL((u) => /\/runs\/[^/]+$/.test(u.pathname) && u.href !== runUrl);
+      await alice.getByTestId("run-status").getByText("succeeded").waitFor({ timeout: 240_000 });
+      await alice.getByRole("button", { name: "Copy labels" }).click();
+      await alice.getByRole("cell", { name: "HCC827" }).first().waitFor();
+      await alice.getByText(/— HCC827\?/).first().waitFor();
+      await shot(alice, "08-second-run-copied-labels");
+      await alice.getByRole("link", { name: "CellBench_sc_celseq2.h5ad" }).click();
+      await alice.getByRole("checkbox", { name: /^Compare run scfnccl seed 0/ }).check();
+      await alice.getByRole("checkbox", { name: /^Compare run scfnccl seed 1/ }).check();
+      await alice.getByRole("button", { name: "Compare 2 runs" }).click();
       await alice.getByTestId("compare-table").waitFor();
-      await shot(alice, "08-compare");
+      await alice.getByTestId("agreement").getByText(/ARI \d\.\d{3} · NMI \d\.\d{3} over 274 cells/).waitFor();
+      await shot(alice, "09-compare-agreement");
     } catch (err) {
       await shot(alice, "failure-alice").catch(() => undefined);
       await shot(bob, "failure-bob").catch(() => undefined);

@@ -5,7 +5,7 @@
  * cluster's version the user saw; when a teammate changed the cluster meanwhile the API refuses it
  * (CONFLICT) with the current state, which is shown while the user's draft stays in its form.
  */
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { GqlError, errorMessage, gql, unwrap } from "../graphql/client";
 import {
   ACCEPT_PROPOSAL,
@@ -62,9 +62,18 @@ function useMutation(onChanged: (c: ClusterState) => void) {
 }
 
 function OutcomeAlert({ outcome }: { outcome: Outcome }) {
+  const ref = useRef<HTMLParagraphElement | null>(null);
+  // The forms sit below the proposals: bring the message into view and give it focus, so keyboard
+  // and screen-reader users land on it too.
+  useEffect(() => {
+    if (outcome && ref.current) {
+      ref.current.focus();
+      ref.current.scrollIntoView({ block: "center" });
+    }
+  }, [outcome]);
   if (!outcome) return null;
   return (
-    <p role="alert" className="alert" data-testid={outcome.kind === "conflict" ? "conflict-message" : "annotation-error"}>
+    <p ref={ref} tabIndex={-1} role="alert" className="alert" data-testid={outcome.kind === "conflict" ? "conflict-message" : "annotation-error"}>
       {outcome.message}
     </p>
   );
@@ -328,7 +337,11 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
                 ))}
               </ul>
             ) : null}
-            <VoteForm proposal={p} busy={busy} onVote={(value, reason) => mutate(VOTE_PROPOSAL, "voteProposal", { input: { proposalId: p.id, value, reason } })} />
+            {p.author.id !== viewer.id ? (
+              <VoteForm proposal={p} busy={busy} onVote={(value, reason) => mutate(VOTE_PROPOSAL, "voteProposal", { input: { proposalId: p.id, value, reason } })} />
+            ) : (
+              <p className="muted">Your proposal: your teammates vote on it.</p>
+            )}
             <p className="inline">
               {canRevise && revising !== p.id ? (
                 <button type="button" className="secondary" onClick={() => setRevising(p.id)}>

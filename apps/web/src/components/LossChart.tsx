@@ -27,7 +27,7 @@ export function LossChart({ points, epochs }: { points: LossPoint[]; epochs: num
   const ticks = [lo, (lo + hi) / 2, hi];
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby="loss-title" data-testid="loss-chart" data-epochs={points.length}>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: "44rem" }} role="img" aria-labelledby="loss-title" data-testid="loss-chart" data-epochs={points.length}>
         <title id="loss-title">Loss per epoch, {points.length} epochs so far</title>
         <line x1={L} y1={H - B} x2={W - R} y2={H - B} stroke="#4a5360" />
         <line x1={L} y1={T} x2={L} y2={H - B} stroke="#4a5360" />

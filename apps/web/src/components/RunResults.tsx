@@ -11,6 +11,7 @@ import { useQuery } from "../graphql/hooks";
 import { RUN_RESULTS, type ClusterState, type Role, type RunResultsData } from "../graphql/operations";
 import { useSocketEvent, type AnnotationEvent } from "../graphql/socket";
 import { ClusterReview } from "./ClusterReview";
+import { CopyLabels } from "./CopyLabels";
 import { DotPlot } from "./DotPlot";
 import { ErrorText } from "./Field";
 import { Heatmap } from "./Heatmap";
@@ -19,7 +20,7 @@ import { Scatter } from "./Scatter";
 
 type ColorBy = "cluster" | "label" | "annotation";
 
-export function RunResults({ runId, role, viewer }: { runId: string; role: Role; viewer: { id: string; name: string }; datasetId: string }) {
+export function RunResults({ runId, role, viewer, datasetId }: { runId: string; role: Role; viewer: { id: string; name: string }; datasetId: string }) {
   const q = useQuery<RunResultsData>(RUN_RESULTS, { id: runId });
   const [clusters, setClusters] = useState<ClusterState[]>([]);
   const [cells, setCells] = useState<RunCells | null>(null);
@@ -155,10 +156,12 @@ export function RunResults({ runId, role, viewer }: { runId: string; role: Role;
                 </li>
               ))}
             </ul>
+            {current ? <ClusterReview runId={runId} cluster={current} clusterName={clusterName(current.index)} viewer={viewer} role={role} onChanged={onChanged} /> : <p className="muted">This run has no clusters.</p>}
           </div>
         </div>
-        {current ? <ClusterReview runId={runId} cluster={current} clusterName={clusterName(current.index)} viewer={viewer} role={role} onChanged={onChanged} /> : <p className="muted">This run has no clusters.</p>}
       </section>
+
+      {role !== "VIEWER" ? <CopyLabels runId={runId} datasetId={datasetId} onCopied={() => void q.refetch()} /> : null}
 
       {run.labelConfusion ? (
         <section className="panel" aria-labelledby="confusion-title">
