@@ -14,4 +14,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    // The web app runs in the browser (its server.mjs and scripts keep the node globals).
+    files: ["apps/web/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

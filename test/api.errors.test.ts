@@ -74,8 +74,8 @@ beforeAll(async () => {
   datasetB = ((await other.upload(teamB, "b.h5", subset)).json["dataset"] as { id: string }).id;
   runA = await finishedRun(teamA, datasetA, ownerId);
   runB = await finishedRun(teamB, datasetB, otherId);
-  const ann = await other.mutate("annotateCluster", `mutation($r: ID!) { annotateCluster(runId: $r, clusterIndex: 0, cellType: "T cell") { annotation { id } errors { code } } }`, { r: runB });
-  annotationB = (ann["annotation"] as { id: string }).id;
+  const ann = await other.mutate("proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 0, label: "T cell" }) { proposal { id } errors { code } } }`, { r: runB });
+  annotationB = (ann["proposal"] as { id: string }).id;
 });
 
 afterAll(async () => {
@@ -102,12 +102,17 @@ const cases: Case[] = [
   ["retryRun: another team's run", "retryRun", `mutation($id: ID!) { retryRun(id: $id) { run { id } errors { code } } }`, () => ({ id: runB }), "NOT_FOUND"],
   ["deleteDataset: another team's", "deleteDataset", `mutation($id: ID!) { deleteDataset(id: $id) { deletedId errors { code } } }`, () => ({ id: datasetB }), "NOT_FOUND"],
   ["deleteDataset: a viewer may not delete", "deleteDataset", `mutation($id: ID!) { deleteDataset(id: $id) { deletedId errors { code } } }`, () => ({ id: datasetA }), "FORBIDDEN", () => viewer],
-  ["annotateCluster: no such cluster", "annotateCluster", `mutation($r: ID!) { annotateCluster(runId: $r, clusterIndex: 7, cellType: "B") { annotation { id } errors { code } } }`, () => ({ r: runA }), "INVALID_INPUT"],
-  ["annotateCluster: empty cell type", "annotateCluster", `mutation($r: ID!) { annotateCluster(runId: $r, clusterIndex: 0, cellType: "  ") { annotation { id } errors { code } } }`, () => ({ r: runA }), "INVALID_INPUT"],
-  ["annotateCluster: another team's run", "annotateCluster", `mutation($r: ID!) { annotateCluster(runId: $r, clusterIndex: 0, cellType: "B") { annotation { id } errors { code } } }`, () => ({ r: runB }), "NOT_FOUND"],
-  ["voteAnnotation: another team's annotation", "voteAnnotation", `mutation($id: ID!) { voteAnnotation(id: $id, value: 1) { annotation { id } errors { code } } }`, () => ({ id: annotationB }), "NOT_FOUND"],
-  ["voteAnnotation: a vote of 5", "voteAnnotation", `mutation($id: ID!) { voteAnnotation(id: $id, value: 5) { annotation { id } errors { code } } }`, () => ({ id: annotationB }), "INVALID_INPUT", () => other],
-  ["commentCluster: another team's run", "commentCluster", `mutation($r: ID!) { commentCluster(runId: $r, clusterIndex: 0, body: "hi") { comment { id } errors { code } } }`, () => ({ r: runB }), "NOT_FOUND"],
+  ["proposeLabel: no such cluster", "proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 7, expectedVersion: 0, label: "B" }) { proposal { id } cluster { version } errors { code } } }`, () => ({ r: runA }), "INVALID_INPUT"],
+  ["proposeLabel: empty label", "proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 0, label: "  " }) { proposal { id } cluster { version } errors { code } } }`, () => ({ r: runA }), "INVALID_INPUT"],
+  ["proposeLabel: a bad Cell Ontology id", "proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 0, label: "B cell", ontologyId: "CL:12" }) { proposal { id } cluster { version } errors { code } } }`, () => ({ r: runA }), "INVALID_INPUT"],
+  ["proposeLabel: a stale version", "proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 3, label: "B cell" }) { proposal { id } cluster { version } errors { code } } }`, () => ({ r: runA }), "CONFLICT"],
+  ["proposeLabel: another team's run", "proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 0, label: "B" }) { proposal { id } cluster { version } errors { code } } }`, () => ({ r: runB }), "NOT_FOUND"],
+  ["proposeLabel: a viewer may not propose", "proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 0, label: "B" }) { proposal { id } cluster { version } errors { code } } }`, () => ({ r: runA }), "FORBIDDEN", () => viewer],
+  ["voteProposal: another team's proposal", "voteProposal", `mutation($id: ID!) { voteProposal(input: { proposalId: $id, value: AGREE }) { proposal { id } errors { code } } }`, () => ({ id: annotationB }), "NOT_FOUND"],
+  ["voteProposal: disagreeing without a reason", "voteProposal", `mutation($id: ID!) { voteProposal(input: { proposalId: $id, value: DISAGREE }) { proposal { id } errors { code } } }`, () => ({ id: annotationB }), "INVALID_INPUT", () => other],
+  ["acceptProposal: another team's proposal", "acceptProposal", `mutation($id: ID!) { acceptProposal(proposalId: $id, expectedVersion: 1) { proposal { id } errors { code } } }`, () => ({ id: annotationB }), "NOT_FOUND"],
+  ["commentCluster: another team's run", "commentCluster", `mutation($r: ID!) { commentCluster(input: { runId: $r, clusterIndex: 0, body: "hi" }) { comment { id } errors { code } } }`, () => ({ r: runB }), "NOT_FOUND"],
+  ["copyLabels: another team's run", "copyLabels", `mutation($a: ID!, $b: ID!) { copyLabels(input: { fromRunId: $a, toRunId: $b }) { mappings { copied } errors { code } } }`, () => ({ a: runA, b: runB }), "NOT_FOUND"],
   ["setTeamMember: another team", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "owner@lab-a.org", role: OWNER) { membership { role } errors { code } } }`, () => ({ t: teamB }), "NOT_FOUND"],
   ["setTeamMember: unknown account", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "nobody@x.org", role: EDITOR) { membership { role } errors { code } } }`, () => ({ t: teamA }), "NOT_FOUND"],
   ["setTeamMember: a viewer may not manage", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "viewer@lab-a.org", role: OWNER) { membership { role } errors { code } } }`, () => ({ t: teamA }), "FORBIDDEN", () => viewer],

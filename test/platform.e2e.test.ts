@@ -116,7 +116,7 @@ describe.skipIf(!hasPbmc)("platform end to end (PostgreSQL + S3 + worker)", () =
     for (const m of [r.metrics.acc, r.metrics.nmi, r.metrics.ari]) expect(m).toBeGreaterThan(0);
     expect(r.clusters).toHaveLength(r.metrics.k);
     expect(r.clusters.reduce((s, c) => s + c.size, 0)).toBe(4271);
-    expect(r.artifacts.map((a) => a.kind).sort()).toEqual(["CHECKPOINT", "CLUSTERS", "EMBEDDING", "HISTORY"]);
+    expect(r.artifacts.map((a) => a.kind).sort()).toEqual(["CHECKPOINT", "CLUSTERS", "EMBEDDING", "HISTORY", "MARKERS", "UMAP"]);
 
     const download = await alice.download(r.embedding.downloadUrl);
     expect(download.status).toBe(200);
@@ -141,7 +141,7 @@ describe.skipIf(!hasPbmc)("platform end to end (PostgreSQL + S3 + worker)", () =
       ["cancelRun", `mutation($id: ID!) { cancelRun(id: $id) { run { id } errors { code } } }`, { id: run.id }],
       ["retryRun", `mutation($id: ID!) { retryRun(id: $id) { run { id } errors { code } } }`, { id: run.id }],
       ["deleteDataset", `mutation($id: ID!) { deleteDataset(id: $id) { deletedId errors { code } } }`, { id: dataset.id }],
-      ["annotateCluster", `mutation($id: ID!) { annotateCluster(runId: $id, clusterIndex: 0, cellType: "B cell") { annotation { id } errors { code } } }`, { id: run.id }],
+      ["proposeLabel", `mutation($id: ID!) { proposeLabel(input: { runId: $id, clusterIndex: 0, expectedVersion: 0, label: "B cell" }) { proposal { id } errors { code } } }`, { id: run.id }],
     ] as const) {
       const p = await carol.mutate(field, m, vars);
       expect(p.errors, field).toEqual([{ code: "NOT_FOUND" }]);

@@ -81,9 +81,9 @@ describe("socket.io across API instances", () => {
     const dataset = (await h.platform.db.db.insert(datasets).values({ teamId, name: "d", format: "scdeepcluster-h5", cells: 2, genes: 2, checksum: "x", sizeBytes: 1, storageKey: "datasets/x", uploaderId: ownerId }).returning())[0]!;
     const run = (await h.platform.db.db.insert(runs).values({ teamId, datasetId: dataset.id, createdById: ownerId, method: "scfnccl", params: {}, seed: 0, status: "succeeded" }).returning())[0]!;
     await h.platform.db.db.insert(clusters).values({ runId: run.id, index: 0, size: 2 });
-    await owner.mutate("annotateCluster", `mutation($r: ID!) { annotateCluster(runId: $r, clusterIndex: 0, cellType: "NK cell") { errors { code } } }`, { r: run.id });
+    await owner.mutate("proposeLabel", `mutation($r: ID!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 0, label: "NK cell" }) { errors { code } } }`, { r: run.id });
     await waitFor(() => got.some((e) => e.type === "annotation.changed"), 10_000, "annotation event");
-    expect(got.find((e) => e.type === "annotation.changed")).toMatchObject({ teamId, runId: run.id, clusterIndex: 0, action: "created" });
+    expect(got.find((e) => e.type === "annotation.changed")).toMatchObject({ teamId, runId: run.id, clusterIndex: 0, action: "proposal.create", version: 1, status: "proposed", actorId: ownerId });
 
     // Removed: the socket is dropped (and would reconnect without the team's rooms).
     await owner.mutate("removeTeamMember", `mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) { errors { code } } }`, { t: teamId, u: newcomerId });

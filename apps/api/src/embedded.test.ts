@@ -10,6 +10,7 @@ import { createLogger, openPlatform, startQueue, startWorker, type Platform, typ
 import { hasPbmc, writePbmcSubset } from "@scfnccl/worker/testing";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datasets, eq } from "@scfnccl/db";
 import { readEnv } from "./env.ts";
 import { createApi, type Api } from "./server.ts";
 
@@ -91,6 +92,15 @@ describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in
     expect(p2.pageInfo.hasNextPage).toBe(false);
     const bad = await page("garbage");
     expect(bad.body.errors![0]!.extensions?.code).toBe("INVALID_INPUT");
+  });
+
+  it("computes the QC of a dataset stored before QC existed on first read, and keeps it", async () => {
+    const [row] = await platform.db.db.update(datasets).set({ qc: null }).returning();
+    const q = () => gql<{ dataset: { qc: { countsPerCell: { histogram: { counts: number[] } }; genesPerCell: { max: number } } | null } }>(`query($id: ID!) { dataset(id: $id) { qc { countsPerCell { histogram { counts } } genesPerCell { max } } } }`, { id: row!.id });
+    const first = (await q()).body.data!.dataset.qc!;
+    expect(first.countsPerCell.histogram.counts.reduce((a, b) => a + b, 0)).toBe(200);
+    const [stored] = await platform.db.db.select().from(datasets).where(eq(datasets.id, row!.id));
+    expect(stored!.qc?.genesPerCell.max).toBe(first.genesPerCell.max);
   });
 
   it("trains through an API token (GraphQL and socket), then cancels and retries a run", async () => {

@@ -1,6 +1,6 @@
 /** Per-request batching: a list of N runs asks the database once for their datasets, not N times. */
 import DataLoader from "dataloader";
-import { annotations, artifacts, clusters, comments, datasets, inArray, runs, teams, users, votes, type Db } from "@scfnccl/db";
+import { annotations, artifacts, asc, clusters, comments, datasets, inArray, runs, teams, users, votes, type Db } from "@scfnccl/db";
 
 type Row<T extends { $inferSelect: unknown }> = T["$inferSelect"];
 
@@ -35,10 +35,10 @@ export function createLoaders(db: Db) {
       groupBy(ids, await db.select().from(artifacts).where(inArray(artifacts.runId, [...ids])), (r) => r.runId),
     ),
     annotationsByRun: new DataLoader<string, Row<typeof annotations>[]>(async (ids) =>
-      groupBy(ids, await db.select().from(annotations).where(inArray(annotations.runId, [...ids])), (r) => r.runId),
+      groupBy(ids, await db.select().from(annotations).where(inArray(annotations.runId, [...ids])).orderBy(asc(annotations.createdAt), asc(annotations.id)), (r) => r.runId),
     ),
     commentsByRun: new DataLoader<string, Row<typeof comments>[]>(async (ids) =>
-      groupBy(ids, await db.select().from(comments).where(inArray(comments.runId, [...ids])), (r) => r.runId),
+      groupBy(ids, await db.select().from(comments).where(inArray(comments.runId, [...ids])).orderBy(asc(comments.createdAt), asc(comments.id)), (r) => r.runId),
     ),
     votesByAnnotation: new DataLoader<string, Row<typeof votes>[]>(async (ids) =>
       groupBy(ids, await db.select().from(votes).where(inArray(votes.annotationId, [...ids])), (r) => r.annotationId),

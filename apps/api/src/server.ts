@@ -17,6 +17,7 @@ import { RateLimiter } from "./auth/rateLimit.ts";
 import { authenticate, createContext, type Deps, type RequestContext } from "./context.ts";
 import type { ApiEnv } from "./env.ts";
 import { handleArtifactDownload } from "./http/download.ts";
+import { handleRunCells, handleRunExport } from "./http/runs.ts";
 import { handleUpload } from "./http/upload.ts";
 import { readBody, sendAppError, sendJson } from "./http/util.ts";
 import { queryLimits } from "./limits.ts";
@@ -146,6 +147,12 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     if (path === "/api/datasets" && req.method === "POST") return handleUpload(req, res, url, ctx).then(() => "upload");
     const artifact = /^\/api\/artifacts\/([^/]+)$/.exec(path);
     if (artifact && req.method === "GET") return handleArtifactDownload(res, decodeURIComponent(artifact[1]!), ctx).then(() => "download");
+    const runFile = /^\/api\/runs\/([^/]+)\/(cells|export\.h5ad|export\.csv)$/.exec(path);
+    if (runFile && req.method === "GET") {
+      const id = decodeURIComponent(runFile[1]!);
+      if (runFile[2] === "cells") return handleRunCells(res, id, url, ctx).then(() => "cells");
+      return handleRunExport(res, id, runFile[2] === "export.h5ad" ? "h5ad" : "csv", ctx).then(() => "export");
+    }
     sendJson(res, 404, { errors: [{ code: "NOT_FOUND", message: `no route ${req.method} ${path}` }] });
     return "unknown";
   }

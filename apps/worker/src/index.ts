@@ -4,6 +4,7 @@ export { EVENTS_CHANNEL, publishEvent, subscribeEvents, type PlatformEvent } fro
 export { runParamsSchema, METHODS, type RunParams, type Method } from "./params.ts";
 export { startQueue, enqueueRun, RUN_QUEUE, RUN_DEAD_LETTER_QUEUE, type RunJob, type QueueOptions } from "./queue.ts";
 export { startWorker, type Worker, type WorkerOptions } from "./worker.ts";
+export { computeMarkers, computeUmap, decodeCellsFile, encodeCellsFile, markersCsv, MARKERS_PER_CLUSTER, type CellsFile, type CellsFileHeader, type Clustering } from "./results.ts";
 export { processRun, runKeys, type RunOutcome, type RunContext } from "./train-run.ts";
 export { requeueStaleRuns } from "./reaper.ts";
 export { createWorkerMetrics } from "./metrics.ts";

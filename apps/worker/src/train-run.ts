@@ -15,7 +15,7 @@ import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
 import { publishEvent } from "./events.ts";
 import type { RunParams } from "./params.ts";
-import { clustersCsv, summariseClusters } from "./results.ts";
+import { clustersCsv, computeMarkers, computeUmap, encodeCellsFile, markersCsv, summariseClusters } from "./results.ts";
 
 export interface RunContext {
   db: DbClient;
@@ -142,11 +142,20 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     });
     await writes;
 
+    // Results for review: a seeded UMAP of the embedding the clusters were found in, and each
+    // cluster's marker genes. Both are stoppable like training (cancel, lost, shutdown).
+    const clustering = { cells: result.cells, clusters: result.clusters, k: result.k, embedding: result.embedding, dim: result.dim };
+    const umap = await computeUmap(clustering, { seed: run.seed, signal: controller.signal });
+    const markers = computeMarkers(data, clustering, { signal: controller.signal });
+    controller.signal.throwIfAborted();
+
     const files: { kind: ArtifactKind; file: string; contentType: string; body: Uint8Array }[] = [
       { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(result.embedding, [result.cells.length, result.dim]) },
       { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, result)) },
       { kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: result.checkpoint },
       { kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(result.history)) },
+      { kind: "umap", file: "umap.bin", contentType: "application/octet-stream", body: encodeCellsFile(data, clustering, umap) },
+      { kind: "markers", file: "markers.csv", contentType: "text/csv", body: Buffer.from(markersCsv(markers)) },
     ];
     const stored: (typeof artifacts.$inferInsert)[] = [];
     for (const f of files) {
@@ -173,7 +182,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         .returning({ id: runs.id });
       if (!done) return false;
       await tx.delete(clusters).where(eq(clusters.runId, runId));
-      await tx.insert(clusters).values(summariseClusters(data, result).map((c) => ({ runId, ...c })));
+      await tx.insert(clusters).values(summariseClusters(data, result).map((c) => ({ runId, ...c, markers: markers[c.index] ?? [] })));
       await tx.delete(artifacts).where(eq(artifacts.runId, runId));
       await tx.insert(artifacts).values(stored);
       return true;

@@ -7,6 +7,7 @@ import type PgBoss from "pg-boss";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscribeEvents, type PlatformEvent } from "./events.ts";
+import { decodeCellsFile } from "./results.ts";
 import { enqueueRun, RUN_DEAD_LETTER_QUEUE, RUN_QUEUE, startQueue } from "./queue.ts";
 import { hasPbmc, writePbmcSubset } from "./testing.ts";
 import { startWorker, type Worker } from "./worker.ts";
@@ -106,11 +107,33 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     const rows = await client.db.select().from(clusters).where(eq(clusters.runId, runId));
     expect(rows.reduce((s, c) => s + c.size, 0)).toBe(300);
     const arts = await client.db.select().from(artifacts).where(eq(artifacts.runId, runId));
-    expect(arts.map((a) => a.kind).sort()).toEqual(["checkpoint", "clusters", "embedding", "history"]);
+    expect(arts.map((a) => a.kind).sort()).toEqual(["checkpoint", "clusters", "embedding", "history", "markers", "umap"]);
     for (const a of arts) expect((await store.stat(a.storageKey))?.sizeBytes).toBe(a.sizeBytes);
     const csv = await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "clusters")!.storageKey.split("/")), "utf8");
     expect(csv.split("\n")[0]).toBe("cell,cluster,cluster_head");
     expect(csv.trim().split("\n")).toHaveLength(301);
+
+    // UMAP and per-cell clusters in one compact file; markers per cluster in the rows and a CSV.
+    const cellsFile = decodeCellsFile(await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "umap")!.storageKey.split("/"))));
+    expect(cellsFile.header).toMatchObject({ n: 300, nComponents: 2, k: run.metrics!["k"] });
+    expect(cellsFile.umap).toHaveLength(600);
+    expect(cellsFile.umap.every(Number.isFinite)).toBe(true);
+    expect(new Set(cellsFile.cell).size).toBe(300);
+    expect(cellsFile.label).toHaveLength(300);
+    const sizes = new Map<number, number>();
+    for (const c of cellsFile.cluster) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+    for (const row of rows) {
+      expect(sizes.get(row.index) ?? 0).toBe(row.size);
+      if (row.size > 0) {
+        expect(row.markers!.length).toBe(50);
+        // Best first; every p-value adjusted upwards.
+        expect(row.markers![0]!.score).toBeGreaterThanOrEqual(row.markers![49]!.score);
+        for (const m of row.markers!) expect(m.pvalAdj).toBeGreaterThanOrEqual(m.pval);
+      }
+    }
+    const markersCsv = await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "markers")!.storageKey.split("/")), "utf8");
+    expect(markersCsv.split("\n")[0]).toBe("cluster,rank,gene,score,logfoldchange,pct_in,pct_out,pval,pval_adj");
+    expect(markersCsv.trim().split("\n")).toHaveLength(1 + 50 * rows.filter((r) => r.size > 0).length);
   });
 
   it("stops a run when a cancellation is requested and marks it cancelled", async () => {

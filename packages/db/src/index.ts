@@ -4,3 +4,4 @@ export { createDb, migrationsFolder, type Db, type DbClient, type DbOptions, typ
 export { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 export type { PgColumn } from "drizzle-orm/pg-core";
 export type { Rows } from "./rows.ts";
+export type { DatasetQc, QcDistribution, Histogram } from "./qc.ts";

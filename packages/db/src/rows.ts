@@ -1,4 +1,4 @@
-import type { annotations, apiTokens, artifacts, clusters, comments, datasets, memberships, runs, teams, users } from "./schema/index.ts";
+import type { annotations, apiTokens, artifacts, auditLog, clusters, comments, datasets, memberships, runs, teams, users, votes } from "./schema/index.ts";
 
 /** Row types by table, named so other packages (GraphQL codegen mappers) can refer to them. */
 export interface Rows {
@@ -12,4 +12,6 @@ export interface Rows {
   cluster: typeof clusters.$inferSelect;
   annotation: typeof annotations.$inferSelect;
   comment: typeof comments.$inferSelect;
+  vote: typeof votes.$inferSelect;
+  audit: typeof auditLog.$inferSelect;
 }

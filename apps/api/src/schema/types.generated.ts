@@ -3,8 +3,10 @@
 import type { Role } from './rows.ts';
 import type { RunStatus } from './rows.ts';
 import type { ArtifactKind } from './rows.ts';
+import type { AnnotationStatus } from './rows.ts';
+import type { VoteValue } from './rows.ts';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { UserRow as UserRowModel, TeamRow as TeamRowModel, MembershipRow as MembershipRowModel, ApiTokenRow as ApiTokenRowModel, DatasetRow as DatasetRowModel, RunRow as RunRowModel, ArtifactRow as ArtifactRowModel, ClusterRow as ClusterRowModel, AnnotationRow as AnnotationRowModel, CommentRow as CommentRowModel } from './rows.ts';
+import type { UserRow as UserRowModel, TeamRow as TeamRowModel, MembershipRow as MembershipRowModel, ApiTokenRow as ApiTokenRowModel, DatasetRow as DatasetRowModel, RunRow as RunRowModel, ArtifactRow as ArtifactRowModel, ClusterRow as ClusterRowModel, ProposalRow as ProposalRowModel, CommentRow as CommentRowModel, VoteRow as VoteRowModel, AuditRow as AuditRowModel, RunAgreementModel as RunAgreementModelModel, LabelMappingModel as LabelMappingModelModel } from './rows.ts';
 import type { RequestContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -24,23 +26,32 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
-export type Annotation = {
-  __typename?: 'Annotation';
-  author: User;
-  cellType: Scalars['String']['output'];
-  clusterIndex: Scalars['Int']['output'];
-  createdAt: Scalars['DateTime']['output'];
+/** One audit-log entry about a cluster's annotation: who did what, when, and the state before and after. */
+export type AnnotationEvent = {
+  __typename?: 'AnnotationEvent';
+  /** e.g. `proposal.create`, `proposal.revise`, `proposal.vote`, `proposal.accept`, `comment.create`, `labels.copy`. */
+  action: Scalars['String']['output'];
+  actor?: Maybe<User>;
+  after?: Maybe<Scalars['JSON']['output']>;
+  at: Scalars['DateTime']['output'];
+  before?: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
-  /** Sum of the votes (+1 / -1). */
-  score: Scalars['Int']['output'];
-  viewerVote?: Maybe<Scalars['Int']['output']>;
+  proposalId?: Maybe<Scalars['ID']['output']>;
 };
 
+/**
+ * Answer of every annotation mutation. `cluster` is the cluster's state after the change, or its
+ * current state when the change was refused with CONFLICT (then nothing was changed).
+ */
 export type AnnotationPayload = {
   __typename?: 'AnnotationPayload';
-  annotation?: Maybe<Annotation>;
+  cluster?: Maybe<Cluster>;
+  comment?: Maybe<Comment>;
   errors: Array<UserError>;
+  proposal?: Maybe<Proposal>;
 };
+
+export type { AnnotationStatus };
 
 export type ApiToken = {
   __typename?: 'ApiToken';
@@ -79,14 +90,40 @@ export type AuthPayload = {
   user?: Maybe<User>;
 };
 
+/** One cluster of a finished run, with its marker genes and its annotation state. */
 export type Cluster = {
   __typename?: 'Cluster';
-  annotations: Array<Annotation>;
+  acceptedProposal?: Maybe<Proposal>;
   comments: Array<Comment>;
+  /** The audit trail of this cluster's annotation, oldest first. */
+  history: Array<AnnotationEvent>;
+  /** `<runId>:<index>`, stable (a client cache key). */
+  id: Scalars['ID']['output'];
   index: Scalars['Int']['output'];
+  /** The accepted proposal's label, when there is one. */
+  label?: Maybe<Scalars['String']['output']>;
   /** Most common label among its cells, when the dataset has labels. */
   majorityLabel?: Maybe<Scalars['String']['output']>;
+  /** Marker genes against all other cells (Wilcoxon rank-sum, tie-corrected, BH-adjusted), best first; at most 50 are stored. */
+  markers: Array<MarkerGene>;
+  proposals: Array<Proposal>;
+  runId: Scalars['ID']['output'];
   size: Scalars['Int']['output'];
+  status: AnnotationStatus;
+  /** Incremented by every annotation change; send it back as `expectedVersion`. */
+  version: Scalars['Int']['output'];
+};
+
+
+/** One cluster of a finished run, with its marker genes and its annotation state. */
+export type ClusterHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One cluster of a finished run, with its marker genes and its annotation state. */
+export type ClusterMarkersArgs = {
+  top?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Comment = {
@@ -96,12 +133,36 @@ export type Comment = {
   clusterIndex: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
+  /** The proposal the comment answers, when it answers one. */
+  proposal?: Maybe<Proposal>;
 };
 
-export type CommentPayload = {
-  __typename?: 'CommentPayload';
-  comment?: Maybe<Comment>;
+export type CommentClusterInput = {
+  body: Scalars['String']['input'];
+  clusterIndex: Scalars['Int']['input'];
+  /** Checked when given. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The proposal the comment answers (same cluster). */
+  proposalId?: InputMaybe<Scalars['ID']['input']>;
+  runId: Scalars['ID']['input'];
+};
+
+export type CopyLabelsInput = {
+  /** Also accept the copied proposals (owner or editor; clusters already accepted are left alone). Default false. */
+  accept?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Run whose accepted labels are copied. */
+  fromRunId: Scalars['ID']['input'];
+  /** Least share of a target cluster's cells that must lie in the source cluster (default 0.5: a majority). */
+  minOverlap?: InputMaybe<Scalars['Float']['input']>;
+  /** Run of the same dataset that receives them as proposals. */
+  toRunId: Scalars['ID']['input'];
+};
+
+export type CopyLabelsPayload = {
+  __typename?: 'CopyLabelsPayload';
   errors: Array<UserError>;
+  mappings: Array<LabelMapping>;
+  run?: Maybe<Run>;
 };
 
 export type CreateRunInput = {
@@ -123,6 +184,8 @@ export type Dataset = {
   id: Scalars['ID']['output'];
   labelColumns: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** Quality control computed by the engine when the upload was validated (null for datasets uploaded before it existed). */
+  qc?: Maybe<DatasetQc>;
   runs: RunConnection;
   sizeBytes: Scalars['Float']['output'];
   team: Team;
@@ -148,6 +211,15 @@ export type DatasetEdge = {
   node: Dataset;
 };
 
+/** Per-cell quality figures of the raw counts. */
+export type DatasetQc = {
+  __typename?: 'DatasetQc';
+  /** Total counts (UMIs) per cell. */
+  countsPerCell: QcDistribution;
+  /** Genes with a non-zero count per cell. */
+  genesPerCell: QcDistribution;
+};
+
 export type DeletePayload = {
   __typename?: 'DeletePayload';
   deletedId?: Maybe<Scalars['ID']['output']>;
@@ -165,6 +237,68 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UNAUTHENTICATED';
 
+export type ExportFormat =
+  /** CSV: cell,cluster,cell_type,cell_ontology_id,umap_1,umap_2[,<label column>]. */
+  | 'CSV'
+  /** h5ad: counts of the clustered cells, obs `cluster`, `cell_type` (accepted labels; missing where none), `cell_ontology_id`, the dataset's labels; obsm `X_umap` and `X_embedding`. */
+  | 'H5AD';
+
+/** Equal-width bins: counts[i] values lie in [binEdges[i], binEdges[i+1]) (the last bin includes its right edge). */
+export type Histogram = {
+  __typename?: 'Histogram';
+  binEdges: Array<Scalars['Float']['output']>;
+  counts: Array<Scalars['Int']['output']>;
+};
+
+/** Clusters of a run against the dataset's label column (a confusion matrix). */
+export type LabelConfusion = {
+  __typename?: 'LabelConfusion';
+  /** Row i is cluster i; counts[i][j] cells of cluster i carry labels[j]. */
+  counts: Array<Array<Scalars['Int']['output']>>;
+  labelKey: Scalars['String']['output'];
+  /** Column names: the distinct labels. */
+  labels: Array<Scalars['String']['output']>;
+};
+
+/** How one cluster of the target run was matched to a cluster of the source run. */
+export type LabelMapping = {
+  __typename?: 'LabelMapping';
+  /** Whether a proposal was created. */
+  copied: Scalars['Boolean']['output'];
+  /** The source cluster holding most of the target cluster's cells. */
+  fromCluster?: Maybe<Scalars['Int']['output']>;
+  /** The source cluster's accepted label, if it has one. */
+  label?: Maybe<Scalars['String']['output']>;
+  ontologyId?: Maybe<Scalars['String']['output']>;
+  /** sharedCells / the target cluster's cells clustered in both runs. */
+  overlap: Scalars['Float']['output'];
+  proposal?: Maybe<Proposal>;
+  /** Why not, when not copied (no accepted label, overlap below minOverlap, …). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Cells of the target cluster found in that source cluster. */
+  sharedCells: Scalars['Int']['output'];
+  toCluster: Scalars['Int']['output'];
+};
+
+/** A gene that marks a cluster against the rest of the cells, as scanpy's rank_genes_groups. */
+export type MarkerGene = {
+  __typename?: 'MarkerGene';
+  gene: Scalars['String']['output'];
+  /** log2 fold change of normalised expression (cluster / rest). */
+  logFoldChange: Scalars['Float']['output'];
+  /** Share of the cluster's cells expressing the gene. */
+  pctIn: Scalars['Float']['output'];
+  /** Share of the other cells expressing it. */
+  pctOut: Scalars['Float']['output'];
+  pval: Scalars['Float']['output'];
+  /** Benjamini–Hochberg adjusted. */
+  pvalAdj: Scalars['Float']['output'];
+  /** 1 = best. */
+  rank: Scalars['Int']['output'];
+  /** Wilcoxon z-score. */
+  score: Scalars['Float']['output'];
+};
+
 export type Membership = {
   __typename?: 'Membership';
   role: Role;
@@ -180,17 +314,22 @@ export type MembershipPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  annotateCluster: AnnotationPayload;
+  /** Owner or editor: makes the proposal the cluster's accepted label (replacing an earlier one). */
+  acceptProposal: AnnotationPayload;
   cancelRun: RunPayload;
-  commentCluster: CommentPayload;
+  commentCluster: AnnotationPayload;
+  /** Copies accepted labels between two runs of one dataset by majority cell overlap, as proposals. */
+  copyLabels: CopyLabelsPayload;
   createApiToken: ApiTokenPayload;
   createRun: RunPayload;
   createTeam: TeamPayload;
   /** Deletes the dataset, its runs and their stored files (the uploader or an owner). */
   deleteDataset: DeletePayload;
+  proposeLabel: AnnotationPayload;
   removeTeamMember: DeletePayload;
   /** Queues a failed or cancelled run again; it resumes from its last checkpoint. */
   retryRun: RunPayload;
+  reviseProposal: AnnotationPayload;
   revokeApiToken: DeletePayload;
   /** Adds an existing account to the team or changes its role (owners only). */
   setTeamMember: MembershipPayload;
@@ -198,15 +337,14 @@ export type Mutation = {
   /** Ends the current session. */
   signOut: Scalars['Boolean']['output'];
   signUp: AuthPayload;
-  /** value is 1 or -1; voting again replaces the vote. */
-  voteAnnotation: AnnotationPayload;
+  /** One vote per user and proposal; voting again replaces the vote. */
+  voteProposal: AnnotationPayload;
 };
 
 
-export type MutationAnnotateClusterArgs = {
-  cellType: Scalars['String']['input'];
-  clusterIndex: Scalars['Int']['input'];
-  runId: Scalars['ID']['input'];
+export type MutationAcceptProposalArgs = {
+  expectedVersion: Scalars['Int']['input'];
+  proposalId: Scalars['ID']['input'];
 };
 
 
@@ -216,9 +354,12 @@ export type MutationCancelRunArgs = {
 
 
 export type MutationCommentClusterArgs = {
-  body: Scalars['String']['input'];
-  clusterIndex: Scalars['Int']['input'];
-  runId: Scalars['ID']['input'];
+  input: CommentClusterInput;
+};
+
+
+export type MutationCopyLabelsArgs = {
+  input: CopyLabelsInput;
 };
 
 
@@ -242,6 +383,11 @@ export type MutationDeleteDatasetArgs = {
 };
 
 
+export type MutationProposeLabelArgs = {
+  input: ProposeLabelInput;
+};
+
+
 export type MutationRemoveTeamMemberArgs = {
   teamId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
@@ -250,6 +396,11 @@ export type MutationRemoveTeamMemberArgs = {
 
 export type MutationRetryRunArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationReviseProposalArgs = {
+  input: ReviseProposalInput;
 };
 
 
@@ -276,15 +427,65 @@ export type MutationSignUpArgs = {
 };
 
 
-export type MutationVoteAnnotationArgs = {
-  id: Scalars['ID']['input'];
-  value: Scalars['Int']['input'];
+export type MutationVoteProposalArgs = {
+  input: VoteProposalInput;
 };
 
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A proposed cell-type label for one cluster of a run. */
+export type Proposal = {
+  __typename?: 'Proposal';
+  accepted: Scalars['Boolean']['output'];
+  agreeCount: Scalars['Int']['output'];
+  author: User;
+  clusterIndex: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  disagreeCount: Scalars['Int']['output'];
+  /** Free-text evidence for the label. */
+  evidence?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The cell-type name, e.g. `CD14+ monocyte`. */
+  label: Scalars['String']['output'];
+  /** Marker genes the author cites. */
+  markerGenes: Array<Scalars['String']['output']>;
+  /** Cell Ontology id (`CL:` and 7 digits, e.g. `CL:0000236`), when given. */
+  ontologyId?: Maybe<Scalars['String']['output']>;
+  /** 1 when created; +1 on each revision (a revision clears the votes cast on the earlier text). */
+  revision: Scalars['Int']['output'];
+  runId: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** The signed-in user's vote, if any. */
+  viewerVote?: Maybe<Vote>;
+  votes: Array<Vote>;
+};
+
+export type ProposeLabelInput = {
+  clusterIndex: Scalars['Int']['input'];
+  evidence?: InputMaybe<Scalars['String']['input']>;
+  /** The cluster's version the user saw. */
+  expectedVersion: Scalars['Int']['input'];
+  label: Scalars['String']['input'];
+  markerGenes?: InputMaybe<Array<Scalars['String']['input']>>;
+  ontologyId?: InputMaybe<Scalars['String']['input']>;
+  runId: Scalars['ID']['input'];
+};
+
+export type QcDistribution = {
+  __typename?: 'QcDistribution';
+  histogram: Histogram;
+  max: Scalars['Float']['output'];
+  mean: Scalars['Float']['output'];
+  median: Scalars['Float']['output'];
+  min: Scalars['Float']['output'];
+  /** 25th percentile. */
+  q1: Scalars['Float']['output'];
+  /** 75th percentile. */
+  q3: Scalars['Float']['output'];
 };
 
 export type Query = {
@@ -294,6 +495,8 @@ export type Query = {
   compareRuns: Array<Run>;
   dataset?: Maybe<Dataset>;
   run?: Maybe<Run>;
+  /** Agreement between two succeeded runs of the same dataset. */
+  runAgreement: RunAgreement;
   team?: Maybe<Team>;
   teams: Array<Team>;
   /** The signed-in user, or null. */
@@ -316,8 +519,24 @@ export type QueryRunArgs = {
 };
 
 
+export type QueryRunAgreementArgs = {
+  a: Scalars['ID']['input'];
+  b: Scalars['ID']['input'];
+};
+
+
 export type QueryTeamArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** Fields left out keep their value; `null` for ontologyId or evidence clears it. */
+export type ReviseProposalInput = {
+  evidence?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion: Scalars['Int']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  markerGenes?: InputMaybe<Array<Scalars['String']['input']>>;
+  ontologyId?: InputMaybe<Scalars['String']['input']>;
+  proposalId: Scalars['ID']['input'];
 };
 
 export type { Role };
@@ -327,14 +546,31 @@ export type Run = {
   artifacts: Array<Artifact>;
   attempt: Scalars['Int']['output'];
   backend?: Maybe<Scalars['String']['output']>;
+  /**
+   * Per-cell results for plotting, null until the run succeeded: GET with the session cookie or an
+   * API token. Binary by default (application/octet-stream, little-endian): a uint32 header length H,
+   * then H bytes of UTF-8 JSON `{ version, n, nComponents, k, labelKey, labelNames, arrays: { umap,
+   * cluster, cell, label? } }` where each array is `{ offset, dtype: "float32"|"int32", shape }`
+   * (offsets from the start of the file, 4-byte aligned): `umap` [n, 2] coordinates, `cluster` [n]
+   * cluster ids, `cell` [n] indices of the dataset's cells, `label` [n] indices into labelNames (-1 =
+   * missing) when the dataset has labels. `?format=json` answers the same as JSON
+   * `{ n, nComponents, k, labelKey, labelNames, umap: [x0, y0, x1, …], cluster, cell, label }`.
+   */
+  cellsUrl?: Maybe<Scalars['String']['output']>;
   clusters: Array<Cluster>;
   createdAt: Scalars['DateTime']['output'];
   createdBy: User;
   dataset: Dataset;
   embedding?: Maybe<Artifact>;
   error?: Maybe<Scalars['String']['output']>;
+  /** Download of the annotated result (same auth as artifacts); null until the run succeeded. */
+  exportUrl?: Maybe<Scalars['String']['output']>;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
+  /** Clusters against the dataset's labels, when it has labels and the run succeeded. */
+  labelConfusion?: Maybe<LabelConfusion>;
+  /** The marker-gene table artifact. */
+  markers?: Maybe<Artifact>;
   method: Scalars['String']['output'];
   metrics?: Maybe<RunMetrics>;
   params: Scalars['JSON']['output'];
@@ -344,6 +580,27 @@ export type Run = {
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   status: RunStatus;
   team: Team;
+  /** The UMAP/per-cell results artifact (null until the run succeeded). */
+  umap?: Maybe<Artifact>;
+};
+
+
+export type RunExportUrlArgs = {
+  format: ExportFormat;
+};
+
+/** How far two runs of one dataset agree, over the cells both clustered. */
+export type RunAgreement = {
+  __typename?: 'RunAgreement';
+  a: Run;
+  /** Adjusted Rand index (engine metrics.ari). */
+  ari: Scalars['Float']['output'];
+  b: Run;
+  /** Row i is a's cluster i, column j b's cluster j: cells in both. */
+  contingency: Array<Array<Scalars['Int']['output']>>;
+  /** Normalised mutual information (engine metrics.nmi). */
+  nmi: Scalars['Float']['output'];
+  sharedCells: Scalars['Int']['output'];
 };
 
 export type RunConnection = {
@@ -460,6 +717,26 @@ export type UserError = {
   message: Scalars['String']['output'];
 };
 
+export type Vote = {
+  __typename?: 'Vote';
+  createdAt: Scalars['DateTime']['output'];
+  /** Required for DISAGREE. */
+  reason?: Maybe<Scalars['String']['output']>;
+  user: User;
+  value: VoteValue;
+};
+
+export type VoteProposalInput = {
+  /** Checked when given. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  proposalId: Scalars['ID']['input'];
+  /** Required when value is DISAGREE. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  value: VoteValue;
+};
+
+export type { VoteValue };
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -533,8 +810,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Annotation: ResolverTypeWrapper<AnnotationRowModel>;
-  AnnotationPayload: ResolverTypeWrapper<Omit<AnnotationPayload, 'annotation'> & { annotation?: Maybe<ResolversTypes['Annotation']> }>;
+  AnnotationEvent: ResolverTypeWrapper<AuditRowModel>;
+  AnnotationPayload: ResolverTypeWrapper<Omit<AnnotationPayload, 'cluster' | 'comment' | 'proposal'> & { cluster?: Maybe<ResolversTypes['Cluster']>, comment?: Maybe<ResolversTypes['Comment']>, proposal?: Maybe<ResolversTypes['Proposal']> }>;
+  AnnotationStatus: AnnotationStatus;
   ApiToken: ResolverTypeWrapper<ApiTokenRowModel>;
   ApiTokenPayload: ResolverTypeWrapper<Omit<ApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversTypes['ApiToken']> }>;
   Artifact: ResolverTypeWrapper<ArtifactRowModel>;
@@ -543,25 +821,38 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<ClusterRowModel>;
   Comment: ResolverTypeWrapper<CommentRowModel>;
-  CommentPayload: ResolverTypeWrapper<Omit<CommentPayload, 'comment'> & { comment?: Maybe<ResolversTypes['Comment']> }>;
+  CommentClusterInput: CommentClusterInput;
+  CopyLabelsInput: CopyLabelsInput;
+  CopyLabelsPayload: ResolverTypeWrapper<Omit<CopyLabelsPayload, 'mappings' | 'run'> & { mappings: Array<ResolversTypes['LabelMapping']>, run?: Maybe<ResolversTypes['Run']> }>;
   CreateRunInput: CreateRunInput;
   Dataset: ResolverTypeWrapper<DatasetRowModel>;
   DatasetConnection: ResolverTypeWrapper<Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversTypes['DatasetEdge']> }>;
   DatasetEdge: ResolverTypeWrapper<Omit<DatasetEdge, 'node'> & { node: ResolversTypes['Dataset'] }>;
+  DatasetQc: ResolverTypeWrapper<DatasetQc>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
   ErrorCode: ErrorCode;
+  ExportFormat: ExportFormat;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Histogram: ResolverTypeWrapper<Histogram>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LabelConfusion: ResolverTypeWrapper<LabelConfusion>;
+  LabelMapping: ResolverTypeWrapper<LabelMappingModelModel>;
+  MarkerGene: ResolverTypeWrapper<MarkerGene>;
   Membership: ResolverTypeWrapper<MembershipRowModel>;
   MembershipPayload: ResolverTypeWrapper<Omit<MembershipPayload, 'membership'> & { membership?: Maybe<ResolversTypes['Membership']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Proposal: ResolverTypeWrapper<ProposalRowModel>;
+  ProposeLabelInput: ProposeLabelInput;
+  QcDistribution: ResolverTypeWrapper<QcDistribution>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReviseProposalInput: ReviseProposalInput;
   Role: Role;
   Run: ResolverTypeWrapper<RunRowModel>;
+  RunAgreement: ResolverTypeWrapper<RunAgreementModelModel>;
   RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'edges'> & { edges: Array<ResolversTypes['RunEdge']> }>;
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
   RunMetrics: ResolverTypeWrapper<RunMetrics>;
@@ -575,12 +866,15 @@ export type ResolversTypes = {
   TeamPayload: ResolverTypeWrapper<Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversTypes['Team']> }>;
   User: ResolverTypeWrapper<UserRowModel>;
   UserError: ResolverTypeWrapper<UserError>;
+  Vote: ResolverTypeWrapper<VoteRowModel>;
+  VoteProposalInput: VoteProposalInput;
+  VoteValue: VoteValue;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Annotation: AnnotationRowModel;
-  AnnotationPayload: Omit<AnnotationPayload, 'annotation'> & { annotation?: Maybe<ResolversParentTypes['Annotation']> };
+  AnnotationEvent: AuditRowModel;
+  AnnotationPayload: Omit<AnnotationPayload, 'cluster' | 'comment' | 'proposal'> & { cluster?: Maybe<ResolversParentTypes['Cluster']>, comment?: Maybe<ResolversParentTypes['Comment']>, proposal?: Maybe<ResolversParentTypes['Proposal']> };
   ApiToken: ApiTokenRowModel;
   ApiTokenPayload: Omit<ApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversParentTypes['ApiToken']> };
   Artifact: ArtifactRowModel;
@@ -588,23 +882,35 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Cluster: ClusterRowModel;
   Comment: CommentRowModel;
-  CommentPayload: Omit<CommentPayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['Comment']> };
+  CommentClusterInput: CommentClusterInput;
+  CopyLabelsInput: CopyLabelsInput;
+  CopyLabelsPayload: Omit<CopyLabelsPayload, 'mappings' | 'run'> & { mappings: Array<ResolversParentTypes['LabelMapping']>, run?: Maybe<ResolversParentTypes['Run']> };
   CreateRunInput: CreateRunInput;
   Dataset: DatasetRowModel;
   DatasetConnection: Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversParentTypes['DatasetEdge']> };
   DatasetEdge: Omit<DatasetEdge, 'node'> & { node: ResolversParentTypes['Dataset'] };
+  DatasetQc: DatasetQc;
   DateTime: Scalars['DateTime']['output'];
   DeletePayload: DeletePayload;
   Float: Scalars['Float']['output'];
+  Histogram: Histogram;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
+  LabelConfusion: LabelConfusion;
+  LabelMapping: LabelMappingModelModel;
+  MarkerGene: MarkerGene;
   Membership: MembershipRowModel;
   MembershipPayload: Omit<MembershipPayload, 'membership'> & { membership?: Maybe<ResolversParentTypes['Membership']> };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Proposal: ProposalRowModel;
+  ProposeLabelInput: ProposeLabelInput;
+  QcDistribution: QcDistribution;
   Query: Record<PropertyKey, never>;
+  ReviseProposalInput: ReviseProposalInput;
   Run: RunRowModel;
+  RunAgreement: RunAgreementModelModel;
   RunConnection: Omit<RunConnection, 'edges'> & { edges: Array<ResolversParentTypes['RunEdge']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
   RunMetrics: RunMetrics;
@@ -617,22 +923,28 @@ export type ResolversParentTypes = {
   TeamPayload: Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversParentTypes['Team']> };
   User: UserRowModel;
   UserError: UserError;
+  Vote: VoteRowModel;
+  VoteProposalInput: VoteProposalInput;
 };
 
-export type AnnotationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Annotation'] = ResolversParentTypes['Annotation']> = {
-  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
-  cellType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  clusterIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+export type AnnotationEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AnnotationEvent'] = ResolversParentTypes['AnnotationEvent']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  viewerVote?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  proposalId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type AnnotationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AnnotationPayload'] = ResolversParentTypes['AnnotationPayload']> = {
-  annotation?: Resolver<Maybe<ResolversTypes['Annotation']>, ParentType, ContextType>;
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
 };
+
+export type AnnotationStatusResolvers = EnumResolverSignature<{ ACCEPTED?: any, DISPUTED?: any, OPEN?: any, PROPOSED?: any }, ResolversTypes['AnnotationStatus']>;
 
 export type ApiTokenResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ApiToken'] = ResolversParentTypes['ApiToken']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -657,7 +969,7 @@ export type ArtifactResolvers<ContextType = RequestContext, ParentType extends R
   sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
-export type ArtifactKindResolvers = EnumResolverSignature<{ CHECKPOINT?: any, CLUSTERS?: any, EMBEDDING?: any, HISTORY?: any }, ResolversTypes['ArtifactKind']>;
+export type ArtifactKindResolvers = EnumResolverSignature<{ CHECKPOINT?: any, CLUSTERS?: any, EMBEDDING?: any, HISTORY?: any, MARKERS?: any, UMAP?: any }, ResolversTypes['ArtifactKind']>;
 
 export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -665,11 +977,19 @@ export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extend
 };
 
 export type ClusterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
-  annotations?: Resolver<Array<ResolversTypes['Annotation']>, ParentType, ContextType>;
+  acceptedProposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
   comments?: Resolver<Array<ResolversTypes['Comment']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['AnnotationEvent']>, ParentType, ContextType, RequireFields<ClusterHistoryArgs, 'first'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   majorityLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  markers?: Resolver<Array<ResolversTypes['MarkerGene']>, ParentType, ContextType, RequireFields<ClusterMarkersArgs, 'top'>>;
+  proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AnnotationStatus'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type CommentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = {
@@ -678,11 +998,13 @@ export type CommentResolvers<ContextType = RequestContext, ParentType extends Re
   clusterIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
 };
 
-export type CommentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CommentPayload'] = ResolversParentTypes['CommentPayload']> = {
-  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
+export type CopyLabelsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CopyLabelsPayload'] = ResolversParentTypes['CopyLabelsPayload']> = {
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  mappings?: Resolver<Array<ResolversTypes['LabelMapping']>, ParentType, ContextType>;
+  run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
 };
 
 export type DatasetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset']> = {
@@ -694,6 +1016,7 @@ export type DatasetResolvers<ContextType = RequestContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labelColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  qc?: Resolver<Maybe<ResolversTypes['DatasetQc']>, ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<DatasetRunsArgs, 'first'>>;
   sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
@@ -710,6 +1033,11 @@ export type DatasetEdgeResolvers<ContextType = RequestContext, ParentType extend
   node?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
 };
 
+export type DatasetQcResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatasetQc'] = ResolversParentTypes['DatasetQc']> = {
+  countsPerCell?: Resolver<ResolversTypes['QcDistribution'], ParentType, ContextType>;
+  genesPerCell?: Resolver<ResolversTypes['QcDistribution'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -719,9 +1047,43 @@ export type DeletePayloadResolvers<ContextType = RequestContext, ParentType exte
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type HistogramResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Histogram'] = ResolversParentTypes['Histogram']> = {
+  binEdges?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  counts?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LabelConfusionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabelConfusion'] = ResolversParentTypes['LabelConfusion']> = {
+  counts?: Resolver<Array<Array<ResolversTypes['Int']>>, ParentType, ContextType>;
+  labelKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type LabelMappingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabelMapping'] = ResolversParentTypes['LabelMapping']> = {
+  copied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  fromCluster?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ontologyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overlap?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sharedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  toCluster?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MarkerGeneResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MarkerGene'] = ResolversParentTypes['MarkerGene']> = {
+  gene?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  logFoldChange?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  pctIn?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  pctOut?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  pval?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  pvalAdj?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
 
 export type MembershipResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -735,21 +1097,24 @@ export type MembershipPayloadResolvers<ContextType = RequestContext, ParentType 
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  annotateCluster?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAnnotateClusterArgs, 'cellType' | 'clusterIndex' | 'runId'>>;
+  acceptProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAcceptProposalArgs, 'expectedVersion' | 'proposalId'>>;
   cancelRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'id'>>;
-  commentCluster?: Resolver<ResolversTypes['CommentPayload'], ParentType, ContextType, RequireFields<MutationCommentClusterArgs, 'body' | 'clusterIndex' | 'runId'>>;
+  commentCluster?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationCommentClusterArgs, 'input'>>;
+  copyLabels?: Resolver<ResolversTypes['CopyLabelsPayload'], ParentType, ContextType, RequireFields<MutationCopyLabelsArgs, 'input'>>;
   createApiToken?: Resolver<ResolversTypes['ApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'name'>>;
   createRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCreateRunArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'name'>>;
   deleteDataset?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDatasetArgs, 'id'>>;
+  proposeLabel?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationProposeLabelArgs, 'input'>>;
   removeTeamMember?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveTeamMemberArgs, 'teamId' | 'userId'>>;
   retryRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationRetryRunArgs, 'id'>>;
+  reviseProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationReviseProposalArgs, 'input'>>;
   revokeApiToken?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   setTeamMember?: Resolver<ResolversTypes['MembershipPayload'], ParentType, ContextType, RequireFields<MutationSetTeamMemberArgs, 'email' | 'role' | 'teamId'>>;
   signIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'email' | 'password'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
-  voteAnnotation?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationVoteAnnotationArgs, 'id' | 'value'>>;
+  voteProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationVoteProposalArgs, 'input'>>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -757,11 +1122,41 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type ProposalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Proposal'] = ResolversParentTypes['Proposal']> = {
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  agreeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  clusterIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  disagreeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  evidence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  markerGenes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  ontologyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerVote?: Resolver<Maybe<ResolversTypes['Vote']>, ParentType, ContextType>;
+  votes?: Resolver<Array<ResolversTypes['Vote']>, ParentType, ContextType>;
+};
+
+export type QcDistributionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['QcDistribution'] = ResolversParentTypes['QcDistribution']> = {
+  histogram?: Resolver<ResolversTypes['Histogram'], ParentType, ContextType>;
+  max?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  mean?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  median?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  min?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  q1?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  q3?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
   compareRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'ids'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'id'>>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'id'>>;
+  runAgreement?: Resolver<ResolversTypes['RunAgreement'], ParentType, ContextType, RequireFields<QueryRunAgreementArgs, 'a' | 'b'>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
   viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -773,14 +1168,18 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   artifacts?: Resolver<Array<ResolversTypes['Artifact']>, ParentType, ContextType>;
   attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cellsUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   clusters?: Resolver<Array<ResolversTypes['Cluster']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
   embedding?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  exportUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<RunExportUrlArgs, 'format'>>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labelConfusion?: Resolver<Maybe<ResolversTypes['LabelConfusion']>, ParentType, ContextType>;
+  markers?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   metrics?: Resolver<Maybe<ResolversTypes['RunMetrics']>, ParentType, ContextType>;
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
@@ -790,6 +1189,16 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
+  umap?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
+};
+
+export type RunAgreementResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunAgreement'] = ResolversParentTypes['RunAgreement']> = {
+  a?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  ari?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  b?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  contingency?: Resolver<Array<Array<ResolversTypes['Int']>>, ParentType, ContextType>;
+  nmi?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  sharedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RunConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunConnection'] = ResolversParentTypes['RunConnection']> = {
@@ -861,9 +1270,19 @@ export type UserErrorResolvers<ContextType = RequestContext, ParentType extends 
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type VoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Vote'] = ResolversParentTypes['Vote']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['VoteValue'], ParentType, ContextType>;
+};
+
+export type VoteValueResolvers = EnumResolverSignature<{ AGREE?: any, DISAGREE?: any }, ResolversTypes['VoteValue']>;
+
 export type Resolvers<ContextType = RequestContext> = {
-  Annotation?: AnnotationResolvers<ContextType>;
+  AnnotationEvent?: AnnotationEventResolvers<ContextType>;
   AnnotationPayload?: AnnotationPayloadResolvers<ContextType>;
+  AnnotationStatus?: AnnotationStatusResolvers;
   ApiToken?: ApiTokenResolvers<ContextType>;
   ApiTokenPayload?: ApiTokenPayloadResolvers<ContextType>;
   Artifact?: ArtifactResolvers<ContextType>;
@@ -871,20 +1290,28 @@ export type Resolvers<ContextType = RequestContext> = {
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;
-  CommentPayload?: CommentPayloadResolvers<ContextType>;
+  CopyLabelsPayload?: CopyLabelsPayloadResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DatasetConnection?: DatasetConnectionResolvers<ContextType>;
   DatasetEdge?: DatasetEdgeResolvers<ContextType>;
+  DatasetQc?: DatasetQcResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  Histogram?: HistogramResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LabelConfusion?: LabelConfusionResolvers<ContextType>;
+  LabelMapping?: LabelMappingResolvers<ContextType>;
+  MarkerGene?: MarkerGeneResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   MembershipPayload?: MembershipPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Proposal?: ProposalResolvers<ContextType>;
+  QcDistribution?: QcDistributionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Role?: RoleResolvers;
   Run?: RunResolvers<ContextType>;
+  RunAgreement?: RunAgreementResolvers<ContextType>;
   RunConnection?: RunConnectionResolvers<ContextType>;
   RunEdge?: RunEdgeResolvers<ContextType>;
   RunMetrics?: RunMetricsResolvers<ContextType>;
@@ -895,5 +1322,7 @@ export type Resolvers<ContextType = RequestContext> = {
   TeamPayload?: TeamPayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+  Vote?: VoteResolvers<ContextType>;
+  VoteValue?: VoteValueResolvers;
 };
 

@@ -1,62 +1,467 @@
-import { annotations, comments, eq, votes } from "@scfnccl/db";
+/**
+ * Collaborative annotation of a run's clusters: proposals, votes, comments, acceptance, copying a
+ * label set between runs. Every authorization rule of annotation lives here:
+ *
+ * - every team member reads (another team's run is NOT_FOUND);
+ * - viewers also vote and comment: review is open to the whole team, so a consulted colleague's
+ *   disagreement is on the record; a vote or comment never changes a label;
+ * - editors and owners also propose labels, revise their own proposals, accept a proposal and
+ *   copy label sets; owners also revise anyone's proposal;
+ * - nobody votes on their own proposal (the author's support is implied; counting it would let one
+ *   person outvote a dissent).
+ *
+ * Each change runs in one transaction that first bumps the cluster's `version` where it still is
+ * the version the client saw (a row lock in PostgreSQL, so of two concurrent edits the second finds
+ * the version moved and gets CONFLICT), then recomputes the status and appends an audit entry with
+ * the state before and after. Events go out after the commit.
+ */
+import { and, annotations, asc, auditLog, clusters, comments, eq, sql, votes, type AnnotationStatus, type Db, type Role } from "@scfnccl/db";
 import { publishEvent } from "@scfnccl/worker";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
-import { invalid, notFound } from "../errors.ts";
+import { AppError, forbidden, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
 import { parseInput } from "./auth.ts";
+import { readCellsFile } from "./results.ts";
 import { getRun } from "./runs.ts";
 
-async function clusterOf(ctx: RequestContext, runId: string, clusterIndex: number) {
-  const run = await getRun(ctx, runId);
-  const clusters = await ctx.loaders.clustersByRun.load(run.id);
-  if (!clusters.some((c) => c.index === clusterIndex)) throw invalid(`the run has no cluster ${clusterIndex}`, "clusterIndex");
-  return run;
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type ClusterRow = typeof clusters.$inferSelect;
+type ProposalRow = typeof annotations.$inferSelect;
+type RunRow = NonNullable<Awaited<ReturnType<typeof getRun>>>;
+
+/** CONFLICT carrying the cluster's current state, which the payload hands back. */
+export class AnnotationConflict extends AppError {
+  constructor(
+    message: string,
+    readonly current: ClusterRow,
+  ) {
+    super("CONFLICT", message, "expectedVersion");
+  }
 }
 
-export async function annotateCluster(ctx: RequestContext, runId: string, clusterIndex: number, cellTypeRaw: string) {
-  const viewer = requireViewer(ctx);
-  const run = await clusterOf(ctx, runId, clusterIndex);
-  await assertCan(ctx, run.teamId, "write", "run");
-  const cellType = parseInput(z.string().trim().min(1, "cell type is required").max(200), cellTypeRaw);
-  const [a] = await ctx.deps.db.db.insert(annotations).values({ runId: run.id, clusterIndex, cellType, authorId: viewer.userId }).returning();
-  await audit(ctx.deps.db.db, { teamId: run.teamId, actorId: viewer.userId, action: "annotation.create", targetType: "annotation", targetId: a!.id, data: { cellType } });
-  await publishEvent(ctx.deps.db, { type: "annotation.changed", teamId: run.teamId, runId: run.id, clusterIndex, annotationId: a!.id, action: "created" });
-  return a!;
+/** Cell Ontology ids: `CL:` and seven digits (e.g. CL:0000236, B cell). */
+export const CELL_ONTOLOGY_ID = /^CL:\d{7}$/;
+
+const optionalText = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} is longer than ${max} characters`)
+    .nullish()
+    .transform((s) => (s ? s : null));
+const label = z.string().trim().min(1, "label is empty").max(200, "label is longer than 200 characters");
+const ontologyId = z
+  .string()
+  .trim()
+  .nullish()
+  .transform((s) => (s ? s.toUpperCase() : null))
+  .refine((s) => s === null || CELL_ONTOLOGY_ID.test(s), "ontologyId must be a Cell Ontology id like CL:0000236");
+const markerGenes = z
+  .array(z.string().trim().min(1, "a marker gene is empty").max(100))
+  .max(50, "cite at most 50 marker genes")
+  .nullish()
+  .transform((genes) => [...new Set(genes ?? [])]);
+const version = z.number().int().min(0);
+
+const proposeInput = z.object({
+  runId: z.string(),
+  clusterIndex: z.number().int(),
+  expectedVersion: version,
+  label,
+  ontologyId,
+  evidence: optionalText(5000, "evidence"),
+  markerGenes,
+});
+const reviseInput = z.object({
+  proposalId: z.string(),
+  expectedVersion: version,
+  label: label.optional(),
+  ontologyId: ontologyId.optional(),
+  evidence: optionalText(5000, "evidence").optional(),
+  markerGenes: markerGenes.optional(),
+});
+const voteInput = z
+  .object({
+    proposalId: z.string(),
+    value: z.union([z.literal(1), z.literal(-1)]),
+    reason: optionalText(2000, "reason"),
+    expectedVersion: version.nullish(),
+  })
+  .refine((v) => v.value === 1 || v.reason !== null, { message: "a disagreement needs a reason", path: ["reason"] });
+const commentInput = z.object({
+  runId: z.string(),
+  clusterIndex: z.number().int(),
+  body: z.string().trim().min(1, "comment is empty").max(5000, "comment is longer than 5000 characters"),
+  proposalId: z.string().nullish(),
+  expectedVersion: version.nullish(),
+});
+
+// GraphQL sends explicit nulls for omitted optional fields only when the client writes them; an
+// omitted field is absent. Revisions tell "leave as is" (absent) from "clear" (null) by that.
+const proposalSnapshot = (p: ProposalRow) => ({ label: p.cellType, ontologyId: p.ontologyId, evidence: p.evidence, markerGenes: p.markerGenes, revision: p.revision });
+const clusterSnapshot = (c: ClusterRow) => ({ status: c.status, version: c.version, acceptedProposalId: c.acceptedProposalId });
+
+export const clusterKey = (runId: string, index: number) => `${runId}:${index}`;
+
+/** The run (readable by the viewer) and its cluster, or INVALID_INPUT naming the cluster index. */
+async function findCluster(ctx: RequestContext, runIdRaw: string, clusterIndex: number): Promise<{ run: RunRow; cluster: ClusterRow }> {
+  const run = await getRun(ctx, runIdRaw);
+  const cluster = (await ctx.loaders.clustersByRun.load(run.id)).find((c) => c.index === clusterIndex);
+  if (!cluster) throw invalid(`the run has no cluster ${clusterIndex}`, "clusterIndex");
+  return { run, cluster };
 }
 
-export async function voteAnnotation(ctx: RequestContext, idRaw: string, value: number) {
-  const viewer = requireViewer(ctx);
-  if (value !== 1 && value !== -1) throw invalid("a vote is 1 or -1", "value");
-  const [a] = await ctx.deps.db.db.select().from(annotations).where(eq(annotations.id, checkId(idRaw, "annotation")));
-  if (!a) throw notFound("annotation");
-  const run = await getRun(ctx, a.runId).catch(() => {
-    throw notFound("annotation");
+/** A proposal and its run, NOT_FOUND for another team's. */
+async function findProposal(ctx: RequestContext, idRaw: string): Promise<{ run: RunRow; proposal: ProposalRow }> {
+  const [proposal] = await ctx.deps.db.db.select().from(annotations).where(eq(annotations.id, checkId(idRaw, "proposal")));
+  if (!proposal) throw notFound("proposal");
+  const run = await getRun(ctx, proposal.runId).catch((err: unknown) => {
+    throw err instanceof AppError && err.code === "NOT_FOUND" ? notFound("proposal") : err;
   });
-  await assertCan(ctx, run.teamId, "review", "annotation");
-  await ctx.deps.db.db
-    .insert(votes)
-    .values({ annotationId: a.id, userId: viewer.userId, value })
-    .onConflictDoUpdate({ target: [votes.annotationId, votes.userId], set: { value } });
-  await audit(ctx.deps.db.db, { teamId: run.teamId, actorId: viewer.userId, action: "annotation.vote", targetType: "annotation", targetId: a.id, data: { value } });
-  await publishEvent(ctx.deps.db, { type: "annotation.changed", teamId: run.teamId, runId: run.id, clusterIndex: a.clusterIndex, annotationId: a.id, action: "voted" });
-  ctx.loaders.votesByAnnotation.clear(a.id);
-  return a;
+  return { run, proposal };
 }
 
-export async function commentCluster(ctx: RequestContext, runId: string, clusterIndex: number, bodyRaw: string) {
+/** OPEN without proposals; ACCEPTED with an accepted one; DISPUTED when every proposal has more disagree than agree votes. */
+async function statusOf(tx: Tx, runId: string, clusterIndex: number, acceptedProposalId: string | null): Promise<AnnotationStatus> {
+  const proposals = await tx
+    .select({ id: annotations.id })
+    .from(annotations)
+    .where(and(eq(annotations.runId, runId), eq(annotations.clusterIndex, clusterIndex)));
+  if (proposals.length === 0) return "open";
+  if (acceptedProposalId && proposals.some((p) => p.id === acceptedProposalId)) return "accepted";
+  const tally = await tx
+    .select({ annotationId: votes.annotationId, value: votes.value })
+    .from(votes)
+    .innerJoin(annotations, eq(votes.annotationId, annotations.id))
+    .where(and(eq(annotations.runId, runId), eq(annotations.clusterIndex, clusterIndex)));
+  const score = new Map<string, number>();
+  for (const v of tally) score.set(v.annotationId, (score.get(v.annotationId) ?? 0) + v.value);
+  return proposals.every((p) => (score.get(p.id) ?? 0) < 0) ? "disputed" : "proposed";
+}
+
+interface Change<T> {
+  action: string;
+  proposalId: string | null;
+  before: unknown;
+  after: unknown;
+  result: T;
+  /** A new accepted proposal id (string), none (null), or unchanged (undefined). */
+  accepted?: string | null;
+}
+
+/**
+ * Applies one change to a cluster's annotation: version check and bump, the change itself, the
+ * status, the audit entry, in one transaction; then the event. Nothing is written on a conflict.
+ */
+async function changeCluster<T>(
+  ctx: RequestContext,
+  run: RunRow,
+  clusterIndex: number,
+  expectedVersion: number | null | undefined,
+  apply: (tx: Tx, cluster: ClusterRow) => Promise<Change<T>>,
+): Promise<{ cluster: ClusterRow; result: T }> {
   const viewer = requireViewer(ctx);
-  const run = await clusterOf(ctx, runId, clusterIndex);
+  const db = ctx.deps.db.db;
+  const where = and(eq(clusters.runId, run.id), eq(clusters.index, clusterIndex));
+  let outcome: { cluster: ClusterRow; result: T; change: Change<T> };
+  try {
+    outcome = await db.transaction(async (tx) => {
+      const [locked] = await tx
+        .update(clusters)
+        .set({ version: sql`${clusters.version} + 1` })
+        .where(expectedVersion == null ? where : and(where, eq(clusters.version, expectedVersion)))
+        .returning();
+      if (!locked) throw new VersionMoved();
+      const before = { ...locked, version: locked.version - 1 };
+      const change = await apply(tx, before);
+      const acceptedProposalId = change.accepted === undefined ? locked.acceptedProposalId : change.accepted;
+      const status = await statusOf(tx, run.id, clusterIndex, acceptedProposalId);
+      const [cluster] = await tx.update(clusters).set({ status, acceptedProposalId }).where(where).returning();
+      await audit(tx, {
+        teamId: run.teamId,
+        actorId: viewer.userId,
+        action: change.action,
+        targetType: "cluster",
+        targetId: clusterKey(run.id, clusterIndex),
+        data: {
+          proposalId: change.proposalId,
+          before: { cluster: clusterSnapshot(before), ...(change.before as object) },
+          after: { cluster: clusterSnapshot(cluster!), ...(change.after as object) },
+        },
+      });
+      return { cluster: cluster!, result: change.result, change };
+    });
+  } catch (err) {
+    if (!(err instanceof VersionMoved)) throw err;
+    const [current] = await db.select().from(clusters).where(where);
+    throw new AnnotationConflict(
+      `cluster ${clusterIndex} changed since you loaded it (version ${current!.version}, you had ${String(expectedVersion)}); here is its current state`,
+      current!,
+    );
+  }
+  ctx.loaders.clustersByRun.clear(run.id);
+  ctx.loaders.annotationsByRun.clear(run.id);
+  ctx.loaders.commentsByRun.clear(run.id);
+  ctx.loaders.votesByAnnotation.clearAll();
+  await publishEvent(ctx.deps.db, {
+    type: "annotation.changed",
+    teamId: run.teamId,
+    runId: run.id,
+    clusterIndex,
+    proposalId: outcome.change.proposalId,
+    action: outcome.change.action,
+    version: outcome.cluster.version,
+    status: outcome.cluster.status,
+    actorId: viewer.userId,
+  });
+  return { cluster: outcome.cluster, result: outcome.result };
+}
+
+class VersionMoved extends Error {}
+
+export async function proposeLabel(ctx: RequestContext, raw: unknown) {
+  const viewer = requireViewer(ctx);
+  const input = parseInput(proposeInput, raw);
+  const { run } = await findCluster(ctx, input.runId, input.clusterIndex);
+  await assertCan(ctx, run.teamId, "write", "run");
+  return changeCluster(ctx, run, input.clusterIndex, input.expectedVersion, async (tx) => {
+    const [p] = await tx
+      .insert(annotations)
+      .values({
+        runId: run.id,
+        clusterIndex: input.clusterIndex,
+        cellType: input.label,
+        ontologyId: input.ontologyId,
+        evidence: input.evidence,
+        markerGenes: input.markerGenes,
+        authorId: viewer.userId,
+      })
+      .returning();
+    return { action: "proposal.create", proposalId: p!.id, before: { proposal: null }, after: { proposal: proposalSnapshot(p!) }, result: p! };
+  });
+}
+
+export async function reviseProposal(ctx: RequestContext, raw: unknown) {
+  const viewer = requireViewer(ctx);
+  const input = parseInput(reviseInput, raw);
+  const { run, proposal } = await findProposal(ctx, input.proposalId);
+  const role: Role = await assertCan(ctx, run.teamId, "write", "run");
+  if (proposal.authorId !== viewer.userId && role !== "owner") throw forbidden("only the proposal's author or a team owner may revise it");
+  const set = {
+    ...(input.label !== undefined ? { cellType: input.label } : {}),
+    ...(input.ontologyId !== undefined ? { ontologyId: input.ontologyId } : {}),
+    ...(input.evidence !== undefined ? { evidence: input.evidence } : {}),
+    ...(input.markerGenes !== undefined ? { markerGenes: input.markerGenes } : {}),
+  };
+  if (Object.keys(set).length === 0) throw invalid("nothing to revise: give label, ontologyId, evidence or markerGenes");
+  return changeCluster(ctx, run, proposal.clusterIndex, input.expectedVersion, async (tx, cluster) => {
+    const [before] = await tx.select().from(annotations).where(eq(annotations.id, proposal.id));
+    const [after] = await tx
+      .update(annotations)
+      .set({ ...set, revision: sql`${annotations.revision} + 1`, updatedAt: sql`now()` })
+      .where(eq(annotations.id, proposal.id))
+      .returning();
+    // The votes were cast on the earlier text; they do not carry over to a different label.
+    const cleared = await tx.delete(votes).where(eq(votes.annotationId, proposal.id)).returning({ userId: votes.userId, value: votes.value });
+    return {
+      action: "proposal.revise",
+      proposalId: proposal.id,
+      before: { proposal: proposalSnapshot(before!), votes: cleared },
+      after: { proposal: proposalSnapshot(after!), votes: [] },
+      result: after!,
+      // A changed label is no longer what was accepted.
+      accepted: cluster.acceptedProposalId === proposal.id ? null : undefined,
+    };
+  });
+}
+
+export async function voteProposal(ctx: RequestContext, raw: unknown) {
+  const viewer = requireViewer(ctx);
+  const input = parseInput(voteInput, raw);
+  const { run, proposal } = await findProposal(ctx, input.proposalId);
   await assertCan(ctx, run.teamId, "review", "run");
-  const body = parseInput(z.string().trim().min(1, "comment is empty").max(5000), bodyRaw);
-  const [c] = await ctx.deps.db.db.insert(comments).values({ runId: run.id, clusterIndex, authorId: viewer.userId, body }).returning();
-  await audit(ctx.deps.db.db, { teamId: run.teamId, actorId: viewer.userId, action: "comment.create", targetType: "comment", targetId: c!.id });
-  return c!;
+  if (proposal.authorId === viewer.userId) throw invalid("you cannot vote on your own proposal", "proposalId");
+  return changeCluster(ctx, run, proposal.clusterIndex, input.expectedVersion, async (tx) => {
+    const [previous] = await tx
+      .select({ value: votes.value, reason: votes.reason })
+      .from(votes)
+      .where(and(eq(votes.annotationId, proposal.id), eq(votes.userId, viewer.userId)));
+    await tx
+      .insert(votes)
+      .values({ annotationId: proposal.id, userId: viewer.userId, value: input.value, reason: input.reason })
+      .onConflictDoUpdate({ target: [votes.annotationId, votes.userId], set: { value: input.value, reason: input.reason, createdAt: sql`now()` } });
+    return {
+      action: "proposal.vote",
+      proposalId: proposal.id,
+      before: { vote: previous ?? null },
+      after: { vote: { value: input.value, reason: input.reason } },
+      result: proposal,
+    };
+  });
 }
 
-export async function viewerVote(ctx: RequestContext, annotationId: string): Promise<number | null> {
-  const list = await ctx.loaders.votesByAnnotation.load(annotationId);
-  return list.find((v) => v.userId === ctx.viewer?.userId)?.value ?? null;
+export async function commentCluster(ctx: RequestContext, raw: unknown) {
+  const viewer = requireViewer(ctx);
+  const input = parseInput(commentInput, raw);
+  const { run } = await findCluster(ctx, input.runId, input.clusterIndex);
+  await assertCan(ctx, run.teamId, "review", "run");
+  let proposalId: string | null = null;
+  if (input.proposalId) {
+    const { proposal } = await findProposal(ctx, input.proposalId);
+    if (proposal.runId !== run.id || proposal.clusterIndex !== input.clusterIndex) throw invalid("the proposal belongs to another cluster", "proposalId");
+    proposalId = proposal.id;
+  }
+  return changeCluster(ctx, run, input.clusterIndex, input.expectedVersion, async (tx) => {
+    const [c] = await tx.insert(comments).values({ runId: run.id, clusterIndex: input.clusterIndex, proposalId, authorId: viewer.userId, body: input.body }).returning();
+    return { action: "comment.create", proposalId, before: { comment: null }, after: { comment: { id: c!.id, body: c!.body } }, result: c! };
+  });
 }
 
+export async function acceptProposal(ctx: RequestContext, proposalIdRaw: string, expectedVersionRaw: number) {
+  const expectedVersion = parseInput(version, expectedVersionRaw);
+  const { run, proposal } = await findProposal(ctx, proposalIdRaw);
+  await assertCan(ctx, run.teamId, "write", "run");
+  return changeCluster(ctx, run, proposal.clusterIndex, expectedVersion, async (_tx, cluster) => {
+    if (cluster.acceptedProposalId === proposal.id) throw invalid("the proposal is already accepted", "proposalId");
+    return {
+      action: "proposal.accept",
+      proposalId: proposal.id,
+      before: { acceptedProposalId: cluster.acceptedProposalId },
+      after: { acceptedProposalId: proposal.id, label: proposal.cellType, ontologyId: proposal.ontologyId },
+      result: proposal,
+      accepted: proposal.id,
+    };
+  });
+}
+
+/** Audit entries of one cluster, oldest first (the viewer must read the run). */
+export async function clusterHistory(ctx: RequestContext, cluster: { runId: string; index: number }, first: number) {
+  const run = await getRun(ctx, cluster.runId);
+  const limit = Math.min(Math.max(first, 1), 500);
+  return ctx.deps.db.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.teamId, run.teamId), eq(auditLog.targetType, "cluster"), eq(auditLog.targetId, clusterKey(run.id, cluster.index))))
+    .orderBy(asc(auditLog.id))
+    .limit(limit);
+}
+
+export async function viewerVote(ctx: RequestContext, proposalId: string) {
+  const list = await ctx.loaders.votesByAnnotation.load(proposalId);
+  return list.find((v) => v.userId === ctx.viewer?.userId) ?? null;
+}
+
+const copyInput = z.object({
+  fromRunId: z.string(),
+  toRunId: z.string(),
+  accept: z.boolean().nullish().transform((v) => v ?? false),
+  minOverlap: z
+    .number()
+    .gt(0, "minOverlap must be in (0, 1]")
+    .max(1, "minOverlap must be in (0, 1]")
+    .nullish()
+    .transform((v) => v ?? 0.5),
+});
+
+/**
+ * Copies the source run's accepted labels onto the target run's clusters: each target cluster is
+ * matched to the source cluster holding most of its cells (over cells both runs clustered), and
+ * gets that cluster's accepted label as a proposal when the share reaches `minOverlap`. Every
+ * target cluster is reported, copied or not, with the reason.
+ */
+export async function copyLabels(ctx: RequestContext, raw: unknown) {
+  const viewer = requireViewer(ctx);
+  const input = parseInput(copyInput, raw);
+  const from = await getRun(ctx, input.fromRunId);
+  const to = await getRun(ctx, input.toRunId);
+  await assertCan(ctx, to.teamId, "write", "run");
+  if (from.id === to.id) throw invalid("copy labels between two different runs", "toRunId");
+  if (from.datasetId !== to.datasetId) throw invalid("the runs are of different datasets; labels are copied by shared cells", "toRunId");
+  for (const [r, field] of [
+    [from, "fromRunId"],
+    [to, "toRunId"],
+  ] as const)
+    if (r.status !== "succeeded") throw invalid(`run ${r.id} has not succeeded (${r.status})`, field);
+  const [a, b] = await Promise.all([readCellsFile(ctx, from), readCellsFile(ctx, to)]);
+  const sourceOf = new Map<number, number>();
+  a.cell.forEach((cell, i) => sourceOf.set(cell, a.cluster[i]!));
+  const targetClusters = await ctx.loaders.clustersByRun.load(to.id);
+  const sourceClusters = await ctx.loaders.clustersByRun.load(from.id);
+  const sourceProposals = await ctx.loaders.annotationsByRun.load(from.id);
+  // overlap[t] = counts of target cluster t's cells per source cluster.
+  const overlap = new Map<number, Map<number, number>>();
+  const shared = new Map<number, number>();
+  b.cell.forEach((cell, i) => {
+    const s = sourceOf.get(cell);
+    if (s === undefined) return;
+    const t = b.cluster[i]!;
+    let m = overlap.get(t);
+    if (!m) overlap.set(t, (m = new Map()));
+    m.set(s, (m.get(s) ?? 0) + 1);
+    shared.set(t, (shared.get(t) ?? 0) + 1);
+  });
+  const mappings = [];
+  for (const target of targetClusters) {
+    let best: [number, number] | null = null;
+    for (const entry of overlap.get(target.index) ?? []) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
+    const total = shared.get(target.index) ?? 0;
+    const base = { toCluster: target.index, fromCluster: best?.[0] ?? null, sharedCells: best?.[1] ?? 0, overlap: best && total ? best[1] / total : 0 };
+    const source = best ? sourceClusters.find((c) => c.index === best[0]) : undefined;
+    const accepted = source?.acceptedProposalId ? sourceProposals.find((p) => p.id === source.acceptedProposalId) : undefined;
+    const skip = (reason: string) => mappings.push({ ...base, label: accepted?.cellType ?? null, ontologyId: accepted?.ontologyId ?? null, copied: false, reason, proposal: null });
+    if (!best) {
+      skip("no cell of this cluster was clustered in the source run");
+      continue;
+    }
+    if (!accepted) {
+      skip(`source cluster ${best[0]} has no accepted label`);
+      continue;
+    }
+    if (base.overlap < input.minOverlap) {
+      skip(`only ${(base.overlap * 100).toFixed(1)}% of the cluster's cells lie in source cluster ${best[0]} (needs ${(input.minOverlap * 100).toFixed(0)}%)`);
+      continue;
+    }
+    const existing = (await ctx.loaders.annotationsByRun.load(to.id)).find(
+      (p) => p.clusterIndex === target.index && p.cellType === accepted.cellType && p.ontologyId === accepted.ontologyId,
+    );
+    if (existing) {
+      skip("the cluster already has a proposal with this label");
+      continue;
+    }
+    const accept = input.accept && !target.acceptedProposalId;
+    const { result } = await changeCluster(ctx, to, target.index, null, async (tx) => {
+      const [p] = await tx
+        .insert(annotations)
+        .values({
+          runId: to.id,
+          clusterIndex: target.index,
+          cellType: accepted.cellType,
+          ontologyId: accepted.ontologyId,
+          evidence: `Copied from run ${from.id} cluster ${best[0]}, which holds ${(base.overlap * 100).toFixed(1)}% of this cluster's cells.${accepted.evidence ? ` Its evidence: ${accepted.evidence}` : ""}`,
+          markerGenes: accepted.markerGenes,
+          authorId: viewer.userId,
+        })
+        .returning();
+      return {
+        action: "labels.copy",
+        proposalId: p!.id,
+        before: { proposal: null },
+        after: { proposal: proposalSnapshot(p!), from: { runId: from.id, cluster: best[0], overlap: base.overlap }, accepted: accept },
+        result: p!,
+        accepted: accept ? p!.id : undefined,
+      };
+    });
+    mappings.push({ ...base, label: accepted.cellType, ontologyId: accepted.ontologyId, copied: true, reason: null, proposal: result });
+  }
+  await audit(ctx.deps.db.db, {
+    teamId: to.teamId,
+    actorId: viewer.userId,
+    action: "labels.copy",
+    targetType: "run",
+    targetId: to.id,
+    data: { fromRunId: from.id, copied: mappings.filter((m) => m.copied).length, clusters: mappings.length },
+  });
+  return { run: to, mappings };
+}

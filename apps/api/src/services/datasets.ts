@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { and, datasets, eq, inArray, runs } from "@scfnccl/db";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { and, datasets, eq, inArray, runs, type DatasetQc, type Rows } from "@scfnccl/db";
 import { InputError, io } from "@scfnccl/engine";
 import type { RequestContext } from "../context.ts";
 import { AppError, conflict, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
+import { datasetQc } from "./qc.ts";
 import { keyset, pageSize, toConnection, type PageArgs } from "./pagination.ts";
 
 export async function getDataset(ctx: RequestContext, idRaw: string) {
@@ -76,6 +81,7 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
         checksum: put.sha256,
         sizeBytes: put.sizeBytes,
         storageKey: key,
+        qc: datasetQc(data.counts),
         uploaderId: viewer.userId,
       })
       .returning();
@@ -111,4 +117,37 @@ export async function deleteDataset(ctx: RequestContext, idRaw: string): Promise
     await ctx.deps.store.delete(key).catch((err: unknown) => ctx.log.warn({ err, key }, "could not delete object"));
   }
   return dataset.id;
+}
+
+// One computation per dataset at a time, however many requests ask.
+const qcInFlight = new Map<string, Promise<DatasetQc | null>>();
+
+/**
+ * The dataset's QC; a dataset uploaded before QC existed gets it computed from its stored file once
+ * (engine reader, same figures as at upload) and saved, so old data dirs need no migration step.
+ */
+export async function datasetQcOf(ctx: RequestContext, dataset: Rows["dataset"]): Promise<DatasetQc | null> {
+  await assertCan(ctx, dataset.teamId, "read", "dataset");
+  if (dataset.qc) return dataset.qc;
+  let pending = qcInFlight.get(dataset.id);
+  if (!pending) {
+    pending = (async () => {
+      const dir = await mkdtemp(join(tmpdir(), "scfnccl-qc-"));
+      try {
+        const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
+        await pipeline(await ctx.deps.store.get(dataset.storageKey), createWriteStream(path));
+        const qc = datasetQc((await io.readDataset(path)).counts);
+        await ctx.deps.db.db.update(datasets).set({ qc }).where(eq(datasets.id, dataset.id));
+        return qc;
+      } catch (err) {
+        ctx.log.warn({ err, datasetId: dataset.id }, "could not compute the dataset's QC");
+        return null;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        qcInFlight.delete(dataset.id);
+      }
+    })();
+    qcInFlight.set(dataset.id, pending);
+  }
+  return pending;
 }

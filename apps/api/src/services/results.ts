@@ -1,7 +1,13 @@
 import { artifacts, eq } from "@scfnccl/db";
+import { metrics } from "@scfnccl/engine";
+import { readAll } from "@scfnccl/storage";
+import { decodeCellsFile, type CellsFile } from "@scfnccl/worker";
 import type { RequestContext } from "../context.ts";
-import { notFound } from "../errors.ts";
+import { invalid, notFound } from "../errors.ts";
 import { assertCan, checkId } from "./access.ts";
+import { getRun } from "./runs.ts";
+
+type RunRef = { id: string; teamId: string; status: string };
 
 export async function runClusters(ctx: RequestContext, run: { id: string; teamId: string }) {
   await assertCan(ctx, run.teamId, "read", "run");
@@ -24,3 +30,72 @@ export async function getArtifact(ctx: RequestContext, idRaw: string) {
 }
 
 export const artifactUrl = (id: string) => `/api/artifacts/${id}`;
+export const cellsUrl = (runId: string) => `/api/runs/${runId}/cells`;
+export const exportUrl = (runId: string, format: "h5ad" | "csv") => `/api/runs/${runId}/export.${format}`;
+
+/** The run's stored artifact of `kind` (the viewer must read the run), or INVALID_INPUT when it has none. */
+export async function runArtifact(ctx: RequestContext, run: RunRef, kind: "umap" | "embedding" | "markers" | "clusters") {
+  const list = await runArtifacts(ctx, run);
+  const artifact = list.find((a) => a.kind === kind);
+  if (!artifact) throw invalid(run.status === "succeeded" ? `run ${run.id} has no ${kind} results (it finished before they were computed)` : `run ${run.id} has not succeeded (${run.status})`, "runId");
+  return artifact;
+}
+
+// Per-cell results are immutable once written (a key names one run's one artifact); a small cache
+// spares re-reading them from storage for every comparison and export of the same runs.
+const cellsCache = new Map<string, Promise<CellsFile>>();
+const CELLS_CACHE_SIZE = 16;
+
+/** The run's per-cell results (umap.bin): UMAP coordinates, clusters, dataset cell indices, labels. */
+export async function readCellsFile(ctx: RequestContext, run: RunRef): Promise<CellsFile> {
+  const artifact = await runArtifact(ctx, run, "umap");
+  const key = `${artifact.storageKey}:${artifact.checksum}`;
+  let cached = cellsCache.get(key);
+  if (!cached) {
+    cached = ctx.deps.store.get(artifact.storageKey).then(readAll).then((b) => decodeCellsFile(new Uint8Array(b)));
+    cached.catch(() => cellsCache.delete(key));
+    cellsCache.set(key, cached);
+    if (cellsCache.size > CELLS_CACHE_SIZE) cellsCache.delete(cellsCache.keys().next().value!);
+  }
+  return cached;
+}
+
+/** Clusters × the dataset's labels, from the per-cell results (null without labels or results). */
+export async function labelConfusion(ctx: RequestContext, run: RunRef & { datasetId: string }) {
+  await assertCan(ctx, run.teamId, "read", "run");
+  if (run.status !== "succeeded") return null;
+  const artifact = (await ctx.loaders.artifactsByRun.load(run.id)).find((a) => a.kind === "umap");
+  if (!artifact) return null;
+  const f = await readCellsFile(ctx, run);
+  if (!f.label) return null;
+  const counts = Array.from({ length: f.header.k }, () => new Array<number>(f.header.labelNames.length).fill(0));
+  f.cluster.forEach((c, i) => {
+    const l = f.label![i]!;
+    if (l >= 0) counts[c]![l]! += 1;
+  });
+  return { labelKey: f.header.labelKey ?? "labels", labels: f.header.labelNames, counts };
+}
+
+/**
+ * ARI and NMI (engine `metrics`) between two succeeded runs of one dataset, over the cells both
+ * clustered, with their contingency table.
+ */
+export async function runAgreement(ctx: RequestContext, aId: string, bId: string) {
+  const a = await getRun(ctx, aId);
+  const b = await getRun(ctx, bId);
+  if (a.datasetId !== b.datasetId) throw invalid("the runs are of different datasets; agreement is measured on shared cells", "b");
+  const [fa, fb] = await Promise.all([readCellsFile(ctx, a), readCellsFile(ctx, b)]);
+  const inB = new Map<number, number>();
+  fb.cell.forEach((cell, i) => inB.set(cell, fb.cluster[i]!));
+  const la: number[] = [];
+  const lb: number[] = [];
+  fa.cell.forEach((cell, i) => {
+    const cb = inB.get(cell);
+    if (cb === undefined) return;
+    la.push(fa.cluster[i]!);
+    lb.push(cb);
+  });
+  const contingency = Array.from({ length: fa.header.k }, () => new Array<number>(fb.header.k).fill(0));
+  la.forEach((x, i) => (contingency[x]![lb[i]!]! += 1));
+  return { a, b, sharedCells: la.length, ari: metrics.ari(la, lb), nmi: metrics.nmi(la, lb), contingency };
+}

@@ -1,8 +1,8 @@
-import { index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { users } from "./auth.ts";
 import { runs } from "./runs.ts";
 
-/** A cell-type name proposed for one cluster of a run. */
+/** A proposed cell-type label for one cluster of a run (GraphQL `Proposal`). */
 export const annotations = pgTable(
   "annotations",
   {
@@ -11,15 +11,24 @@ export const annotations = pgTable(
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
     clusterIndex: integer("cluster_index").notNull(),
+    /** The label (the column keeps its first name so existing rows migrate in place). */
     cellType: text("cell_type").notNull(),
+    /** Cell Ontology id, `CL:` and 7 digits. */
+    ontologyId: text("ontology_id"),
+    evidence: text("evidence"),
+    markerGenes: jsonb("marker_genes").$type<string[]>().notNull().default([]),
+    /** 1 at creation, +1 per revision. */
+    revision: integer("revision").notNull().default(1),
     authorId: uuid("author_id")
       .notNull()
       .references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("annotations_run_idx").on(t.runId, t.clusterIndex)],
 );
 
+/** One vote per user and proposal; voting again replaces it. */
 export const votes = pgTable(
   "votes",
   {
@@ -29,8 +38,10 @@ export const votes = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    /** +1 or −1. */
+    /** +1 (agree) or −1 (disagree). */
     value: smallint("value").notNull(),
+    /** Why, required for a disagreement. */
+    reason: text("reason"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.annotationId, t.userId] })],
@@ -44,6 +55,8 @@ export const comments = pgTable(
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
     clusterIndex: integer("cluster_index").notNull(),
+    /** The proposal the comment answers, if any. */
+    proposalId: uuid("proposal_id").references((): AnyPgColumn => annotations.id, { onDelete: "set null" }),
     authorId: uuid("author_id")
       .notNull()
       .references(() => users.id),

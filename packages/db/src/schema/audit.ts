@@ -16,5 +16,5 @@ export const auditLog = pgTable(
     data: jsonb("data").$type<Record<string, unknown>>(),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("audit_team_idx").on(t.teamId, t.at)],
+  (t) => [index("audit_team_idx").on(t.teamId, t.at), index("audit_target_idx").on(t.targetType, t.targetId, t.id)],
 );

@@ -1,4 +1,5 @@
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { DatasetQc } from "../qc.ts";
 import { users } from "./auth.ts";
 import { teams } from "./teams.ts";
 
@@ -20,6 +21,8 @@ export const datasets = pgTable(
     checksum: text("checksum").notNull(),
     sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
     storageKey: text("storage_key").notNull(),
+    /** Per-cell QC of the raw counts, computed when the upload was validated. */
+    qc: jsonb("qc").$type<DatasetQc>(),
     uploaderId: uuid("uploader_id")
       .notNull()
       .references(() => users.id),

@@ -58,7 +58,7 @@ export const runs = pgTable(
   (t) => [index("runs_team_idx").on(t.teamId, t.createdAt), index("runs_status_idx").on(t.status)],
 );
 
-export const ARTIFACT_KINDS = ["embedding", "clusters", "checkpoint", "history"] as const;
+export const ARTIFACT_KINDS = ["embedding", "clusters", "checkpoint", "history", "umap", "markers"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 export const artifactKindEnum = pgEnum("artifact_kind", ARTIFACT_KINDS);
 
@@ -79,7 +79,22 @@ export const artifacts = pgTable(
   (t) => [unique("artifacts_run_kind").on(t.runId, t.kind)],
 );
 
-/** One row per cluster of a finished run. */
+export const ANNOTATION_STATUSES = ["open", "proposed", "accepted", "disputed"] as const;
+export type AnnotationStatus = (typeof ANNOTATION_STATUSES)[number];
+export const annotationStatusEnum = pgEnum("annotation_status", ANNOTATION_STATUSES);
+
+/** One marker gene of a cluster (engine tl.rankGenes, one group against the rest). */
+export interface MarkerGene {
+  gene: string;
+  score: number;
+  logFoldChange: number;
+  pctIn: number;
+  pctOut: number;
+  pval: number;
+  pvalAdj: number;
+}
+
+/** One row per cluster of a finished run, with its annotation state. */
 export const clusters = pgTable(
   "clusters",
   {
@@ -90,6 +105,13 @@ export const clusters = pgTable(
     size: integer("size").notNull(),
     /** Most common label among the cluster's cells, when the dataset has labels. */
     majorityLabel: text("majority_label"),
+    /** Top marker genes, best first (small: ~50 per cluster, read on every cluster page). */
+    markers: jsonb("markers").$type<MarkerGene[]>(),
+    status: annotationStatusEnum("status").notNull().default("open"),
+    /** Optimistic concurrency: +1 on every annotation change of this cluster. */
+    version: integer("version").notNull().default(0),
+    /** The accepted proposal (annotations.id); no foreign key, the service keeps it consistent. */
+    acceptedProposalId: uuid("accepted_proposal_id"),
   },
   (t) => [primaryKey({ columns: [t.runId, t.index] })],
 );

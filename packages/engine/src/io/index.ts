@@ -6,5 +6,5 @@ export { readDelimited } from "./delimited.ts";
 export { writeH5ad, type H5adContent, type ObsColumn, type UnsValue } from "./writeH5ad.ts";
 export { readLoom } from "./loom.ts";
 export { detectFormat, type FileFormat } from "./detectFormat.ts";
-export { encodeNpy } from "./npy.ts";
+export { encodeNpy, decodeNpy } from "./npy.ts";
 export { DEFAULT_LABEL_KEYS, FORMATS, type Dataset, type Format, type ReadOptions } from "./types.ts";

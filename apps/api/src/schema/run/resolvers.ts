@@ -1,14 +1,15 @@
-import { artifactUrl, runArtifacts, runClusters } from "../../services/results.ts";
+import { artifactUrl, cellsUrl, exportUrl, labelConfusion, runAgreement, runArtifacts, runClusters } from "../../services/results.ts";
 import { cancelRun, compareRuns, createRun, getRun, retryRun } from "../../services/runs.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
 
 export const runResolvers: Resolvers = {
   RunStatus: { QUEUED: "queued", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "cancelled" },
-  ArtifactKind: { EMBEDDING: "embedding", CLUSTERS: "clusters", CHECKPOINT: "checkpoint", HISTORY: "history" },
+  ArtifactKind: { EMBEDDING: "embedding", CLUSTERS: "clusters", CHECKPOINT: "checkpoint", HISTORY: "history", UMAP: "umap", MARKERS: "markers" },
   Query: {
     run: (_, args, ctx) => query(() => getRun(ctx, args.id)),
     compareRuns: (_, args, ctx) => query(() => compareRuns(ctx, args.ids)),
+    runAgreement: (_, args, ctx) => query(() => runAgreement(ctx, args.a, args.b)),
   },
   Mutation: {
     createRun: (_, args, ctx) => payload("run", () => createRun(ctx, args.input)),
@@ -22,6 +23,11 @@ export const runResolvers: Resolvers = {
     clusters: (r, _, ctx) => query(() => runClusters(ctx, r)),
     artifacts: (r, _, ctx) => query(() => runArtifacts(ctx, r)),
     embedding: async (r, _, ctx) => (await query(() => runArtifacts(ctx, r))).find((a) => a.kind === "embedding") ?? null,
+    umap: async (r, _, ctx) => (await query(() => runArtifacts(ctx, r))).find((a) => a.kind === "umap") ?? null,
+    markers: async (r, _, ctx) => (await query(() => runArtifacts(ctx, r))).find((a) => a.kind === "markers") ?? null,
+    cellsUrl: async (r, _, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "umap") ? cellsUrl(r.id) : null),
+    exportUrl: async (r, args, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "umap") ? exportUrl(r.id, args.format === "H5AD" ? "h5ad" : "csv") : null),
+    labelConfusion: (r, _, ctx) => query(() => labelConfusion(ctx, r)),
   },
   Artifact: {
     downloadUrl: (a) => artifactUrl(a.id),

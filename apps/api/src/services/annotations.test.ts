@@ -1,0 +1,300 @@
+/**
+ * The annotation rules at the service level, on an in-memory PGlite database: who may do what,
+ * status transitions, optimistic concurrency, the audit trail, bad input, copying labels.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { annotations, artifacts, auditLog, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type Role } from "@scfnccl/db";
+import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
+import { encodeCellsFile, subscribeEvents, type PlatformEvent } from "@scfnccl/worker";
+import { pino } from "pino";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { RateLimiter } from "../auth/rateLimit.ts";
+import { createContext, type Deps, type RequestContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { readEnv } from "../env.ts";
+import { acceptProposal, AnnotationConflict, clusterHistory, commentCluster, copyLabels, proposeLabel, reviseProposal, voteProposal } from "./annotations.ts";
+
+let dir: string;
+let db: DbClient;
+let store: ObjectStore;
+let deps: Deps;
+const events: PlatformEvent[] = [];
+const user: Record<"owner" | "editor" | "editor2" | "viewer" | "outsider", string> = { owner: "", editor: "", editor2: "", viewer: "", outsider: "" };
+let teamId: string;
+let datasetId: string;
+let runId: string;
+
+const ctxOf = (who: keyof typeof user): RequestContext => createContext(deps, { viewer: { userId: user[who] }, log: deps.log, clientAddress: "test" });
+
+/** The AppError a call fails with (the test fails if it succeeds). */
+async function failure(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error("expected the call to fail");
+}
+
+/** Every row of every annotation table, to show a refused call changed nothing. */
+async function snapshot() {
+  const d = db.db;
+  return {
+    clusters: await d.select().from(clusters).orderBy(clusters.runId, clusters.index),
+    proposals: await d.select().from(annotations).orderBy(annotations.id),
+    votes: await d.select().from(votes).orderBy(votes.annotationId, votes.userId),
+    comments: await d.select().from(comments).orderBy(comments.id),
+    audit: (await d.select().from(auditLog)).length,
+  };
+}
+
+async function addRun(cellClusters: number[], seed: number): Promise<string> {
+  const k = Math.max(...cellClusters) + 1;
+  const [r] = await db.db.insert(runs).values({ teamId, datasetId, createdById: user.owner, method: "scfnccl", params: {}, seed, status: "succeeded" }).returning();
+  await db.db.insert(clusters).values(Array.from({ length: k }, (_, index) => ({ runId: r!.id, index, size: cellClusters.filter((c) => c === index).length })));
+  const n = cellClusters.length;
+  const body = encodeCellsFile(
+    { counts: { nRows: n, nCols: 1, indptr: new Float64Array(n + 1), indices: new Int32Array(0), data: new Float32Array(0) }, cells: [], genes: [], source: "x" },
+    { cells: Int32Array.from({ length: n }, (_, i) => i), clusters: Int32Array.from(cellClusters), k, embedding: new Float32Array(n), dim: 1 },
+    new Float32Array(2 * n),
+  );
+  const put = await store.put(`runs/${r!.id}/umap.bin`, body);
+  await db.db.insert(artifacts).values({ runId: r!.id, kind: "umap", storageKey: put.key, contentType: "application/octet-stream", sizeBytes: put.sizeBytes, checksum: put.sha256 });
+  return r!.id;
+}
+
+async function clusterRow(run: string, index: number) {
+  return (await db.db.select().from(clusters).where(eq(clusters.runId, run))).find((x) => x.index === index)!;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "annotations-test-"));
+  db = await createDb();
+  await db.migrate();
+  store = createFilesystemStore(join(dir, "objects"));
+  const log = pino({ level: "silent" });
+  deps = { db, store, boss: null as never, env: readEnv({ LOG_LEVEL: "silent" }), log, signInLimiter: new RateLimiter(10, 1000) };
+  await subscribeEvents(db, (e) => events.push(e));
+  for (const name of Object.keys(user) as (keyof typeof user)[]) {
+    const [u] = await db.db.insert(users).values({ email: `${name}@lab.org`, name, passwordHash: "x" }).returning();
+    user[name] = u!.id;
+  }
+  const [t] = await db.db.insert(teams).values({ name: "lab" }).returning();
+  const [other] = await db.db.insert(teams).values({ name: "elsewhere" }).returning();
+  teamId = t!.id;
+  const roles: [keyof typeof user, Role][] = [
+    ["owner", "owner"],
+    ["editor", "editor"],
+    ["editor2", "editor"],
+    ["viewer", "viewer"],
+  ];
+  await db.db.insert(memberships).values(roles.map(([u, role]) => ({ teamId, userId: user[u], role })));
+  await db.db.insert(memberships).values({ teamId: other!.id, userId: user.outsider, role: "owner" });
+  const [d] = await db.db
+    .insert(datasets)
+    .values({ teamId, name: "d.h5", format: "csv", cells: 12, genes: 1, checksum: "0", sizeBytes: 1, storageKey: "datasets/x", uploaderId: user.owner })
+    .returning();
+  datasetId = d!.id;
+});
+
+afterAll(async () => {
+  await db?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  runId = await addRun([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], 0);
+});
+
+const propose = (who: keyof typeof user, extra: Record<string, unknown> = {}, clusterIndex = 0) =>
+  proposeLabel(ctxOf(who), { runId, clusterIndex, expectedVersion: 0, label: "B cell", ontologyId: "CL:0000236", evidence: "MS4A1, CD79A high", markerGenes: ["MS4A1", "CD79A"], ...extra });
+
+describe("annotation authorization by role", () => {
+  it("lets editors propose and accept; viewers may vote and comment but not propose, revise or accept", async () => {
+    const viewerPropose = await failure(propose("viewer"));
+    expect(viewerPropose.code).toBe("FORBIDDEN");
+    const { result: p, cluster } = await propose("editor");
+    expect(cluster).toMatchObject({ status: "proposed", version: 1 });
+    await voteProposal(ctxOf("viewer"), { proposalId: p.id, value: 1 });
+    await commentCluster(ctxOf("viewer"), { runId, clusterIndex: 0, body: "agree: MS4A1 is clear" });
+    expect((await failure(acceptProposal(ctxOf("viewer"), p.id, 3))).code).toBe("FORBIDDEN");
+    expect((await failure(reviseProposal(ctxOf("viewer"), { proposalId: p.id, expectedVersion: 3, label: "T cell" }))).code).toBe("FORBIDDEN");
+    const accepted = await acceptProposal(ctxOf("editor2"), p.id, 3);
+    expect(accepted.cluster).toMatchObject({ status: "accepted", acceptedProposalId: p.id, version: 4 });
+  });
+
+  it("lets only the author or an owner revise a proposal", async () => {
+    const { result: p } = await propose("editor");
+    expect((await failure(reviseProposal(ctxOf("editor2"), { proposalId: p.id, expectedVersion: 1, label: "T cell" }))).code).toBe("FORBIDDEN");
+    const byOwner = await reviseProposal(ctxOf("owner"), { proposalId: p.id, expectedVersion: 1, label: "naive B cell" });
+    expect(byOwner.result).toMatchObject({ cellType: "naive B cell", revision: 2, ontologyId: "CL:0000236" });
+  });
+
+  it("answers NOT_FOUND to another team, for the run and for a proposal", async () => {
+    const { result: p } = await propose("editor");
+    const before = await snapshot();
+    expect((await failure(proposeLabel(ctxOf("outsider"), { runId, clusterIndex: 0, expectedVersion: 1, label: "x" }))).code).toBe("NOT_FOUND");
+    expect((await failure(voteProposal(ctxOf("outsider"), { proposalId: p.id, value: 1 }))).code).toBe("NOT_FOUND");
+    expect((await failure(acceptProposal(ctxOf("outsider"), p.id, 1))).code).toBe("NOT_FOUND");
+    expect((await failure(clusterHistory(ctxOf("outsider"), { runId, index: 0 }, 10))).code).toBe("NOT_FOUND");
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("annotation status", () => {
+  it("goes open → proposed → disputed → proposed (revised) → accepted, and back to proposed when the accepted text is revised", async () => {
+    expect((await clusterRow(runId, 0)).status).toBe("open");
+    const { result: p } = await propose("editor", { label: "T cell", ontologyId: "CL:0000084" });
+    const disagree = await voteProposal(ctxOf("editor2"), { proposalId: p.id, value: -1, reason: "CD3E is absent; MS4A1 is high" });
+    expect(disagree.cluster.status).toBe("disputed");
+    await commentCluster(ctxOf("editor2"), { runId, clusterIndex: 0, body: "Look at MS4A1", proposalId: p.id });
+    // A revision clears the votes cast on the earlier label.
+    const revised = await reviseProposal(ctxOf("editor"), { proposalId: p.id, expectedVersion: 3, label: "B cell", ontologyId: "CL:0000236" });
+    expect(revised.cluster.status).toBe("proposed");
+    expect(await db.db.select().from(votes).where(eq(votes.annotationId, p.id))).toEqual([]);
+    const agree = await voteProposal(ctxOf("editor2"), { proposalId: p.id, value: 1 });
+    expect(agree.cluster).toMatchObject({ status: "proposed", version: 5 });
+    const accepted = await acceptProposal(ctxOf("owner"), p.id, 5);
+    expect(accepted.cluster.status).toBe("accepted");
+    const again = await reviseProposal(ctxOf("editor"), { proposalId: p.id, expectedVersion: 6, evidence: "also CD19" });
+    expect(again.cluster).toMatchObject({ status: "proposed", acceptedProposalId: null });
+  });
+
+  it("is disputed only while every proposal has more disagree than agree votes; a re-vote replaces the vote", async () => {
+    const { result: a } = await propose("editor", { label: "NK cell", ontologyId: null });
+    await voteProposal(ctxOf("viewer"), { proposalId: a.id, value: -1, reason: "no NKG7" });
+    const { result: b, cluster } = await proposeLabel(ctxOf("editor2"), { runId, clusterIndex: 0, expectedVersion: 2, label: "B cell" });
+    expect(cluster.status).toBe("proposed");
+    const d = await voteProposal(ctxOf("viewer"), { proposalId: b.id, value: -1, reason: "too vague" });
+    expect(d.cluster.status).toBe("disputed");
+    const r = await voteProposal(ctxOf("viewer"), { proposalId: b.id, value: 1 });
+    expect(r.cluster.status).toBe("proposed");
+    expect(await db.db.select().from(votes).where(eq(votes.annotationId, b.id))).toHaveLength(1);
+  });
+});
+
+describe("optimistic concurrency", () => {
+  it("refuses an edit made on a stale version with CONFLICT and the current state, changing nothing", async () => {
+    const { result: p } = await propose("editor");
+    // Two editors loaded version 1; the first accepts, the second's revision must not overwrite it.
+    await acceptProposal(ctxOf("owner"), p.id, 1);
+    const before = await snapshot();
+    const err = await failure(reviseProposal(ctxOf("editor"), { proposalId: p.id, expectedVersion: 1, label: "plasma cell" }));
+    expect(err).toBeInstanceOf(AnnotationConflict);
+    expect(err.code).toBe("CONFLICT");
+    expect((err as AnnotationConflict).current).toMatchObject({ version: 2, status: "accepted", acceptedProposalId: p.id });
+    const stalePropose = await failure(propose("editor2", { label: "pDC" }));
+    expect(stalePropose.code).toBe("CONFLICT");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("lets exactly one of two simultaneous edits on the same version through", async () => {
+    const results = await Promise.allSettled([propose("editor", { label: "one" }), propose("editor2", { label: "two" })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((rejected.reason as AppError).code).toBe("CONFLICT");
+    expect(await db.db.select().from(annotations).where(eq(annotations.runId, runId))).toHaveLength(1);
+  });
+});
+
+describe("audit trail", () => {
+  it("records who, when, before and after for every change, oldest first, and the log refuses updates", async () => {
+    const { result: p } = await propose("editor");
+    await voteProposal(ctxOf("viewer"), { proposalId: p.id, value: -1, reason: "CD79A is low" });
+    await reviseProposal(ctxOf("editor"), { proposalId: p.id, expectedVersion: 2, label: "memory B cell" });
+    await acceptProposal(ctxOf("owner"), p.id, 3);
+    const history = await clusterHistory(ctxOf("viewer"), { runId, index: 0 }, 100);
+    expect(history.map((h) => [h.action, h.actorId])).toEqual([
+      ["proposal.create", user.editor],
+      ["proposal.vote", user.viewer],
+      ["proposal.revise", user.editor],
+      ["proposal.accept", user.owner],
+    ]);
+    expect(history.every((h) => h.at instanceof Date)).toBe(true);
+    const revise = history[2]!.data as { before: { proposal: { label: string }; votes: unknown[] }; after: { proposal: { label: string; revision: number } } };
+    expect(revise.before.proposal.label).toBe("B cell");
+    expect(revise.before.votes).toEqual([{ userId: user.viewer, value: -1 }]);
+    expect(revise.after.proposal).toMatchObject({ label: "memory B cell", revision: 2 });
+    expect(history[3]!.data).toMatchObject({ before: { cluster: { status: "proposed", version: 3 } }, after: { cluster: { status: "accepted", version: 4 } } });
+    // drizzle wraps the database error; its cause is the trigger's refusal.
+    await expect(db.db.update(auditLog).set({ action: "rewritten" }).where(eq(auditLog.id, history[0]!.id))).rejects.toMatchObject({ cause: { message: expect.stringMatching(/append-only/) } });
+  });
+
+  it("announces each change to the run's listeners with the new version and status", async () => {
+    const { result: p } = await propose("editor");
+    await acceptProposal(ctxOf("owner"), p.id, 1);
+    await new Promise((r) => setTimeout(r, 50));
+    const mine = events.filter((e) => e.type === "annotation.changed" && e.runId === runId);
+    expect(mine).toMatchObject([
+      { action: "proposal.create", clusterIndex: 0, version: 1, status: "proposed", proposalId: p.id, actorId: user.editor, teamId },
+      { action: "proposal.accept", version: 2, status: "accepted" },
+    ]);
+  });
+});
+
+describe("bad input is refused with a typed error and changes nothing", () => {
+  it.each([
+    ["an unknown cluster", { clusterIndex: 9 }, "INVALID_INPUT", "clusterIndex"],
+    ["a malformed Cell Ontology id", { ontologyId: "CL:236" }, "INVALID_INPUT", "ontologyId"],
+    ["a non-CL ontology id", { ontologyId: "UBERON:0000955" }, "INVALID_INPUT", "ontologyId"],
+    ["an empty label", { label: "   " }, "INVALID_INPUT", "label"],
+    ["a negative expected version", { expectedVersion: -1 }, "INVALID_INPUT", "expectedVersion"],
+    ["an unknown run", { runId: "00000000-0000-0000-0000-000000000000" }, "NOT_FOUND", undefined],
+  ])("proposing with %s", async (_what, extra, code, field) => {
+    const before = await snapshot();
+    const err = await failure(propose("editor", extra));
+    expect([err.code, err.field]).toEqual([code, field]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses a disagreement without reason, a self-vote, an unknown proposal and an empty comment", async () => {
+    const { result: p } = await propose("editor");
+    const before = await snapshot();
+    expect(await failure(voteProposal(ctxOf("viewer"), { proposalId: p.id, value: -1, reason: " " }))).toMatchObject({ code: "INVALID_INPUT", field: "reason" });
+    expect(await failure(voteProposal(ctxOf("editor"), { proposalId: p.id, value: 1 }))).toMatchObject({ code: "INVALID_INPUT", field: "proposalId" });
+    expect(await failure(voteProposal(ctxOf("viewer"), { proposalId: "not-a-uuid", value: 1 }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failure(commentCluster(ctxOf("viewer"), { runId, clusterIndex: 0, body: "" }))).toMatchObject({ code: "INVALID_INPUT", field: "body" });
+    expect(await failure(acceptProposal(ctxOf("owner"), p.id, 0))).toMatchObject({ code: "CONFLICT" });
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("copying labels between runs", () => {
+  it("maps each target cluster to the source cluster with most of its cells and copies accepted labels as proposals", async () => {
+    // Source clusters 0 and 1 accepted; target splits the cells differently.
+    const { result: b } = await propose("editor", { label: "B cell" }, 0);
+    await acceptProposal(ctxOf("owner"), b.id, 1);
+    const { result: t } = await proposeLabel(ctxOf("editor"), { runId, clusterIndex: 1, expectedVersion: 0, label: "T cell", ontologyId: "CL:0000084" });
+    await acceptProposal(ctxOf("owner"), t.id, 1);
+    const source = runId;
+    const target = await addRun([1, 1, 1, 0, 0, 0, 0, 2, 2, 2, 2, 2], 1);
+    expect((await failure(copyLabels(ctxOf("viewer"), { fromRunId: source, toRunId: target }))).code).toBe("FORBIDDEN");
+    const { mappings } = await copyLabels(ctxOf("editor"), { fromRunId: source, toRunId: target, accept: true });
+    expect(mappings.map((m) => [m.toCluster, m.fromCluster, m.sharedCells, m.copied, m.label])).toEqual([
+      [0, 1, 3, true, "T cell"], // 1 of 4 in source 0, 3 of 4 in source 1
+      [1, 0, 3, true, "B cell"],
+      [2, 2, 4, false, null], // source cluster 2 has no accepted label
+    ]);
+    expect(mappings[2]!.reason).toMatch(/no accepted label/);
+    const rows = await db.db.select().from(clusters).where(eq(clusters.runId, target));
+    expect(rows.sort((x, y) => x.index - y.index).map((r) => r.status)).toEqual(["accepted", "accepted", "open"]);
+    const copied = await db.db.select().from(annotations).where(eq(annotations.runId, target));
+    expect(copied.find((p) => p.clusterIndex === 0)).toMatchObject({ cellType: "T cell", ontologyId: "CL:0000084" });
+    // Copying again creates nothing new.
+    const again = await copyLabels(ctxOf("editor"), { fromRunId: source, toRunId: target });
+    expect(again.mappings.filter((m) => m.copied)).toEqual([]);
+  });
+
+  it("refuses runs of different datasets and copying a run onto itself", async () => {
+    const [d2] = await db.db
+      .insert(datasets)
+      .values({ teamId, name: "other.h5", format: "csv", cells: 12, genes: 1, checksum: "0", sizeBytes: 1, storageKey: "datasets/y", uploaderId: user.owner })
+      .returning();
+    const [r2] = await db.db.insert(runs).values({ teamId, datasetId: d2!.id, createdById: user.owner, method: "scfnccl", params: {}, seed: 0, status: "succeeded" }).returning();
+    expect(await failure(copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: r2!.id }))).toMatchObject({ code: "INVALID_INPUT", field: "toRunId" });
+    expect(await failure(copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: runId }))).toMatchObject({ code: "INVALID_INPUT", field: "toRunId" });
+  });
+});

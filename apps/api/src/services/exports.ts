@@ -1,0 +1,143 @@
+/**
+ * The annotated result of a run as a download: h5ad (engine `io.writeH5ad`; the clustered cells'
+ * counts, clusters and accepted cell-type labels in obs, UMAP and embedding in obsm) or CSV.
+ * Accepted labels are read at the time of the download, so an export is always the current state.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { datasets, eq } from "@scfnccl/db";
+import { io, pp } from "@scfnccl/engine";
+import { readAll } from "@scfnccl/storage";
+import type { RequestContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { readCellsFile, runArtifact } from "./results.ts";
+import { getRun } from "./runs.ts";
+
+export type ExportFormat = "h5ad" | "csv";
+
+/** Accepted label and ontology id per cluster index ("" where none). */
+async function acceptedLabels(ctx: RequestContext, runId: string, k: number) {
+  const clusters = await ctx.loaders.clustersByRun.load(runId);
+  const proposals = await ctx.loaders.annotationsByRun.load(runId);
+  const label = new Array<string>(k).fill("");
+  const ontology = new Array<string>(k).fill("");
+  for (const c of clusters) {
+    const p = c.acceptedProposalId ? proposals.find((x) => x.id === c.acceptedProposalId) : undefined;
+    if (p && c.index < k) {
+      label[c.index] = p.cellType;
+      ontology[c.index] = p.ontologyId ?? "";
+    }
+  }
+  return { label, ontology };
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** Cell names in the run's output order, from clusters.csv (`cell,cluster,…`, cell quoted when needed). */
+function cellNamesFromCsv(text: string): string[] {
+  const names: string[] = [];
+  let i = text.indexOf("\n") + 1;
+  while (i < text.length) {
+    let name: string;
+    if (text[i] === '"') {
+      let j = i + 1;
+      let out = "";
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (text[q + 1] === '"') {
+          out += text.slice(j, q + 1);
+          j = q + 2;
+        } else {
+          out += text.slice(j, q);
+          j = q + 1;
+          break;
+        }
+      }
+      name = out;
+      i = j;
+    } else {
+      const comma = text.indexOf(",", i);
+      name = text.slice(i, comma);
+      i = comma;
+    }
+    names.push(name);
+    const nl = text.indexOf("\n", i);
+    i = nl < 0 ? text.length : nl + 1;
+  }
+  return names;
+}
+
+/** Writes the export of `runIdRaw` to a temp file; the caller streams it and calls `cleanup`. */
+export async function exportRun(ctx: RequestContext, runIdRaw: string, format: ExportFormat): Promise<{ path: string; fileName: string; contentType: string; cleanup: () => Promise<void> }> {
+  const run = await getRun(ctx, runIdRaw);
+  const cellsFile = await readCellsFile(ctx, run);
+  const { n, k, labelKey, labelNames } = cellsFile.header;
+  const { label, ontology } = await acceptedLabels(ctx, run.id, k);
+  const dir = await mkdtemp(join(tmpdir(), "scfnccl-export-"));
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  try {
+    const clustersArtifact = await runArtifact(ctx, run, "clusters");
+    const names = cellNamesFromCsv((await readAll(await ctx.deps.store.get(clustersArtifact.storageKey))).toString("utf8"));
+    const labelColumn = (labelKey ?? "labels").split(/[/:]/).at(-1) || "labels";
+    const inputLabels = cellsFile.label ? Array.from(cellsFile.label, (l) => (l >= 0 ? labelNames[l]! : "")) : null;
+    const base = `run-${run.id}`;
+    if (format === "csv") {
+      const path = join(dir, `${base}.csv`);
+      const out = createWriteStream(path);
+      const extra = inputLabels ? `,${csvField(labelColumn === "cell_type" ? "input_cell_type" : labelColumn)}` : "";
+      out.write(`cell,cluster,cell_type,cell_ontology_id,umap_1,umap_2${extra}\n`);
+      for (let i = 0; i < n; i++) {
+        const c = cellsFile.cluster[i]!;
+        const row = [csvField(names[i] ?? String(cellsFile.cell[i])), c, csvField(label[c]!), ontology[c], cellsFile.umap[2 * i], cellsFile.umap[2 * i + 1]].join(",");
+        if (!out.write(`${row}${inputLabels ? `,${csvField(inputLabels[i]!)}` : ""}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
+      }
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      return { path, fileName: `${base}.csv`, contentType: "text/csv; charset=utf-8", cleanup };
+    }
+    const [dataset] = await ctx.deps.db.db.select().from(datasets).where(eq(datasets.id, run.datasetId));
+    if (!dataset) throw notFound("dataset");
+    const input = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
+    await pipeline(await ctx.deps.store.get(dataset.storageKey), createWriteStream(input));
+    const data = await io.readDataset(input);
+    const embeddingArtifact = await runArtifact(ctx, run, "embedding");
+    const npy = io.decodeNpy(new Uint8Array(await readAll(await ctx.deps.store.get(embeddingArtifact.storageKey))));
+    const obs: Record<string, io.ObsColumn> = {
+      cluster: Array.from(cellsFile.cluster, String),
+      cell_type: Array.from(cellsFile.cluster, (c) => label[c]!),
+      cell_ontology_id: Array.from(cellsFile.cluster, (c) => ontology[c]!),
+    };
+    if (inputLabels) obs[["cluster", "cell_type", "cell_ontology_id"].includes(labelColumn) ? `input_${labelColumn}` : labelColumn] = inputLabels;
+    const path = join(dir, `${base}.h5ad`);
+    await io.writeH5ad(path, {
+      counts: pp.csrSubset(data.counts, cellsFile.cell, null),
+      cells: Array.from(cellsFile.cell, (c) => data.cells[c]!),
+      genes: data.genes,
+      obs,
+      obsm: {
+        X_umap: { values: cellsFile.umap, nCols: 2 },
+        X_embedding: { values: Float32Array.from(npy.values), nCols: npy.shape[1] ?? 1 },
+      },
+      uns: {
+        scfnccl_annotation: {
+          run_id: run.id,
+          dataset: dataset.name,
+          method: run.method,
+          seed: run.seed,
+          exported_at: new Date().toISOString(),
+          cluster_cell_types: label,
+          cluster_ontology_ids: ontology,
+        },
+      },
+    });
+    await rm(input, { force: true });
+    return { path, fileName: `${base}.h5ad`, contentType: "application/x-hdf5", cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

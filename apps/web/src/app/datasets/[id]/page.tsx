@@ -1,0 +1,97 @@
+"use client";
+import Link from "next/link";
+import { useParams, useRouter } from "next/navigation";
+import { useState } from "react";
+import { ErrorText } from "../../../components/Field";
+import { fmtBytes, fmtDate } from "../../../components/format";
+import { QcHistogram } from "../../../components/QcHistogram";
+import { RunForm } from "../../../components/RunForm";
+import { RunsTable } from "../../../components/RunsTable";
+import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
+import { useQuery } from "../../../graphql/hooks";
+import { DATASET, DELETE_DATASET, type DatasetData } from "../../../graphql/operations";
+import { useSocketEvent } from "../../../graphql/socket";
+
+export default function DatasetPage() {
+  const { id } = useParams<{ id: string }>();
+  const router = useRouter();
+  const q = useQuery<DatasetData>(DATASET, { id });
+  const [error, setError] = useState<string | null>(null);
+  useSocketEvent("run.status", () => void q.refetch());
+
+  const d = q.data?.dataset;
+  if (q.error) return <ErrorText error={q.error.message} />;
+  if (!d) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This dataset does not exist or is not shared with you." />;
+
+  async function remove() {
+    if (!d || !window.confirm(`Delete ${d.name}, its runs and their files?`)) return;
+    try {
+      unwrap((await gql<{ deleteDataset: { errors: UserError[] } }>(DELETE_DATASET, { id: d.id })).deleteDataset);
+      router.push(`/teams/${d.team.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <>
+      <p className="muted">
+        <Link href="/teams">Teams</Link> › <Link href={`/teams/${d.team.id}`}>{d.team.name}</Link> ›
+      </p>
+      <h1>{d.name}</h1>
+      <section className="panel" aria-labelledby="facts-title">
+        <h2 id="facts-title" className="sr-only">
+          Facts
+        </h2>
+        <dl className="facts">
+          <dt>Cells</dt>
+          <dd data-testid="dataset-cells">{d.cells.toLocaleString()}</dd>
+          <dt>Genes</dt>
+          <dd>{d.genes.toLocaleString()}</dd>
+          <dt>Format</dt>
+          <dd>{d.format}</dd>
+          <dt>Label columns</dt>
+          <dd>{d.labelColumns.join(", ") || "none"}</dd>
+          <dt>Size</dt>
+          <dd>{fmtBytes(d.sizeBytes)}</dd>
+          <dt>SHA-256</dt>
+          <dd>
+            <code>{d.checksum}</code>
+          </dd>
+          <dt>Uploaded</dt>
+          <dd>
+            {fmtDate(d.createdAt)} by {d.uploader.name}
+          </dd>
+        </dl>
+        {d.team.viewerRole === "OWNER" ? (
+          <p>
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Delete dataset
+            </button>
+          </p>
+        ) : null}
+        <ErrorText error={error} />
+      </section>
+      <section aria-labelledby="qc-title">
+        <h2 id="qc-title">Quality control</h2>
+        {d.qc ? (
+          <div className="row">
+            <QcHistogram title="Counts per cell" unit="counts" dist={d.qc.countsPerCell} />
+            <QcHistogram title="Genes per cell" unit="genes" dist={d.qc.genesPerCell} />
+          </div>
+        ) : (
+          <p className="muted">No QC figures: this dataset was uploaded before they were computed.</p>
+        )}
+      </section>
+      {d.team.viewerRole !== "VIEWER" ? (
+        <section className="panel">
+          <RunForm datasetId={d.id} hasLabels={d.labelColumns.length > 0} />
+        </section>
+      ) : null}
+      <section className="panel" aria-labelledby="druns-title">
+        <h2 id="druns-title">Runs on this dataset</h2>
+        <RunsTable runs={d.runs.edges.map((e) => e.node)} caption={`Runs on ${d.name}`} />
+      </section>
+    </>
+  );
+}

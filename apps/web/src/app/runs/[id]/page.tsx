@@ -1,0 +1,183 @@
+"use client";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+import { ErrorText } from "../../../components/Field";
+import { fmtDate, fmtNum, fmtSeconds } from "../../../components/format";
+import { LossChart, type LossPoint } from "../../../components/LossChart";
+import { RunResults } from "../../../components/RunResults";
+import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
+import { useQuery } from "../../../graphql/hooks";
+import { CANCEL_RUN, RETRY_RUN, RUN, VIEWER, type Progress, type RunData, type ViewerData } from "../../../graphql/operations";
+import { useRunRoom, useSocketEvent, type RunProgressEvent, type RunStatusEvent } from "../../../graphql/socket";
+
+export default function RunPage() {
+  const { id } = useParams<{ id: string }>();
+  const q = useQuery<RunData>(RUN, { id });
+  const viewerQ = useQuery<ViewerData>(VIEWER);
+  const { connected } = useRunRoom(id);
+  const [live, setLive] = useState<Progress | null>(null);
+  const [points, setPoints] = useState<LossPoint[]>([]);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const run = q.data?.run;
+
+  const addPoint = useCallback((p: LossPoint) => {
+    setPoints((old) => (old.some((o) => o.epoch === p.epoch) ? old.map((o) => (o.epoch === p.epoch ? p : o)) : [...old, p].sort((a, b) => a.epoch - b.epoch)));
+  }, []);
+
+  useSocketEvent<RunProgressEvent>("run.progress", (e) => {
+    if (e.runId !== id) return;
+    setLive({ resumedFrom: 0, ...e.progress });
+    addPoint({ epoch: e.progress.epoch, loss: e.progress.loss, instanceLoss: e.progress.instanceLoss, clusterLoss: e.progress.clusterLoss });
+  });
+  useSocketEvent<RunStatusEvent>("run.status", (e) => {
+    if (e.runId === id) void q.refetch();
+  });
+
+  // The stored progress seeds the chart when the page opens mid-run; the full curve comes from
+  // the history artifact once the run has one.
+  const historyUrl = run?.artifacts.find((a) => a.kind === "HISTORY")?.downloadUrl;
+  useEffect(() => {
+    if (run?.progress) addPoint(run.progress);
+  }, [run?.progress, addPoint]);
+  useEffect(() => {
+    if (!historyUrl) return;
+    let live = true;
+    fetch(historyUrl, { credentials: "same-origin" })
+      .then((r) => (r.ok ? (r.json() as Promise<LossPoint[]>) : []))
+      .then((h) => live && setPoints(h.map((p) => ({ epoch: p.epoch, loss: p.loss, instanceLoss: p.instanceLoss, clusterLoss: p.clusterLoss }))))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [historyUrl]);
+
+  if (q.error) return <ErrorText error={q.error.message} />;
+  if (!run) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This run does not exist or is not shared with you." />;
+
+  const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;
+  const epochs = progress?.epochs ?? (typeof run.params["epochs"] === "number" ? (run.params["epochs"] as number) : 200);
+  const canWrite = run.team.viewerRole !== "VIEWER";
+
+  async function act(query: string, field: "cancelRun" | "retryRun") {
+    setActionError(null);
+    try {
+      unwrap((await gql<Record<string, { errors: UserError[] }>>(query, { id }))[field]!);
+      if (field === "retryRun") setLive(null);
+      await q.refetch();
+    } catch (err) {
+      setActionError(errorMessage(err));
+    }
+  }
+
+  return (
+    <>
+      <p className="muted">
+        <Link href={`/teams/${run.team.id}`}>{run.team.name}</Link> › <Link href={`/datasets/${run.dataset.id}`}>{run.dataset.name}</Link> ›
+      </p>
+      <h1>
+        Run {run.method} · seed {run.seed}{" "}
+        <span className={`badge status-${run.status}`} data-testid="run-status" aria-live="polite">
+          {run.status.toLowerCase()}
+        </span>
+      </h1>
+      <section className="panel" aria-labelledby="progress-title">
+        <h2 id="progress-title">Progress</h2>
+        <div className="row">
+          <div className="grow" style={{ minWidth: "18rem" }}>
+            <label htmlFor="run-progress">
+              {progress ? `Epoch ${progress.epoch} of ${progress.epochs}` : run.status === "QUEUED" ? "Waiting for a worker…" : "No progress reported"}
+              {run.status === "RUNNING" && progress ? ` · about ${fmtSeconds(progress.etaSeconds)} left` : ""}
+            </label>
+            <progress id="run-progress" data-testid="run-progress" max={epochs} value={progress ? progress.epoch : run.status === "SUCCEEDED" ? epochs : 0} />
+            <p className="muted" aria-live="polite">
+              {connected ? "Live: updates arrive as each epoch ends." : "Connecting for live updates…"}
+            </p>
+          </div>
+          <dl className="facts">
+            <dt>Backend</dt>
+            <dd>{run.backend ?? "—"}</dd>
+            <dt>Seconds per epoch</dt>
+            <dd>{fmtNum(progress?.secondsPerEpoch ?? run.secondsPerEpoch, 2)}</dd>
+            <dt>Attempt</dt>
+            <dd>
+              {run.attempt}
+              {progress?.resumedFrom ? ` (resumed from epoch ${progress.resumedFrom})` : ""}
+            </dd>
+            <dt>Started</dt>
+            <dd>{fmtDate(run.startedAt)}</dd>
+            <dt>Finished</dt>
+            <dd>{fmtDate(run.finishedAt)}</dd>
+            <dt>Parameters</dt>
+            <dd>
+              <code>{JSON.stringify(run.params)}</code>
+            </dd>
+            <dt>By</dt>
+            <dd>{run.createdBy.name}</dd>
+          </dl>
+        </div>
+        {run.error ? (
+          <p role="alert" className="alert">
+            {run.error}
+          </p>
+        ) : null}
+        {canWrite ? (
+          <p className="inline">
+            {run.status === "QUEUED" || run.status === "RUNNING" ? (
+              <button type="button" className="danger" onClick={() => void act(CANCEL_RUN, "cancelRun")}>
+                Cancel run
+              </button>
+            ) : null}
+            {run.status === "FAILED" || run.status === "CANCELLED" ? (
+              <button type="button" onClick={() => void act(RETRY_RUN, "retryRun")}>
+                Retry (resumes from the last checkpoint)
+              </button>
+            ) : null}
+          </p>
+        ) : null}
+        <ErrorText error={actionError} />
+        <h3>Loss</h3>
+        <LossChart points={points} epochs={epochs} />
+      </section>
+
+      {run.status === "SUCCEEDED" ? (
+        <section className="panel" aria-labelledby="metrics-title">
+          <h2 id="metrics-title">Metrics</h2>
+          {run.metrics ? (
+            <table style={{ maxWidth: "40rem" }} data-testid="metrics">
+              <caption className="sr-only">Scores of this run</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Clustering</th>
+                  <th scope="col" className="num">ACC</th>
+                  <th scope="col" className="num">NMI</th>
+                  <th scope="col" className="num">ARI</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <th scope="row">k-means on the embedding (the answer)</th>
+                  <td className="num">{fmtNum(run.metrics.acc)}</td>
+                  <td className="num">{fmtNum(run.metrics.nmi)}</td>
+                  <td className="num">{fmtNum(run.metrics.ari)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Cluster head</th>
+                  <td className="num">{fmtNum(run.metrics.headAcc)}</td>
+                  <td className="num">{fmtNum(run.metrics.headNmi)}</td>
+                  <td className="num">{fmtNum(run.metrics.headAri)}</td>
+                </tr>
+              </tbody>
+            </table>
+          ) : null}
+          <p className="muted">
+            {run.metrics?.k ?? "?"} clusters · {run.metrics?.cells?.toLocaleString() ?? "?"} cells · {run.metrics?.genesUsed?.toLocaleString() ?? "?"} genes used · final loss {fmtNum(run.metrics?.finalLoss)}
+            {run.dataset.labelColumns.length ? "" : " · scores need a label column, which this dataset lacks"}
+          </p>
+        </section>
+      ) : null}
+
+      {run.status === "SUCCEEDED" && viewerQ.data?.viewer ? <RunResults runId={run.id} role={run.team.viewerRole} viewer={viewerQ.data.viewer} datasetId={run.dataset.id} /> : null}
+    </>
+  );
+}

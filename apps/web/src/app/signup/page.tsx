@@ -1,0 +1,56 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { ErrorText, Field } from "../../components/Field";
+import { errorMessage, gql, unwrap, type UserError } from "../../graphql/client";
+import { SIGN_UP } from "../../graphql/operations";
+import { resetSocket } from "../../graphql/socket";
+
+export default function SignUpPage() {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const teamName = String(form.get("teamName") ?? "").trim();
+    setBusy(true);
+    setError(null);
+    try {
+      const d = await gql<{ signUp: { errors: UserError[] } }>(SIGN_UP, {
+        // Left out, not null, when empty: the API's input schema takes an absent team name only.
+        input: { email: form.get("email"), password: form.get("password"), name: form.get("name"), ...(teamName ? { teamName } : {}) },
+      });
+      unwrap(d.signUp);
+      resetSocket();
+      router.push("/teams");
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="auth panel" aria-labelledby="signup-title">
+      <h1 id="signup-title">Create an account</h1>
+      <form onSubmit={(e) => void submit(e)}>
+        <Field label="Name" id="name" autoComplete="name" required />
+        <Field label="Email" id="email" type="email" autoComplete="username" required />
+        <Field label="Password" id="password" type="password" autoComplete="new-password" minLength={8} required hint="At least 8 characters." />
+        <Field label="New team (optional)" id="teamName" hint="Creates a team you own. Leave empty to be added to a team by its owner." />
+        <ErrorText error={error} />
+        <p>
+          <button type="submit" disabled={busy}>
+            {busy ? "Creating…" : "Create account"}
+          </button>
+        </p>
+      </form>
+      <p className="muted">
+        Already registered? <Link href="/signin">Sign in</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,170 @@
+"use client";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { ErrorText, Field } from "../../../components/Field";
+import { fmtBytes, fmtDate } from "../../../components/format";
+import { RunsTable } from "../../../components/RunsTable";
+import { UploadForm } from "../../../components/UploadForm";
+import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
+import { useQuery } from "../../../graphql/hooks";
+import { REMOVE_MEMBER, SET_MEMBER, TEAM, type Role, type TeamData } from "../../../graphql/operations";
+import { useSocketEvent } from "../../../graphql/socket";
+
+const ROLES: Role[] = ["OWNER", "EDITOR", "VIEWER"];
+
+export default function TeamPage() {
+  const { teamId } = useParams<{ teamId: string }>();
+  const q = useQuery<TeamData>(TEAM, { id: teamId });
+  const [memberError, setMemberError] = useState<string | null>(null);
+  // Runs change state while the page is open; members may be added by another owner.
+  useSocketEvent("run.status", () => void q.refetch());
+  useSocketEvent("membership.changed", () => void q.refetch());
+
+  const team = q.data?.team;
+  if (q.error) return <ErrorText error={q.error.message} />;
+  if (!team) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This team does not exist or you are not a member." />;
+  const isOwner = team.viewerRole === "OWNER";
+  const canWrite = team.viewerRole !== "VIEWER";
+
+  async function setMember(email: string, role: Role) {
+    setMemberError(null);
+    try {
+      unwrap((await gql<{ setTeamMember: { errors: UserError[] } }>(SET_MEMBER, { teamId, email, role })).setTeamMember);
+      await q.refetch();
+    } catch (err) {
+      setMemberError(errorMessage(err));
+    }
+  }
+  async function removeMember(userId: string) {
+    setMemberError(null);
+    try {
+      unwrap((await gql<{ removeTeamMember: { errors: UserError[] } }>(REMOVE_MEMBER, { teamId, userId })).removeTeamMember);
+      await q.refetch();
+    } catch (err) {
+      setMemberError(errorMessage(err));
+    }
+  }
+  function addMember(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    void setMember(String(form.get("memberEmail")), String(form.get("memberRole")) as Role);
+    e.currentTarget.reset();
+  }
+
+  return (
+    <>
+      <p className="muted">
+        <Link href="/teams">Teams</Link> ›
+      </p>
+      <h1>{team.name}</h1>
+      <p className="muted">Your role: {team.viewerRole.toLowerCase()}. Viewers read, vote and comment; editors also upload, train and annotate; owners also manage members.</p>
+
+      <section className="panel" aria-labelledby="datasets-title">
+        <h2 id="datasets-title">Datasets</h2>
+        {team.datasets.edges.length ? (
+          <table>
+            <caption className="sr-only">Datasets of {team.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Format</th>
+                <th scope="col" className="num">Cells</th>
+                <th scope="col" className="num">Genes</th>
+                <th scope="col">Label columns</th>
+                <th scope="col" className="num">Size</th>
+                <th scope="col">Uploaded</th>
+              </tr>
+            </thead>
+            <tbody>
+              {team.datasets.edges.map(({ node: d }) => (
+                <tr key={d.id}>
+                  <td>
+                    <Link href={`/datasets/${d.id}`}>{d.name}</Link>
+                  </td>
+                  <td>{d.format}</td>
+                  <td className="num">{d.cells.toLocaleString()}</td>
+                  <td className="num">{d.genes.toLocaleString()}</td>
+                  <td>{d.labelColumns.join(", ") || "—"}</td>
+                  <td className="num">{fmtBytes(d.sizeBytes)}</td>
+                  <td>
+                    {fmtDate(d.createdAt)} by {d.uploader.name}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No datasets yet.</p>
+        )}
+        {canWrite ? <UploadForm teamId={team.id} onUploaded={() => void q.refetch()} /> : null}
+      </section>
+
+      <section className="panel" aria-labelledby="runs-title">
+        <h2 id="runs-title">Runs</h2>
+        <RunsTable runs={team.runs.edges.map((e) => e.node)} caption={`Runs of ${team.name}`} />
+        <p className="muted">Start a run from a dataset&apos;s page.</p>
+      </section>
+
+      <section className="panel" aria-labelledby="members-title">
+        <h2 id="members-title">Members</h2>
+        <table>
+          <caption className="sr-only">Members of {team.name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              {isOwner ? <th scope="col">Remove</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {team.members.map((m) => (
+              <tr key={m.user.id}>
+                <td>{m.user.name}</td>
+                <td>{m.user.email}</td>
+                <td>
+                  {isOwner ? (
+                    <select aria-label={`Role of ${m.user.name}`} value={m.role} onChange={(e) => void setMember(m.user.email, e.target.value as Role)}>
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r.toLowerCase()}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    m.role.toLowerCase()
+                  )}
+                </td>
+                {isOwner ? (
+                  <td>
+                    <button type="button" className="secondary" onClick={() => void removeMember(m.user.id)} aria-label={`Remove ${m.user.name}`}>
+                      Remove
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {isOwner ? (
+          <form className="inline" onSubmit={addMember} aria-label="Add a member">
+            <Field label="Member email" id="memberEmail" type="email" required />
+            <div className="field">
+              <label htmlFor="memberRole">Role</label>
+              <select id="memberRole" name="memberRole" defaultValue="EDITOR">
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r.toLowerCase()}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit">Add member</button>
+          </form>
+        ) : null}
+        <ErrorText error={memberError} />
+      </section>
+    </>
+  );
+}

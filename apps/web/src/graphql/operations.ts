@@ -1,0 +1,399 @@
+/** The client's GraphQL operations and the shapes they return (the SDL in apps/api/src/schema is the truth). */
+
+export type Role = "OWNER" | "EDITOR" | "VIEWER";
+export type RunStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+
+export interface UserRef {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export const VIEWER = /* GraphQL */ `
+  query Viewer {
+    viewer { id name email memberships { role team { id name } } }
+  }
+`;
+export interface ViewerData {
+  viewer: (UserRef & { memberships: { role: Role; team: { id: string; name: string } }[] }) | null;
+}
+
+export const SIGN_IN = /* GraphQL */ `
+  mutation SignIn($email: String!, $password: String!) {
+    signIn(email: $email, password: $password) { user { id name } errors { code message field } }
+  }
+`;
+export const SIGN_UP = /* GraphQL */ `
+  mutation SignUp($input: SignUpInput!) {
+    signUp(input: $input) { user { id name } errors { code message field } }
+  }
+`;
+export const SIGN_OUT = /* GraphQL */ `
+  mutation SignOut { signOut }
+`;
+
+export const TEAMS = /* GraphQL */ `
+  query Teams {
+    teams { id name viewerRole createdAt members { role user { id } } }
+  }
+`;
+export interface TeamsData {
+  teams: { id: string; name: string; viewerRole: Role; createdAt: string; members: { role: Role; user: { id: string } }[] }[];
+}
+export const CREATE_TEAM = /* GraphQL */ `
+  mutation CreateTeam($name: String!) { createTeam(name: $name) { team { id name } errors { code message field } } }
+`;
+
+export const RUN_FIELDS = /* GraphQL */ `
+  fragment RunRow on Run {
+    id method status seed createdAt finishedAt params
+    dataset { id name }
+    createdBy { id name }
+    progress { epoch epochs }
+    metrics { acc nmi ari k }
+  }
+`;
+export interface RunRow {
+  id: string;
+  method: string;
+  status: RunStatus;
+  seed: number;
+  createdAt: string;
+  finishedAt: string | null;
+  params: Record<string, unknown>;
+  dataset: { id: string; name: string };
+  createdBy: { id: string; name: string };
+  progress: { epoch: number; epochs: number } | null;
+  metrics: { acc: number | null; nmi: number | null; ari: number | null; k: number | null } | null;
+}
+
+export const TEAM = /* GraphQL */ `
+  query Team($id: ID!) {
+    team(id: $id) {
+      id name viewerRole
+      members { role user { id name email } }
+      datasets(first: 50) { edges { node { id name format cells genes labelColumns sizeBytes createdAt uploader { id name } } } }
+      runs(first: 50) { edges { node { ...RunRow } } }
+    }
+  }
+  ${RUN_FIELDS}
+`;
+export interface DatasetRow {
+  id: string;
+  name: string;
+  format: string;
+  cells: number;
+  genes: number;
+  labelColumns: string[];
+  sizeBytes: number;
+  createdAt: string;
+  uploader: { id: string; name: string };
+}
+export interface TeamData {
+  team: {
+    id: string;
+    name: string;
+    viewerRole: Role;
+    members: { role: Role; user: UserRef }[];
+    datasets: { edges: { node: DatasetRow }[] };
+    runs: { edges: { node: RunRow }[] };
+  } | null;
+}
+
+export const SET_MEMBER = /* GraphQL */ `
+  mutation SetMember($teamId: ID!, $email: String!, $role: Role!) {
+    setTeamMember(teamId: $teamId, email: $email, role: $role) { membership { role user { id name } } errors { code message field } }
+  }
+`;
+export const REMOVE_MEMBER = /* GraphQL */ `
+  mutation RemoveMember($teamId: ID!, $userId: ID!) { removeTeamMember(teamId: $teamId, userId: $userId) { deletedId errors { code message field } } }
+`;
+
+export const DATASET = /* GraphQL */ `
+  query Dataset($id: ID!) {
+    dataset(id: $id) {
+      id name format cells genes labelColumns checksum sizeBytes createdAt
+      uploader { id name }
+      qc {
+        countsPerCell { min max mean median q1 q3 histogram { binEdges counts } }
+        genesPerCell { min max mean median q1 q3 histogram { binEdges counts } }
+      }
+      team { id name viewerRole }
+      runs(first: 50) { edges { node { ...RunRow } } }
+    }
+  }
+  ${RUN_FIELDS}
+`;
+export interface DatasetData {
+  dataset: (DatasetRow & { checksum: string; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
+}
+export const DELETE_DATASET = /* GraphQL */ `
+  mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) { deletedId errors { code message field } } }
+`;
+
+export const CREATE_RUN = /* GraphQL */ `
+  mutation CreateRun($input: CreateRunInput!) { createRun(input: $input) { run { id } errors { code message field } } }
+`;
+export const CANCEL_RUN = /* GraphQL */ `
+  mutation CancelRun($id: ID!) { cancelRun(id: $id) { run { id status } errors { code message field } } }
+`;
+export const RETRY_RUN = /* GraphQL */ `
+  mutation RetryRun($id: ID!) { retryRun(id: $id) { run { id status } errors { code message field } } }
+`;
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  instanceLoss: number;
+  clusterLoss: number;
+  secondsPerEpoch: number;
+  etaSeconds: number;
+  resumedFrom: number;
+}
+export interface Metrics {
+  cells: number | null;
+  k: number | null;
+  genesUsed: number | null;
+  acc: number | null;
+  nmi: number | null;
+  ari: number | null;
+  headAcc: number | null;
+  headNmi: number | null;
+  headAri: number | null;
+  finalLoss: number | null;
+}
+export interface Artifact {
+  id: string;
+  kind: string;
+  contentType: string;
+  sizeBytes: number;
+  downloadUrl: string;
+}
+
+export const RUN = /* GraphQL */ `
+  query Run($id: ID!) {
+    run(id: $id) {
+      id method params seed status backend attempt createdAt startedAt finishedAt secondsPerEpoch error
+      team { id name viewerRole }
+      dataset { id name cells genes labelColumns }
+      createdBy { id name }
+      progress { epoch epochs loss instanceLoss clusterLoss secondsPerEpoch etaSeconds resumedFrom }
+      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss }
+      artifacts { id kind contentType sizeBytes downloadUrl }
+    }
+  }
+`;
+export interface RunData {
+  run: {
+    id: string;
+    method: string;
+    params: Record<string, unknown>;
+    seed: number;
+    status: RunStatus;
+    backend: string | null;
+    attempt: number;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    secondsPerEpoch: number | null;
+    error: string | null;
+    team: { id: string; name: string; viewerRole: Role };
+    dataset: { id: string; name: string; cells: number; genes: number; labelColumns: string[] };
+    createdBy: { id: string; name: string };
+    progress: Progress | null;
+    metrics: Metrics | null;
+    artifacts: Artifact[];
+  } | null;
+}
+
+export const COMPARE = /* GraphQL */ `
+  query Compare($ids: [ID!]!) {
+    compareRuns(ids: $ids) {
+      id method seed status params createdAt secondsPerEpoch
+      dataset { id name }
+      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss }
+    }
+  }
+`;
+export interface CompareData {
+  compareRuns: {
+    id: string;
+    method: string;
+    seed: number;
+    status: RunStatus;
+    params: Record<string, unknown>;
+    createdAt: string;
+    secondsPerEpoch: number | null;
+    dataset: { id: string; name: string };
+    metrics: Metrics | null;
+  }[];
+}
+
+export type AnnotationStatus = "OPEN" | "PROPOSED" | "ACCEPTED" | "DISPUTED";
+export type VoteValue = "AGREE" | "DISAGREE";
+
+export interface Marker {
+  gene: string;
+  rank: number;
+  score: number;
+  logFoldChange: number;
+  pctIn: number;
+  pctOut: number;
+  pvalAdj: number;
+}
+export interface Vote {
+  value: VoteValue;
+  reason: string | null;
+  createdAt: string;
+  user: { id: string; name: string };
+}
+export interface Proposal {
+  id: string;
+  clusterIndex: number;
+  label: string;
+  ontologyId: string | null;
+  evidence: string | null;
+  markerGenes: string[];
+  revision: number;
+  accepted: boolean;
+  agreeCount: number;
+  disagreeCount: number;
+  createdAt: string;
+  updatedAt: string;
+  author: { id: string; name: string };
+  votes: Vote[];
+  viewerVote: { value: VoteValue; reason: string | null } | null;
+}
+export interface ClusterComment {
+  id: string;
+  body: string;
+  createdAt: string;
+  author: { id: string; name: string };
+  proposal: { id: string } | null;
+}
+export interface HistoryEntry {
+  id: string;
+  at: string;
+  action: string;
+  proposalId: string | null;
+  before: unknown;
+  after: unknown;
+  actor: { id: string; name: string } | null;
+}
+export interface ClusterState {
+  id: string;
+  index: number;
+  size: number;
+  majorityLabel: string | null;
+  status: AnnotationStatus;
+  version: number;
+  label: string | null;
+  markers: Marker[];
+  proposals: Proposal[];
+  comments: ClusterComment[];
+  history: HistoryEntry[];
+}
+
+export const CLUSTER_FIELDS = /* GraphQL */ `
+  fragment ClusterState on Cluster {
+    id index size majorityLabel status version label
+    markers(top: 10) { gene rank score logFoldChange pctIn pctOut pvalAdj }
+    proposals {
+      id clusterIndex label ontologyId evidence markerGenes revision accepted agreeCount disagreeCount createdAt updatedAt
+      author { id name }
+      votes { value reason createdAt user { id name } }
+      viewerVote { value reason }
+    }
+    comments { id body createdAt author { id name } proposal { id } }
+    history(first: 100) { id at action proposalId before after actor { id name } }
+  }
+`;
+
+export const RUN_RESULTS = /* GraphQL */ `
+  query RunResults($id: ID!) {
+    run(id: $id) {
+      id cellsUrl
+      exportH5ad: exportUrl(format: H5AD)
+      exportCsv: exportUrl(format: CSV)
+      labelConfusion { labelKey labels counts }
+      clusters { ...ClusterState }
+    }
+  }
+  ${CLUSTER_FIELDS}
+`;
+export interface RunResultsData {
+  run: {
+    id: string;
+    cellsUrl: string | null;
+    exportH5ad: string | null;
+    exportCsv: string | null;
+    labelConfusion: { labelKey: string; labels: string[]; counts: number[][] } | null;
+    clusters: ClusterState[];
+  } | null;
+}
+
+const PAYLOAD = /* GraphQL */ `cluster { ...ClusterState } errors { code message field }`;
+export interface AnnotationPayload {
+  cluster: ClusterState | null;
+  errors: { code: string; message: string; field?: string | null }[];
+}
+
+export const PROPOSE_LABEL = /* GraphQL */ `
+  mutation ProposeLabel($input: ProposeLabelInput!) { proposeLabel(input: $input) { ${PAYLOAD} } }
+  ${CLUSTER_FIELDS}
+`;
+export const REVISE_PROPOSAL = /* GraphQL */ `
+  mutation ReviseProposal($input: ReviseProposalInput!) { reviseProposal(input: $input) { ${PAYLOAD} } }
+  ${CLUSTER_FIELDS}
+`;
+export const VOTE_PROPOSAL = /* GraphQL */ `
+  mutation VoteProposal($input: VoteProposalInput!) { voteProposal(input: $input) { ${PAYLOAD} } }
+  ${CLUSTER_FIELDS}
+`;
+export const COMMENT_CLUSTER = /* GraphQL */ `
+  mutation CommentCluster($input: CommentClusterInput!) { commentCluster(input: $input) { ${PAYLOAD} } }
+  ${CLUSTER_FIELDS}
+`;
+export const ACCEPT_PROPOSAL = /* GraphQL */ `
+  mutation AcceptProposal($proposalId: ID!, $expectedVersion: Int!) { acceptProposal(proposalId: $proposalId, expectedVersion: $expectedVersion) { ${PAYLOAD} } }
+  ${CLUSTER_FIELDS}
+`;
+export const COPY_LABELS = /* GraphQL */ `
+  mutation CopyLabels($input: CopyLabelsInput!) {
+    copyLabels(input: $input) { mappings { toCluster fromCluster overlap label copied reason } errors { code message field } }
+  }
+`;
+
+export const RUN_AGREEMENT = /* GraphQL */ `
+  query RunAgreement($a: ID!, $b: ID!) {
+    runAgreement(a: $a, b: $b) { sharedCells ari nmi contingency a { id } b { id } }
+  }
+`;
+export interface RunAgreementData {
+  runAgreement: { sharedCells: number; ari: number; nmi: number; contingency: number[][]; a: { id: string }; b: { id: string } };
+}
+
+export const DATASET_QC = /* GraphQL */ `
+  query DatasetQc($id: ID!) {
+    dataset(id: $id) {
+      id
+      qc {
+        countsPerCell { min max mean median q1 q3 histogram { binEdges counts } }
+        genesPerCell { min max mean median q1 q3 histogram { binEdges counts } }
+      }
+    }
+  }
+`;
+export interface QcDistribution {
+  min: number;
+  max: number;
+  mean: number;
+  median: number;
+  q1: number;
+  q3: number;
+  histogram: { binEdges: number[]; counts: number[] };
+}
+export interface DatasetQcData {
+  dataset: { id: string; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null } | null;
+}
