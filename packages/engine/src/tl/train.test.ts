@@ -126,7 +126,6 @@ describe("train", () => {
     expect(() => loadCheckpoint(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]))).toThrow(/not an scFNCCL checkpoint/);
   });
 
-<<<<<<< HEAD
   it("trains and embeds the same on the sparse scaled matrix as on the dense one", async () => {
     // Counts with a sparse pattern (about half zeros) and groups, preprocessed as the CLI does.
     const counts = csrFromDense(Float32Array.from(x, (v) => Math.max(0, Math.round(v))), CELLS, GENES);
@@ -145,7 +144,8 @@ describe("train", () => {
     disposeModel(fromSparse.model);
     disposeModel(fromDense.model);
     await expect(train(pre.scaled, pre.nCells + 1, pre.nGenes, options)).rejects.toThrow(/matrix for/);
-=======
+  });
+
   it("adds an extraLoss term to every step, reports it, and follows its gradient", async () => {
     const seen: EpochStats[] = [];
     let calls = 0;
@@ -172,7 +172,6 @@ describe("train", () => {
     const pulled = await train(x, CELLS, GENES, { ...small, epochs: 2, seed: 5, extraLoss: ({ zq }) => tf.mean(tf.square(tf.sub(zq, 1))) });
     expect(Array.from(embed(pulled.model, x, CELLS, GENES).z)).not.toEqual(Array.from(embed(plain.model, x, CELLS, GENES).z));
     for (const m of [constant.model, plain.model, pulled.model]) disposeModel(m);
->>>>>>> methods
   });
 
   it("rejects k < 2 and k above the number of cells", async () => {
