@@ -71,9 +71,18 @@ describe("train", () => {
       expect(s.loss).toBeCloseTo(s.instanceLoss + s.clusterLoss, 4);
       expect(s.entropy).toBeGreaterThanOrEqual(0);
       expect(s.droppedShare).toBeGreaterThan(0);
-      expect(s.learningRate).toBeCloseTo(0.2, 2);
       expect(s.cellsPerSecond).toBeGreaterThan(0);
     }
+    // By default the cosine schedule spans the training: half-way down at the second of two epochs.
+    expect(seen[0]!.learningRate).toBeCloseTo(0.2, 6);
+    expect(seen[1]!.learningRate).toBeCloseTo(0.2e-3 + (0.2 - 0.2e-3) / 2, 6);
+  });
+
+  it("follows a fixed cosine period when one is set (the reference's 500 epochs)", async () => {
+    const seen: EpochStats[] = [];
+    const { model } = await train(x, CELLS, GENES, { ...small, epochs: 2, schedulePeriod: 500, onProgress: (s) => seen.push(s) });
+    disposeModel(model);
+    expect(seen[1]!.learningRate).toBeCloseTo(0.2e-3 + ((0.2 - 0.2e-3) * (1 + Math.cos(Math.PI / 500))) / 2, 6);
   });
 
   it("stops on an AbortSignal and frees its tensors", async () => {
@@ -97,12 +106,14 @@ describe("train", () => {
     disposeModel(full.model);
 
     let bytes: Uint8Array | undefined;
+    // The checkpoint a 4-epoch run saves after epoch 2, as a worker that died then would have left.
     const firstHalf = await train(x, CELLS, GENES, {
       ...small,
-      epochs: 2,
+      epochs: 4,
       seed: 3,
-      onCheckpoint: (b) => {
-        bytes = b;
+      checkpointEvery: 2,
+      onCheckpoint: (b, epoch) => {
+        if (epoch === 2) bytes = b;
       },
     });
     disposeModel(firstHalf.model);
