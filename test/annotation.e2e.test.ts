@@ -176,6 +176,13 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
       input: { proposalId, value: "DISAGREE", reason: "no CD3 signal in the markers" },
     });
     expect(disagree["cluster"]).toMatchObject({ status: "DISPUTED", version: 2 });
+    const votes = await alice.gql<{ run: { clusters: { index: number; proposals: { votes: { value: string; reason: string; user: { name: string } }[]; viewerVote: unknown }[] }[] } }>(
+      `query($id: ID!) { run(id: $id) { clusters { index proposals { votes { value reason user { name } } viewerVote { value } } } } }`,
+      { id: runId },
+    );
+    expect(votes.data!.run.clusters.find((c) => c.index === target.index)!.proposals).toEqual([
+      { votes: [{ value: "DISAGREE", reason: "no CD3 signal in the markers", user: { name: "Bob" } }], viewerVote: null },
+    ]);
     const comment = await bob.mutate("commentCluster", `mutation($input: CommentClusterInput!) { commentCluster(input: $input) { comment { body author { name } proposal { id } } errors { code } } }`, {
       input: { runId, clusterIndex: target.index, body: "Could these be B cells?", proposalId },
     });
