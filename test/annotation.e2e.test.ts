@@ -55,7 +55,7 @@ const CLUSTER = `id index size status version label`;
 const PAYLOAD = `cluster { ${CLUSTER} } proposal { id label ontologyId revision agreeCount disagreeCount accepted } errors { code message field }`;
 
 describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL + S3 + worker)", () => {
-  it("computes UMAP and markers, reviews a label live with conflicts and history, and exports the accepted labels", async () => {
+  it("computes UMAP and markers for scFNCCL and Seurat runs, reviews a label live with conflicts and history, and exports the accepted labels", async () => {
     const alice = new Client(h.url);
     const bob = new Client(h.url);
     const carol = new Client(h.url);
@@ -82,12 +82,15 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
     expect(counts.histogram.binEdges).toHaveLength(counts.histogram.counts.length + 1);
     expect(qc.data!.dataset.qc.genesPerCell.max).toBeLessThanOrEqual(2000);
 
-    // Two short runs with different seeds.
+    // A short scFNCCL run and a Seurat-pipeline run of the same cells.
+    const methods = await bob.gql<{ methods: { name: string; trains: boolean }[] }>(`{ methods { name trains } }`);
+    expect(methods.data!.methods.map((m) => m.name).sort()).toEqual(["kmeans", "leiden", "scfnccl", "seurat"]);
     const runIds: string[] = [];
-    for (const seed of [1, 2]) {
-      const p = await bob.mutate("createRun", `mutation($input: CreateRunInput!) { createRun(input: $input) { run { id } errors { code message } } }`, {
-        input: { datasetId, params: { epochs: 2 }, seed },
-      });
+    for (const input of [
+      { datasetId, params: { epochs: 2 }, seed: 1 },
+      { datasetId, method: "seurat", seed: 2 },
+    ]) {
+      const p = await bob.mutate("createRun", `mutation($input: CreateRunInput!) { createRun(input: $input) { run { id } errors { code message } } }`, { input });
       expect(p.errors).toEqual([]);
       runIds.push((p["run"] as { id: string }).id);
     }
