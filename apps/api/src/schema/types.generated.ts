@@ -198,7 +198,7 @@ export type Dataset = {
   id: Scalars['ID']['output'];
   labelColumns: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
-  /** Quality control computed by the engine when the upload was validated (null for datasets uploaded before it existed). */
+  /** Per-cell QC of the counts, computed when the upload was validated (datasets stored before QC existed get it on first read; null only if their file cannot be read). */
   qc?: Maybe<DatasetQc>;
   runs: RunConnection;
   sizeBytes: Scalars['Float']['output'];
