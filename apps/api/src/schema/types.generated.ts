@@ -126,6 +126,19 @@ export type ClusterMarkersArgs = {
   top?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A clustering method of the engine's registry (`tl.cluster`). */
+export type ClusterMethod = {
+  __typename?: 'ClusterMethod';
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Needs params.k (taken from the labels when the dataset has them). */
+  needsK: Scalars['Boolean']['output'];
+  /** Trains a network in epochs (per-epoch progress, training settings apply; scfnccl also checkpoints and resumes); classical methods report only their status. */
+  trains: Scalars['Boolean']['output'];
+  /** Takes params.resolution (graph methods). */
+  usesResolution: Scalars['Boolean']['output'];
+};
+
 export type Comment = {
   __typename?: 'Comment';
   author: User;
@@ -167,6 +180,7 @@ export type CopyLabelsPayload = {
 
 export type CreateRunInput = {
   datasetId: Scalars['ID']['input'];
+  /** One of `Query.methods`; epochs, batchSize, learningRate, temperature and phi apply to methods that train. */
   method?: InputMaybe<Scalars['String']['input']>;
   params?: InputMaybe<RunParamsInput>;
   seed?: InputMaybe<Scalars['Int']['input']>;
@@ -184,7 +198,7 @@ export type Dataset = {
   id: Scalars['ID']['output'];
   labelColumns: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
-  /** Quality control computed by the engine when the upload was validated (null for datasets uploaded before it existed). */
+  /** Per-cell QC of the counts, computed when the upload was validated (datasets stored before QC existed get it on first read; null only if their file cannot be read). */
   qc?: Maybe<DatasetQc>;
   runs: RunConnection;
   sizeBytes: Scalars['Float']['output'];
@@ -224,6 +238,18 @@ export type DeletePayload = {
   __typename?: 'DeletePayload';
   deletedId?: Maybe<Scalars['ID']['output']>;
   errors: Array<UserError>;
+};
+
+/** One training epoch. */
+export type EpochLoss = {
+  __typename?: 'EpochLoss';
+  clusterLoss: Scalars['Float']['output'];
+  entropy?: Maybe<Scalars['Float']['output']>;
+  epoch: Scalars['Int']['output'];
+  instanceLoss: Scalars['Float']['output'];
+  learningRate?: Maybe<Scalars['Float']['output']>;
+  loss: Scalars['Float']['output'];
+  seconds: Scalars['Float']['output'];
 };
 
 export type ErrorCode =
@@ -494,6 +520,8 @@ export type Query = {
   /** Runs side by side, in the order given. */
   compareRuns: Array<Run>;
   dataset?: Maybe<Dataset>;
+  /** The clustering methods a run may use. */
+  methods: Array<ClusterMethod>;
   run?: Maybe<Run>;
   /** Agreement between two succeeded runs of the same dataset. */
   runAgreement: RunAgreement;
@@ -569,6 +597,8 @@ export type Run = {
   id: Scalars['ID']['output'];
   /** Clusters against the dataset's labels, when it has labels and the run succeeded. */
   labelConfusion?: Maybe<LabelConfusion>;
+  /** Per-epoch losses of a finished training run (its history.json); null for classical methods and before the end (follow `run.progress` events while it runs). */
+  lossHistory?: Maybe<Array<EpochLoss>>;
   /** The marker-gene table artifact. */
   markers?: Maybe<Artifact>;
   method: Scalars['String']['output'];
@@ -626,7 +656,13 @@ export type RunMetrics = {
   headAri?: Maybe<Scalars['Float']['output']>;
   headNmi?: Maybe<Scalars['Float']['output']>;
   k?: Maybe<Scalars['Int']['output']>;
+  /** Graph methods: the partition's modularity. */
+  modularity?: Maybe<Scalars['Float']['output']>;
   nmi?: Maybe<Scalars['Float']['output']>;
+  /** Graph methods (seurat, leiden): the modularity resolution used (searched when k was given). */
+  resolution?: Maybe<Scalars['Float']['output']>;
+  /** Methods without epochs: wall seconds of the clustering. */
+  seconds?: Maybe<Scalars['Float']['output']>;
 };
 
 /** Training settings; unset ones take the engine's defaults. */
@@ -637,6 +673,8 @@ export type RunParamsInput = {
   learningRate?: InputMaybe<Scalars['Float']['input']>;
   nTopGenes?: InputMaybe<Scalars['Int']['input']>;
   phi?: InputMaybe<Scalars['Float']['input']>;
+  /** Graph methods only (seurat, leiden); default 0.8. */
+  resolution?: InputMaybe<Scalars['Float']['input']>;
   temperature?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -820,6 +858,7 @@ export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<ClusterRowModel>;
+  ClusterMethod: ResolverTypeWrapper<ClusterMethod>;
   Comment: ResolverTypeWrapper<CommentRowModel>;
   CommentClusterInput: CommentClusterInput;
   CopyLabelsInput: CopyLabelsInput;
@@ -831,6 +870,7 @@ export type ResolversTypes = {
   DatasetQc: ResolverTypeWrapper<DatasetQc>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  EpochLoss: ResolverTypeWrapper<EpochLoss>;
   ErrorCode: ErrorCode;
   ExportFormat: ExportFormat;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -881,6 +921,7 @@ export type ResolversParentTypes = {
   AuthPayload: Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   Boolean: Scalars['Boolean']['output'];
   Cluster: ClusterRowModel;
+  ClusterMethod: ClusterMethod;
   Comment: CommentRowModel;
   CommentClusterInput: CommentClusterInput;
   CopyLabelsInput: CopyLabelsInput;
@@ -892,6 +933,7 @@ export type ResolversParentTypes = {
   DatasetQc: DatasetQc;
   DateTime: Scalars['DateTime']['output'];
   DeletePayload: DeletePayload;
+  EpochLoss: EpochLoss;
   Float: Scalars['Float']['output'];
   Histogram: Histogram;
   ID: Scalars['ID']['output'];
@@ -992,6 +1034,14 @@ export type ClusterResolvers<ContextType = RequestContext, ParentType extends Re
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ClusterMethodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClusterMethod'] = ResolversParentTypes['ClusterMethod']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  needsK?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  trains?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  usesResolution?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type CommentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = {
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1045,6 +1095,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DeletePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = {
   deletedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type EpochLossResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EpochLoss'] = ResolversParentTypes['EpochLoss']> = {
+  clusterLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  entropy?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  epoch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  instanceLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  learningRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  loss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type HistogramResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Histogram'] = ResolversParentTypes['Histogram']> = {
@@ -1155,6 +1215,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
   compareRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'ids'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'id'>>;
+  methods?: Resolver<Array<ResolversTypes['ClusterMethod']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'id'>>;
   runAgreement?: Resolver<ResolversTypes['RunAgreement'], ParentType, ContextType, RequireFields<QueryRunAgreementArgs, 'a' | 'b'>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
@@ -1179,6 +1240,7 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labelConfusion?: Resolver<Maybe<ResolversTypes['LabelConfusion']>, ParentType, ContextType>;
+  lossHistory?: Resolver<Maybe<Array<ResolversTypes['EpochLoss']>>, ParentType, ContextType>;
   markers?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   metrics?: Resolver<Maybe<ResolversTypes['RunMetrics']>, ParentType, ContextType>;
@@ -1221,7 +1283,10 @@ export type RunMetricsResolvers<ContextType = RequestContext, ParentType extends
   headAri?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   headNmi?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   k?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  modularity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   nmi?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  seconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type RunPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunPayload'] = ResolversParentTypes['RunPayload']> = {
@@ -1289,6 +1354,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ArtifactKind?: ArtifactKindResolvers;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
+  ClusterMethod?: ClusterMethodResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;
   CopyLabelsPayload?: CopyLabelsPayloadResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
@@ -1297,6 +1363,7 @@ export type Resolvers<ContextType = RequestContext> = {
   DatasetQc?: DatasetQcResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  EpochLoss?: EpochLossResolvers<ContextType>;
   Histogram?: HistogramResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LabelConfusion?: LabelConfusionResolvers<ContextType>;

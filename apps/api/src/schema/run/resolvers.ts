@@ -1,5 +1,5 @@
-import { artifactUrl, cellsUrl, exportUrl, labelConfusion, runAgreement, runArtifacts, runClusters } from "../../services/results.ts";
-import { cancelRun, compareRuns, createRun, getRun, retryRun } from "../../services/runs.ts";
+import { artifactUrl, cellsUrl, exportUrl, labelConfusion, lossHistory, runAgreement, runArtifacts, runClusters } from "../../services/results.ts";
+import { cancelRun, compareRuns, createRun, getRun, listMethods, retryRun } from "../../services/runs.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
 
@@ -9,6 +9,7 @@ export const runResolvers: Resolvers = {
   Query: {
     run: (_, args, ctx) => query(() => getRun(ctx, args.id)),
     compareRuns: (_, args, ctx) => query(() => compareRuns(ctx, args.ids)),
+    methods: () => listMethods(),
     runAgreement: (_, args, ctx) => query(() => runAgreement(ctx, args.a, args.b)),
   },
   Mutation: {
@@ -28,6 +29,7 @@ export const runResolvers: Resolvers = {
     cellsUrl: async (r, _, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "umap") ? cellsUrl(r.id) : null),
     exportUrl: async (r, args, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "umap") ? exportUrl(r.id, args.format === "H5AD" ? "h5ad" : "csv") : null),
     labelConfusion: (r, _, ctx) => query(() => labelConfusion(ctx, r)),
+    lossHistory: (r, _, ctx) => query(() => lossHistory(ctx, r)),
   },
   Artifact: {
     downloadUrl: (a) => artifactUrl(a.id),
