@@ -55,7 +55,7 @@ const CLUSTER = `id index size status version label`;
 const PAYLOAD = `cluster { ${CLUSTER} } proposal { id label ontologyId revision agreeCount disagreeCount accepted } errors { code message field }`;
 
 describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL + S3 + worker)", () => {
-  it("computes UMAP and markers, reviews a label live with conflicts and history, and exports the accepted labels", async () => {
+  it("computes UMAP and markers for scFNCCL and Seurat runs, reviews a label live with conflicts and history, and exports the accepted labels", async () => {
     const alice = new Client(h.url);
     const bob = new Client(h.url);
     const carol = new Client(h.url);
@@ -82,12 +82,15 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
     expect(counts.histogram.binEdges).toHaveLength(counts.histogram.counts.length + 1);
     expect(qc.data!.dataset.qc.genesPerCell.max).toBeLessThanOrEqual(2000);
 
-    // Two short runs with different seeds.
+    // A short scFNCCL run and a Seurat-pipeline run of the same cells.
+    const methods = await bob.gql<{ methods: { name: string; trains: boolean }[] }>(`{ methods { name trains } }`);
+    expect(methods.data!.methods.map((m) => m.name).sort()).toEqual(["kmeans", "leiden", "scfnccl", "seurat"]);
     const runIds: string[] = [];
-    for (const seed of [1, 2]) {
-      const p = await bob.mutate("createRun", `mutation($input: CreateRunInput!) { createRun(input: $input) { run { id } errors { code message } } }`, {
-        input: { datasetId, params: { epochs: 2 }, seed },
-      });
+    for (const input of [
+      { datasetId, params: { epochs: 2 }, seed: 1 },
+      { datasetId, method: "seurat", seed: 2 },
+    ]) {
+      const p = await bob.mutate("createRun", `mutation($input: CreateRunInput!) { createRun(input: $input) { run { id } errors { code message } } }`, { input });
       expect(p.errors).toEqual([]);
       runIds.push((p["run"] as { id: string }).id);
     }
@@ -176,6 +179,13 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
       input: { proposalId, value: "DISAGREE", reason: "no CD3 signal in the markers" },
     });
     expect(disagree["cluster"]).toMatchObject({ status: "DISPUTED", version: 2 });
+    const votes = await alice.gql<{ run: { clusters: { index: number; proposals: { votes: { value: string; reason: string; user: { name: string } }[]; viewerVote: unknown }[] }[] } }>(
+      `query($id: ID!) { run(id: $id) { clusters { index proposals { votes { value reason user { name } } viewerVote { value } } } } }`,
+      { id: runId },
+    );
+    expect(votes.data!.run.clusters.find((c) => c.index === target.index)!.proposals).toEqual([
+      { votes: [{ value: "DISAGREE", reason: "no CD3 signal in the markers", user: { name: "Bob" } }], viewerVote: null },
+    ]);
     const comment = await bob.mutate("commentCluster", `mutation($input: CommentClusterInput!) { commentCluster(input: $input) { comment { body author { name } proposal { id } } errors { code } } }`, {
       input: { runId, clusterIndex: target.index, body: "Could these be B cells?", proposalId },
     });
@@ -196,8 +206,8 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
     expect(stale["cluster"]).toMatchObject({ version: 5, status: "PROPOSED" });
     const accepted = await bob.mutate("acceptProposal", `mutation($id: ID!, $v: Int!) { acceptProposal(proposalId: $id, expectedVersion: $v) { ${PAYLOAD} } }`, { id: proposalId, v: 5 });
     expect(accepted["cluster"]).toMatchObject({ status: "ACCEPTED", version: 6, label: "B cell" });
-    await waitFor(() => bobEvents.length === 6, 10_000, "every change on Bob's socket");
-    expect(bobEvents.map((e) => e.action)).toEqual(["proposal.create", "proposal.vote", "comment.create", "proposal.revise", "proposal.vote", "proposal.accept"]);
+    await waitFor(() => bobEvents.length >= 6, 10_000, "every change on Bob's socket");
+    expect(bobEvents.slice(0, 6).map((e) => e.action)).toEqual(["proposal.create", "proposal.vote", "comment.create", "proposal.revise", "proposal.vote", "proposal.accept"]);
 
     const history = await alice.gql<{ run: { clusters: { index: number; history: { action: string; actor: { id: string }; at: string; before: unknown; after: unknown }[] }[] } }>(
       `query($id: ID!) { run(id: $id) { clusters { index history { action actor { id } at before after } } } }`,
@@ -213,6 +223,18 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
       ["proposal.accept", bobId],
     ]);
     expect(trail[3]).toMatchObject({ before: { proposal: { label: "T cell" } }, after: { proposal: { label: "B cell", revision: 2 } } });
+
+    // Two editors proposing at the same moment on the same version (PostgreSQL row lock): one wins, one gets CONFLICT.
+    const other = run.clusters.find((c) => c.index !== target.index)!;
+    const racing = await Promise.all(
+      [alice, bob].map((c, i) =>
+        c.mutate("proposeLabel", `mutation($input: ProposeLabelInput!) { proposeLabel(input: $input) { ${PAYLOAD} } }`, {
+          input: { runId, clusterIndex: other.index, expectedVersion: 0, label: `guess ${i}` },
+        }),
+      ),
+    );
+    expect(racing.map((p) => p.errors.map((e) => e.code)).sort()).toEqual([[], ["CONFLICT"]]);
+    expect(racing.map((p) => (p["cluster"] as { version: number }).version)).toEqual([1, 1]);
 
     // Agreement between the two runs, and the label copied across by overlap.
     const agreement = await alice.gql<{ runAgreement: { sharedCells: number; ari: number; nmi: number; contingency: number[][] } }>(

@@ -1,8 +1,9 @@
+import { tl } from "@scfnccl/engine";
 import { z } from "zod";
 
 /**
- * Training parameters a user may set on a run (the engine's option names). Bounds keep one run
- * from monopolising a worker by accident; defaults are the engine's.
+ * Parameters a user may set on a run (the engine's option names). Bounds keep one run from
+ * monopolising a worker by accident; defaults are the engine's.
  */
 export const runParamsSchema = z
   .object({
@@ -13,10 +14,27 @@ export const runParamsSchema = z
     temperature: z.number().positive().max(10).optional(),
     phi: z.number().min(-1).max(1).optional(),
     nTopGenes: z.number().int().min(10).max(50_000).optional(),
+    /** Modularity resolution of the graph methods (seurat, leiden). */
+    resolution: z.number().positive().max(10).optional(),
   })
   .strict();
 
 export type RunParams = z.infer<typeof runParamsSchema>;
 
-export const METHODS = ["scfnccl"] as const;
-export type Method = (typeof METHODS)[number];
+/** Every method of the engine's `tl.cluster` registry; the worker runs them all. */
+export const METHODS = tl.CLUSTER_METHOD_NAMES as [tl.ClusterMethodName, ...tl.ClusterMethodName[]];
+export type Method = tl.ClusterMethodName;
+
+/** Settings only scFNCCL's training has. */
+export const TRAINING_PARAMS = ["epochs", "batchSize", "learningRate", "temperature", "phi"] as const;
+
+/** Why `params` do not suit `method` (field and message), or null when they do. */
+export function checkMethodParams(method: Method, params: RunParams): { field: string; message: string } | null {
+  const m = tl.CLUSTER_METHODS[method];
+  if (method !== "scfnccl") {
+    const extra = TRAINING_PARAMS.find((p) => params[p] !== undefined);
+    if (extra) return { field: `params.${extra}`, message: `${extra} is a training setting of scfnccl; method ${method} does not train` };
+  }
+  if (params.resolution !== undefined && !m.usesResolution) return { field: "params.resolution", message: `method ${method} has no resolution (graph methods: seurat, leiden)` };
+  return null;
+}

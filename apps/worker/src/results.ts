@@ -2,16 +2,16 @@ import type { MarkerGene } from "@scfnccl/db";
 import { pp, tl, type io } from "@scfnccl/engine";
 
 type Dataset = Awaited<ReturnType<typeof io.readDataset>>;
-type Result = Awaited<ReturnType<typeof tl.runScfnccl>>;
 
 function csvField(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** One line per clustered cell: its name, the k-means cluster and the cluster head's argmax. */
-export function clustersCsv(data: Dataset, r: Result): string {
-  const lines = ["cell,cluster,cluster_head"];
-  r.cells.forEach((cell, i) => lines.push(`${csvField(data.cells[cell]!)},${r.clusters[i]},${r.headClusters[i]}`));
+/** One line per clustered cell: its name, its cluster and, for scFNCCL, the cluster head's argmax. */
+export function clustersCsv(data: Dataset, r: { cells: Int32Array; clusters: Int32Array; headClusters?: Int32Array }): string {
+  const head = r.headClusters;
+  const lines = [head ? "cell,cluster,cluster_head" : "cell,cluster"];
+  r.cells.forEach((cell, i) => lines.push(`${csvField(data.cells[cell]!)},${r.clusters[i]}${head ? `,${head[i]}` : ""}`));
   return `${lines.join("\n")}\n`;
 }
 
@@ -22,7 +22,7 @@ export interface ClusterSummary {
 }
 
 /** Size of every cluster 0..k-1 and, when the data has labels, the most common label in it. */
-export function summariseClusters(data: Dataset, r: Result): ClusterSummary[] {
+export function summariseClusters(data: Dataset, r: { cells: Int32Array; clusters: Int32Array; k: number }): ClusterSummary[] {
   const out: ClusterSummary[] = Array.from({ length: r.k }, (_, index) => ({ index, size: 0, majorityLabel: null }));
   const counts: Map<string, number>[] = Array.from({ length: r.k }, () => new Map());
   r.cells.forEach((cell, i) => {

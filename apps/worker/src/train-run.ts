@@ -14,8 +14,24 @@ import { InputError, io, tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
 import { publishEvent } from "./events.ts";
-import type { RunParams } from "./params.ts";
-import { clustersCsv, computeMarkers, computeUmap, encodeCellsFile, markersCsv, summariseClusters } from "./results.ts";
+import type { Method, RunParams } from "./params.ts";
+import { clustersCsv, computeMarkers, computeUmap, encodeCellsFile, markersCsv, summariseClusters, type Clustering } from "./results.ts";
+
+interface ArtifactFile {
+  kind: ArtifactKind;
+  file: string;
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** What a method leaves before the shared result steps (UMAP, markers, storing). */
+interface Produced {
+  clustering: Clustering;
+  files: ArtifactFile[];
+  metrics: Record<string, number>;
+  backend: string | null;
+  secondsPerEpoch: number | null;
+}
 
 export interface RunContext {
   db: DbClient;
@@ -105,55 +121,95 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     let epochSeconds = 0;
     let epochsDone = 0;
 
-    const result = await tl.runScfnccl(data, {
-      ...params,
-      seed: run.seed,
-      signal: controller.signal,
-      resumeFrom,
-      checkpointEvery: ctx.checkpointEvery,
-      onProgress: (stats) => {
-        epochSeconds += stats.seconds;
-        epochsDone += 1;
-        ctx.onEpoch?.(stats.seconds);
-        const mean = epochSeconds / epochsDone;
-        const progress: RunProgress = {
-          epoch: stats.epoch,
-          epochs: stats.epochs,
-          loss: stats.loss,
-          instanceLoss: stats.instanceLoss,
-          clusterLoss: stats.clusterLoss,
-          secondsPerEpoch: mean,
-          etaSeconds: mean * (stats.epochs - stats.epoch),
-          resumedFrom,
-        };
-        writes = writes
-          .then(() => db.update(runs).set({ progress }).where(mine))
-          .then(() => publishEvent(client, { type: "run.progress", teamId: run.teamId, runId, progress, attempt }))
-          .catch((err: unknown) => log.warn({ err }, "progress write failed"));
-      },
-      onCheckpoint: async (bytes, epoch) => {
-        // Progress up to this epoch is stored and announced before the checkpoint counts, so a
-        // resumed attempt never starts after an epoch nobody heard of.
-        await writes;
-        const key = runKeys.checkpoint(runId);
-        await store.put(key, bytes, { contentType: "application/octet-stream" });
-        await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
-      },
-    });
-    await writes;
+    const method = run.method as Method;
+    let produced: Produced;
+    if (method === "scfnccl") {
+      const result = await tl.runScfnccl(data, {
+        ...params,
+        seed: run.seed,
+        signal: controller.signal,
+        resumeFrom,
+        checkpointEvery: ctx.checkpointEvery,
+        onProgress: (stats) => {
+          epochSeconds += stats.seconds;
+          epochsDone += 1;
+          ctx.onEpoch?.(stats.seconds);
+          const mean = epochSeconds / epochsDone;
+          const progress: RunProgress = {
+            epoch: stats.epoch,
+            epochs: stats.epochs,
+            loss: stats.loss,
+            instanceLoss: stats.instanceLoss,
+            clusterLoss: stats.clusterLoss,
+            secondsPerEpoch: mean,
+            etaSeconds: mean * (stats.epochs - stats.epoch),
+            resumedFrom,
+          };
+          writes = writes
+            .then(() => db.update(runs).set({ progress }).where(mine))
+            .then(() => publishEvent(client, { type: "run.progress", teamId: run.teamId, runId, progress, attempt }))
+            .catch((err: unknown) => log.warn({ err }, "progress write failed"));
+        },
+        onCheckpoint: async (bytes, epoch) => {
+          // Progress up to this epoch is stored and announced before the checkpoint counts, so a
+          // resumed attempt never starts after an epoch nobody heard of.
+          await writes;
+          const key = runKeys.checkpoint(runId);
+          await store.put(key, bytes, { contentType: "application/octet-stream" });
+          await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
+        },
+      });
+      await writes;
+      const metrics: Record<string, number> = { cells: result.cells.length, k: result.k, genesUsed: result.nGenesUsed };
+      if (result.scores) Object.assign(metrics, result.scores);
+      if (result.headScores) Object.assign(metrics, { headAcc: result.headScores.acc, headNmi: result.headScores.nmi, headAri: result.headScores.ari });
+      const finalLoss = result.history[result.history.length - 1]?.loss;
+      if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
+      produced = {
+        clustering: { cells: result.cells, clusters: result.clusters, k: result.k, embedding: result.embedding, dim: result.dim },
+        files: [
+          { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(result.embedding, [result.cells.length, result.dim]) },
+          { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, result)) },
+          { kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: result.checkpoint },
+          { kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(result.history)) },
+        ],
+        metrics,
+        backend: `${result.backend.name} (${result.backend.detail})`,
+        secondsPerEpoch: epochsDone ? epochSeconds / epochsDone : result.secondsPerEpoch,
+      };
+    } else {
+      // The other registry methods (Seurat-style graph clustering, k-means on PCs) have no epochs:
+      // no per-epoch progress or checkpoints; they take seconds to a few minutes and restart if
+      // their worker dies.
+      const r = await tl.cluster(data, { method, k: params.k, resolution: params.resolution, nTopGenes: params.nTopGenes, seed: run.seed, signal: controller.signal });
+      if (!r.embedding) throw new Error(`method ${method} returned no embedding`);
+      const clustering = { cells: r.cells, clusters: r.clusters, k: r.k, embedding: r.embedding.values, dim: r.embedding.dim };
+      const metrics: Record<string, number> = { cells: r.cells.length, k: r.k, seconds: r.seconds };
+      if (r.scores) Object.assign(metrics, r.scores);
+      if (r.resolution !== undefined) metrics["resolution"] = r.resolution;
+      const modularity = r.details?.["modularity"];
+      if (typeof modularity === "number") metrics["modularity"] = modularity;
+      produced = {
+        clustering,
+        files: [
+          { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(clustering.embedding, [r.cells.length, clustering.dim]) },
+          { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, r)) },
+        ],
+        metrics,
+        backend: null,
+        secondsPerEpoch: null,
+      };
+    }
 
     // Results for review: a seeded UMAP of the embedding the clusters were found in, and each
     // cluster's marker genes. Both are stoppable like training (cancel, lost, shutdown).
-    const clustering = { cells: result.cells, clusters: result.clusters, k: result.k, embedding: result.embedding, dim: result.dim };
+    const { clustering, metrics } = produced;
     const umap = await computeUmap(clustering, { seed: run.seed, signal: controller.signal });
     const markers = computeMarkers(data, clustering, { signal: controller.signal });
     controller.signal.throwIfAborted();
 
-    const files: { kind: ArtifactKind; file: string; contentType: string; body: Uint8Array }[] = [
-      { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(result.embedding, [result.cells.length, result.dim]) },
-      { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, result)) },
-      { kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: result.checkpoint },
-      { kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(result.history)) },
+    const files: ArtifactFile[] = [
+      ...produced.files,
       { kind: "umap", file: "umap.bin", contentType: "application/octet-stream", body: encodeCellsFile(data, clustering, umap) },
       { kind: "markers", file: "markers.csv", contentType: "text/csv", body: Buffer.from(markersCsv(markers)) },
     ];
@@ -162,11 +218,6 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
       const put = await store.put(runKeys.artifact(runId, f.file), f.body, { contentType: f.contentType });
       stored.push({ runId, kind: f.kind, storageKey: put.key, contentType: f.contentType, sizeBytes: put.sizeBytes, checksum: put.sha256 });
     }
-    const metrics: Record<string, number> = { cells: result.cells.length, k: result.k, genesUsed: result.nGenesUsed };
-    if (result.scores) Object.assign(metrics, result.scores);
-    if (result.headScores) Object.assign(metrics, { headAcc: result.headScores.acc, headNmi: result.headScores.nmi, headAri: result.headScores.ari });
-    const finalLoss = result.history[result.history.length - 1]?.loss;
-    if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
 
     const committed = await db.transaction(async (tx) => {
       const [done] = await tx
@@ -174,15 +225,15 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         .set({
           status: "succeeded",
           finishedAt: sql`now()`,
-          backend: `${result.backend.name} (${result.backend.detail})`,
-          secondsPerEpoch: epochsDone ? epochSeconds / epochsDone : result.secondsPerEpoch,
+          backend: produced.backend,
+          secondsPerEpoch: produced.secondsPerEpoch,
           metrics,
         })
         .where(and(mine, eq(runs.status, "running")))
         .returning({ id: runs.id });
       if (!done) return false;
       await tx.delete(clusters).where(eq(clusters.runId, runId));
-      await tx.insert(clusters).values(summariseClusters(data, result).map((c) => ({ runId, ...c, markers: markers[c.index] ?? [] })));
+      await tx.insert(clusters).values(summariseClusters(data, clustering).map((c) => ({ runId, ...c, markers: markers[c.index] ?? [] })));
       await tx.delete(artifacts).where(eq(artifacts.runId, runId));
       await tx.insert(artifacts).values(stored);
       return true;

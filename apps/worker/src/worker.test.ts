@@ -31,8 +31,8 @@ async function addDataset(name: string, bytes: Buffer): Promise<string> {
   return d!.id;
 }
 
-async function addRun(datasetId: string, params: Record<string, unknown>): Promise<string> {
-  const [r] = await client.db.insert(runs).values({ teamId, datasetId, createdById: userId, method: "scfnccl", params, seed: 0 }).returning();
+async function addRun(datasetId: string, params: Record<string, unknown>, method = "scfnccl"): Promise<string> {
+  const [r] = await client.db.insert(runs).values({ teamId, datasetId, createdById: userId, method, params, seed: 0 }).returning();
   await enqueueRun(boss, r!.id);
   return r!.id;
 }
@@ -134,6 +134,30 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     const markersCsv = await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "markers")!.storageKey.split("/")), "utf8");
     expect(markersCsv.split("\n")[0]).toBe("cluster,rank,gene,score,logfoldchange,pct_in,pct_out,pval,pval_adj");
     expect(markersCsv.trim().split("\n")).toHaveLength(1 + 50 * rows.filter((r) => r.size > 0).length);
+  });
+
+  it.each([
+    ["seurat", {}],
+    ["leiden", { resolution: 0.5 }],
+    ["kmeans", { k: 4 }],
+  ])("runs %s from the engine's registry and stores its UMAP and markers like scFNCCL's", async (method, params) => {
+    const datasetId = (await client.db.select().from(datasets))[0]!.id;
+    const runId = await addRun(datasetId, params, method);
+    const run = await finished(runId);
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    expect(run.progress).toBeNull();
+    expect(run.metrics).toMatchObject({ cells: 300, k: expect.any(Number), nmi: expect.any(Number) });
+    if (method === "leiden") expect(run.metrics!["resolution"]).toBe(0.5);
+    const arts = await client.db.select().from(artifacts).where(eq(artifacts.runId, runId));
+    expect(arts.map((a) => a.kind).sort()).toEqual(["clusters", "embedding", "markers", "umap"]);
+    const cellsFile = decodeCellsFile(await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "umap")!.storageKey.split("/"))));
+    expect(cellsFile.header.k).toBe(run.metrics!["k"]);
+    const rows = await client.db.select().from(clusters).where(eq(clusters.runId, runId));
+    expect(rows).toHaveLength(run.metrics!["k"]!);
+    for (const row of rows) {
+      expect(cellsFile.cluster.filter((c) => c === row.index)).toHaveLength(row.size);
+      if (row.size > 0) expect(row.markers!.length).toBeGreaterThan(0);
+    }
   });
 
   it("stops a run when a cancellation is requested and marks it cancelled", async () => {

@@ -126,6 +126,19 @@ export type ClusterMarkersArgs = {
   top?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A clustering method of the engine's registry (`tl.cluster`). */
+export type ClusterMethod = {
+  __typename?: 'ClusterMethod';
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Needs params.k (taken from the labels when the dataset has them). */
+  needsK: Scalars['Boolean']['output'];
+  /** Trains in epochs (per-epoch progress, checkpoints, training settings apply); other methods report only their status. */
+  trains: Scalars['Boolean']['output'];
+  /** Takes params.resolution (graph methods). */
+  usesResolution: Scalars['Boolean']['output'];
+};
+
 export type Comment = {
   __typename?: 'Comment';
   author: User;
@@ -167,6 +180,7 @@ export type CopyLabelsPayload = {
 
 export type CreateRunInput = {
   datasetId: Scalars['ID']['input'];
+  /** One of `Query.methods`; epochs, batchSize, learningRate, temperature and phi apply to scfnccl only. */
   method?: InputMaybe<Scalars['String']['input']>;
   params?: InputMaybe<RunParamsInput>;
   seed?: InputMaybe<Scalars['Int']['input']>;
@@ -494,6 +508,8 @@ export type Query = {
   /** Runs side by side, in the order given. */
   compareRuns: Array<Run>;
   dataset?: Maybe<Dataset>;
+  /** The clustering methods a run may use. */
+  methods: Array<ClusterMethod>;
   run?: Maybe<Run>;
   /** Agreement between two succeeded runs of the same dataset. */
   runAgreement: RunAgreement;
@@ -626,7 +642,13 @@ export type RunMetrics = {
   headAri?: Maybe<Scalars['Float']['output']>;
   headNmi?: Maybe<Scalars['Float']['output']>;
   k?: Maybe<Scalars['Int']['output']>;
+  /** Graph methods: the partition's modularity. */
+  modularity?: Maybe<Scalars['Float']['output']>;
   nmi?: Maybe<Scalars['Float']['output']>;
+  /** Graph methods (seurat, leiden): the modularity resolution used (searched when k was given). */
+  resolution?: Maybe<Scalars['Float']['output']>;
+  /** Methods without epochs: wall seconds of the clustering. */
+  seconds?: Maybe<Scalars['Float']['output']>;
 };
 
 /** Training settings; unset ones take the engine's defaults. */
@@ -637,6 +659,8 @@ export type RunParamsInput = {
   learningRate?: InputMaybe<Scalars['Float']['input']>;
   nTopGenes?: InputMaybe<Scalars['Int']['input']>;
   phi?: InputMaybe<Scalars['Float']['input']>;
+  /** Graph methods only (seurat, leiden); default 0.8. */
+  resolution?: InputMaybe<Scalars['Float']['input']>;
   temperature?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -820,6 +844,7 @@ export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<ClusterRowModel>;
+  ClusterMethod: ResolverTypeWrapper<ClusterMethod>;
   Comment: ResolverTypeWrapper<CommentRowModel>;
   CommentClusterInput: CommentClusterInput;
   CopyLabelsInput: CopyLabelsInput;
@@ -881,6 +906,7 @@ export type ResolversParentTypes = {
   AuthPayload: Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   Boolean: Scalars['Boolean']['output'];
   Cluster: ClusterRowModel;
+  ClusterMethod: ClusterMethod;
   Comment: CommentRowModel;
   CommentClusterInput: CommentClusterInput;
   CopyLabelsInput: CopyLabelsInput;
@@ -990,6 +1016,14 @@ export type ClusterResolvers<ContextType = RequestContext, ParentType extends Re
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AnnotationStatus'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ClusterMethodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClusterMethod'] = ResolversParentTypes['ClusterMethod']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  needsK?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  trains?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  usesResolution?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type CommentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = {
@@ -1155,6 +1189,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
   compareRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'ids'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'id'>>;
+  methods?: Resolver<Array<ResolversTypes['ClusterMethod']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'id'>>;
   runAgreement?: Resolver<ResolversTypes['RunAgreement'], ParentType, ContextType, RequireFields<QueryRunAgreementArgs, 'a' | 'b'>>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
@@ -1221,7 +1256,10 @@ export type RunMetricsResolvers<ContextType = RequestContext, ParentType extends
   headAri?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   headNmi?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   k?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  modularity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   nmi?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  seconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type RunPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunPayload'] = ResolversParentTypes['RunPayload']> = {
@@ -1289,6 +1327,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ArtifactKind?: ArtifactKindResolvers;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
+  ClusterMethod?: ClusterMethodResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;
   CopyLabelsPayload?: CopyLabelsPayloadResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;

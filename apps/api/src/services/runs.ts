@@ -1,5 +1,6 @@
 import { and, eq, inArray, runs, sql, type RunStatus } from "@scfnccl/db";
-import { enqueueRun, METHODS, publishEvent, runParamsSchema } from "@scfnccl/worker";
+import { tl } from "@scfnccl/engine";
+import { checkMethodParams, enqueueRun, METHODS, publishEvent, runParamsSchema } from "@scfnccl/worker";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
@@ -58,7 +59,11 @@ export async function createRun(ctx: RequestContext, raw: unknown) {
   const dataset = await getDataset(ctx, input.datasetId);
   await assertCan(ctx, dataset.teamId, "write", "dataset");
   if (input.params.k !== undefined && input.params.k > dataset.cells) throw invalid(`k (${input.params.k}) exceeds the dataset's ${dataset.cells} cells`, "params.k");
-  if (input.params.k === undefined && dataset.labelColumns.length === 0) throw invalid("the dataset has no labels, so params.k is required", "params.k");
+  const mismatch = checkMethodParams(input.method, input.params);
+  if (mismatch) throw invalid(mismatch.message, mismatch.field);
+  if (input.params.k === undefined && tl.CLUSTER_METHODS[input.method].needsK && dataset.labelColumns.length === 0) {
+    throw invalid(`the dataset has no labels, so method ${input.method} needs params.k`, "params.k");
+  }
   const [run] = await ctx.deps.db.db
     .insert(runs)
     .values({ teamId: dataset.teamId, datasetId: dataset.id, createdById: viewer.userId, method: input.method, params: input.params, seed: input.seed })
@@ -112,4 +117,12 @@ export async function retryRun(ctx: RequestContext, idRaw: string) {
   await publishEvent(ctx.deps.db, { type: "run.status", teamId: run.teamId, runId: run.id, status: "queued", attempt: updated.attempt });
   ctx.loaders.run.clear(run.id).prime(run.id, updated);
   return updated;
+}
+
+/** The clustering methods a run may use: the engine's registry, which the worker runs in full. */
+export function listMethods() {
+  return METHODS.map((name) => {
+    const m = tl.CLUSTER_METHODS[name];
+    return { name, description: m.description, needsK: m.needsK, usesResolution: m.usesResolution, trains: name === "scfnccl" };
+  });
 }

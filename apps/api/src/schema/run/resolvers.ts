@@ -1,5 +1,5 @@
 import { artifactUrl, cellsUrl, exportUrl, labelConfusion, runAgreement, runArtifacts, runClusters } from "../../services/results.ts";
-import { cancelRun, compareRuns, createRun, getRun, retryRun } from "../../services/runs.ts";
+import { cancelRun, compareRuns, createRun, getRun, listMethods, retryRun } from "../../services/runs.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
 
@@ -9,6 +9,7 @@ export const runResolvers: Resolvers = {
   Query: {
     run: (_, args, ctx) => query(() => getRun(ctx, args.id)),
     compareRuns: (_, args, ctx) => query(() => compareRuns(ctx, args.ids)),
+    methods: () => listMethods(),
     runAgreement: (_, args, ctx) => query(() => runAgreement(ctx, args.a, args.b)),
   },
   Mutation: {
