@@ -196,10 +196,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       expect(result.by_cluster["0"]).toEqual(["HCC827"]);
       for (const [c, labels] of Object.entries(result.by_cluster)) if (c !== "0") expect(labels).toEqual(["None"]);
 
-      // A second run of the same dataset: copy the accepted label onto it by cell overlap, then
+      // A second run of the same dataset by another method (k-means on PCs): copy the accepted label onto it by cell overlap, then
       // compare the two runs (metrics side by side and their agreement).
       await alice.goto(`${platform.url}/datasets/${await datasetIdOf(alice, runUrl)}`);
-      await alice.getByLabel("Epochs", { exact: true }).fill(String(EPOCHS));
+      await alice.getByLabel("Method").selectOption("kmeans");
       await alice.getByLabel("Seed", { exact: true }).fill("1");
       await alice.getByRole("button", { name: "Start run" }).click();
       await alice.waitForURL((u) => /\/runs\/[^/]+$/.test(u.pathname) && u.href !== runUrl);
@@ -210,7 +210,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await shot(alice, "08-second-run-copied-labels");
       await alice.getByRole("link", { name: "CellBench_sc_celseq2.h5ad" }).click();
       await alice.getByRole("checkbox", { name: /^Compare run scfnccl seed 0/ }).check();
-      await alice.getByRole("checkbox", { name: /^Compare run scfnccl seed 1/ }).check();
+      await alice.getByRole("checkbox", { name: /^Compare run kmeans seed 1/ }).check();
       await alice.getByRole("button", { name: "Compare 2 runs" }).click();
       await alice.getByTestId("compare-table").waitFor();
       await alice.getByTestId("agreement").getByText(/ARI \d\.\d{3} · NMI \d\.\d{3} over 274 cells/).waitFor();

@@ -162,6 +162,23 @@ export interface Metrics {
   headNmi: number | null;
   headAri: number | null;
   finalLoss: number | null;
+  resolution: number | null;
+  modularity: number | null;
+  seconds: number | null;
+}
+
+export const METHODS = /* GraphQL */ `
+  query Methods { methods { name description needsK usesResolution trains } }
+`;
+export interface ClusterMethod {
+  name: string;
+  description: string;
+  needsK: boolean;
+  usesResolution: boolean;
+  trains: boolean;
+}
+export interface MethodsData {
+  methods: ClusterMethod[];
 }
 export interface Artifact {
   id: string;
@@ -179,7 +196,7 @@ export const RUN = /* GraphQL */ `
       dataset { id name cells genes labelColumns }
       createdBy { id name }
       progress { epoch epochs loss instanceLoss clusterLoss secondsPerEpoch etaSeconds resumedFrom }
-      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss }
+      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
       artifacts { id kind contentType sizeBytes downloadUrl }
     }
   }
@@ -212,7 +229,7 @@ export const COMPARE = /* GraphQL */ `
     compareRuns(ids: $ids) {
       id method seed status params createdAt secondsPerEpoch
       dataset { id name }
-      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss }
+      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
     }
   }
 `;

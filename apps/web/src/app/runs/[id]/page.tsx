@@ -8,13 +8,14 @@ import { LossChart, type LossPoint } from "../../../components/LossChart";
 import { RunResults } from "../../../components/RunResults";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
-import { CANCEL_RUN, RETRY_RUN, RUN, VIEWER, type Progress, type RunData, type ViewerData } from "../../../graphql/operations";
+import { CANCEL_RUN, METHODS, RETRY_RUN, RUN, VIEWER, type MethodsData, type Progress, type RunData, type ViewerData } from "../../../graphql/operations";
 import { useRunRoom, useSocketEvent, type RunProgressEvent, type RunStatusEvent } from "../../../graphql/socket";
 
 export default function RunPage() {
   const { id } = useParams<{ id: string }>();
   const q = useQuery<RunData>(RUN, { id });
   const viewerQ = useQuery<ViewerData>(VIEWER);
+  const methodsQ = useQuery<MethodsData>(METHODS);
   const { connected } = useRunRoom(id);
   const [live, setLive] = useState<Progress | null>(null);
   const [points, setPoints] = useState<LossPoint[]>([]);
@@ -58,6 +59,8 @@ export default function RunPage() {
   const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;
   const epochs = progress?.epochs ?? (typeof run.params["epochs"] === "number" ? (run.params["epochs"] as number) : 200);
   const canWrite = run.team.viewerRole !== "VIEWER";
+  // Graph and k-means methods have no epochs: only their status is reported.
+  const trains = methodsQ.data?.methods.find((m) => m.name === run.method)?.trains ?? true;
 
   async function act(query: string, field: "cancelRun" | "retryRun") {
     setActionError(null);
@@ -86,7 +89,7 @@ export default function RunPage() {
         <div className="row">
           <div className="grow" style={{ minWidth: "18rem" }}>
             <label htmlFor="run-progress">
-              {progress ? `Epoch ${progress.epoch} of ${progress.epochs}` : run.status === "QUEUED" ? "Waiting for a worker…" : "No progress reported"}
+              {progress ? `Epoch ${progress.epoch} of ${progress.epochs}` : run.status === "QUEUED" ? "Waiting for a worker…" : run.status === "RUNNING" ? "Clustering…" : run.status === "SUCCEEDED" ? "Done" : "Stopped"}
               {run.status === "RUNNING" && progress ? ` · about ${fmtSeconds(progress.etaSeconds)} left` : ""}
             </label>
             <progress id="run-progress" data-testid="run-progress" max={epochs} value={progress ? progress.epoch : run.status === "SUCCEEDED" ? epochs : 0} />
@@ -136,8 +139,12 @@ export default function RunPage() {
           </p>
         ) : null}
         <ErrorText error={actionError} />
-        <h3>Loss</h3>
-        <LossChart points={points} epochs={epochs} />
+        {trains ? (
+          <>
+            <h3>Loss</h3>
+            <LossChart points={points} epochs={epochs} />
+          </>
+        ) : null}
       </section>
 
       {run.status === "SUCCEEDED" ? (
@@ -156,22 +163,28 @@ export default function RunPage() {
               </thead>
               <tbody>
                 <tr>
-                  <th scope="row">k-means on the embedding (the answer)</th>
+                  <th scope="row">{run.method === "scfnccl" ? "k-means on the embedding (the answer)" : run.method}</th>
                   <td className="num">{fmtNum(run.metrics.acc)}</td>
                   <td className="num">{fmtNum(run.metrics.nmi)}</td>
                   <td className="num">{fmtNum(run.metrics.ari)}</td>
                 </tr>
+                {run.metrics.headAcc !== null || run.metrics.headNmi !== null ? (
                 <tr>
                   <th scope="row">Cluster head</th>
                   <td className="num">{fmtNum(run.metrics.headAcc)}</td>
                   <td className="num">{fmtNum(run.metrics.headNmi)}</td>
                   <td className="num">{fmtNum(run.metrics.headAri)}</td>
                 </tr>
+                ) : null}
               </tbody>
             </table>
           ) : null}
           <p className="muted">
-            {run.metrics?.k ?? "?"} clusters · {run.metrics?.cells?.toLocaleString() ?? "?"} cells · {run.metrics?.genesUsed?.toLocaleString() ?? "?"} genes used · final loss {fmtNum(run.metrics?.finalLoss)}
+            {run.metrics?.k ?? "?"} clusters · {run.metrics?.cells?.toLocaleString() ?? "?"} cells · {run.metrics?.genesUsed?.toLocaleString() ?? "?"} genes used
+            {run.metrics?.finalLoss != null ? ` · final loss ${fmtNum(run.metrics.finalLoss)}` : ""}
+            {run.metrics?.resolution != null ? ` · resolution ${fmtNum(run.metrics.resolution)}` : ""}
+            {run.metrics?.modularity != null ? ` · modularity ${fmtNum(run.metrics.modularity)}` : ""}
+            {run.metrics?.seconds != null ? ` · ${fmtNum(run.metrics.seconds, 1)} s` : ""}
             {run.dataset.labelColumns.length ? "" : " · scores need a label column, which this dataset lacks"}
           </p>
         </section>
