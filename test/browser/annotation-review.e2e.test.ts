@@ -125,6 +125,24 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       for (const p of [alice, bob]) await p.locator("[data-testid=umap][data-ready=true]").waitFor({ timeout: 120_000 });
       expect(await alice.getByTestId("umap").getAttribute("data-points")).toBe("274");
       await alice.getByTestId("metrics").waitFor();
+
+      // Selecting: a legend entry selects its cluster's cells; the lasso selects what it encloses.
+      const legend = alice.getByRole("list", { name: /^Legend/ });
+      await legend.getByRole("button", { name: "Cluster 1", exact: true }).click();
+      await alice.getByTestId("selection-summary").getByText(/^\d+ cells selected: Cluster 1 \d+$/).waitFor();
+      await alice.getByRole("button", { name: "Clear selection" }).click();
+      await alice.getByTestId("selection-summary").waitFor({ state: "detached" });
+      await alice.getByRole("button", { name: "Lasso select" }).click();
+      const box = (await alice.getByTestId("umap").locator("canvas").boundingBox())!;
+      const corners: [number, number][] = [[0.05, 0.05], [0.95, 0.05], [0.95, 0.95], [0.05, 0.95], [0.05, 0.06]];
+      await alice.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.05);
+      await alice.mouse.down();
+      for (const [fx, fy] of corners) await alice.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 12 });
+      await alice.mouse.up();
+      // The lasso's corners lie just inside the plot's margins, so most but not all cells are in it.
+      const lassoed = alice.getByTestId("selection-summary").getByText(/^\d+ cells selected: Cluster \d+ \d+, Cluster \d+ \d+, Cluster \d+ \d+$/);
+      await lassoed.waitFor();
+      expect(Number((await lassoed.innerText()).split(" ")[0])).toBeGreaterThan(150);
       await shot(alice, "04-run-results-umap");
 
       // Alice proposes a label for cluster 0; Bob's page shows it without a reload.
@@ -165,6 +183,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       const lines = await alice.getByTestId("history").locator("li").allInnerTexts();
       const order = expected.map((re) => lines.findIndex((l) => re.test(l)));
       expect(order, lines.join("\n")).toEqual([...order].sort((a, b) => a - b));
+      await alice.getByLabel("Colour by").selectOption("annotation");
+      await alice.getByRole("list", { name: /^Legend/ }).getByRole("button", { name: "HCC827", exact: true }).waitFor();
       await shot(alice, "06-review-accepted-history");
 
       // A stale edit: Alice starts revising, Bob comments meanwhile, Alice's save is refused.

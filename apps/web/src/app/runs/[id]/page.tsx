@@ -94,7 +94,7 @@ export default function RunPage() {
             </label>
             <progress id="run-progress" data-testid="run-progress" max={epochs} value={progress ? progress.epoch : run.status === "SUCCEEDED" ? epochs : 0} />
             <p className="muted" aria-live="polite">
-              {connected ? "Live: updates arrive as each epoch ends." : "Connecting for live updates…"}
+              {connected ? (trains ? "Live: updates arrive as each epoch ends." : "Live: the status updates when the clustering ends.") : "Connecting for live updates…"}
             </p>
           </div>
           <dl className="facts">
