@@ -116,16 +116,19 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
         h5ad: string;
         csv: string;
         labelConfusion: { labelKey: string; labels: string[]; counts: number[][] };
+        lossHistory: { epoch: number; loss: number }[];
         clusters: (ClusterState & { markers: { gene: string; rank: number; score: number; logFoldChange: number; pctIn: number; pctOut: number; pval: number; pvalAdj: number }[] })[];
       };
     }>(
       `query($id: ID!) { run(id: $id) { metrics { k } umap { kind sizeBytes } markers { kind downloadUrl } cellsUrl h5ad: exportUrl(format: H5AD) csv: exportUrl(format: CSV)
-        labelConfusion { labelKey labels counts } clusters { ${CLUSTER} markers(top: 5) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } } } }`,
+        lossHistory { epoch loss instanceLoss clusterLoss seconds } labelConfusion { labelKey labels counts } clusters { ${CLUSTER} markers(top: 5) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } } } }`,
       { id: runId },
     );
     expect(result.errors).toBeUndefined();
     const run = result.data!.run;
     expect(run.umap.kind).toBe("UMAP");
+    expect(run.lossHistory.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(run.lossHistory.every((e) => Number.isFinite(e.loss))).toBe(true);
     expect(run.clusters).toHaveLength(run.metrics.k);
     for (const c of run.clusters) {
       expect(c).toMatchObject({ id: `${runId}:${c.index}`, status: "OPEN", version: 0, label: null });

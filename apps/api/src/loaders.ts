@@ -1,6 +1,6 @@
 /** Per-request batching: a list of N runs asks the database once for their datasets, not N times. */
 import DataLoader from "dataloader";
-import { annotations, artifacts, asc, clusters, comments, datasets, inArray, runs, teams, users, votes, type Db } from "@scfnccl/db";
+import { and, annotations, artifacts, asc, auditLog, eq, clusters, comments, datasets, inArray, runs, teams, users, votes, type Db } from "@scfnccl/db";
 
 type Row<T extends { $inferSelect: unknown }> = T["$inferSelect"];
 
@@ -39,6 +39,18 @@ export function createLoaders(db: Db) {
     ),
     commentsByRun: new DataLoader<string, Row<typeof comments>[]>(async (ids) =>
       groupBy(ids, await db.select().from(comments).where(inArray(comments.runId, [...ids])).orderBy(asc(comments.createdAt), asc(comments.id)), (r) => r.runId),
+    ),
+    /** A cluster's audit trail, oldest first, keyed `<runId>:<index>` (one query for all clusters asked). */
+    historyByCluster: new DataLoader<string, Row<typeof auditLog>[]>(async (keys) =>
+      groupBy(
+        keys,
+        await db
+          .select()
+          .from(auditLog)
+          .where(and(eq(auditLog.targetType, "cluster"), inArray(auditLog.targetId, [...keys])))
+          .orderBy(asc(auditLog.id)),
+        (r) => r.targetId ?? "",
+      ),
     ),
     votesByAnnotation: new DataLoader<string, Row<typeof votes>[]>(async (ids) =>
       groupBy(ids, await db.select().from(votes).where(inArray(votes.annotationId, [...ids])), (r) => r.annotationId),

@@ -170,6 +170,11 @@ export async function createApi(options: ApiOptions): Promise<Api> {
         }
       });
   });
+  // Idle keep-alive sockets are closed by the client (or proxy) first, never by us: a server that
+  // closes one just as the other side reuses it makes that request fail with ECONNRESET. 65 s
+  // outlasts the usual proxy idle timeouts (60 s); headers must be allowed longer still.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const realtime = await attachRealtime(server, deps);
 
   return {

@@ -198,7 +198,7 @@ export type Dataset = {
   id: Scalars['ID']['output'];
   labelColumns: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
-  /** Quality control computed by the engine when the upload was validated (null for datasets uploaded before it existed). */
+  /** Per-cell QC of the counts, computed when the upload was validated (datasets stored before QC existed get it on first read; null only if their file cannot be read). */
   qc?: Maybe<DatasetQc>;
   runs: RunConnection;
   sizeBytes: Scalars['Float']['output'];
@@ -238,6 +238,18 @@ export type DeletePayload = {
   __typename?: 'DeletePayload';
   deletedId?: Maybe<Scalars['ID']['output']>;
   errors: Array<UserError>;
+};
+
+/** One epoch of scFNCCL training. */
+export type EpochLoss = {
+  __typename?: 'EpochLoss';
+  clusterLoss: Scalars['Float']['output'];
+  entropy?: Maybe<Scalars['Float']['output']>;
+  epoch: Scalars['Int']['output'];
+  instanceLoss: Scalars['Float']['output'];
+  learningRate?: Maybe<Scalars['Float']['output']>;
+  loss: Scalars['Float']['output'];
+  seconds: Scalars['Float']['output'];
 };
 
 export type ErrorCode =
@@ -585,6 +597,8 @@ export type Run = {
   id: Scalars['ID']['output'];
   /** Clusters against the dataset's labels, when it has labels and the run succeeded. */
   labelConfusion?: Maybe<LabelConfusion>;
+  /** Per-epoch losses of a finished scfnccl run (its history.json); null for other methods and before the end (follow `run.progress` events while it runs). */
+  lossHistory?: Maybe<Array<EpochLoss>>;
   /** The marker-gene table artifact. */
   markers?: Maybe<Artifact>;
   method: Scalars['String']['output'];
@@ -856,6 +870,7 @@ export type ResolversTypes = {
   DatasetQc: ResolverTypeWrapper<DatasetQc>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  EpochLoss: ResolverTypeWrapper<EpochLoss>;
   ErrorCode: ErrorCode;
   ExportFormat: ExportFormat;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -918,6 +933,7 @@ export type ResolversParentTypes = {
   DatasetQc: DatasetQc;
   DateTime: Scalars['DateTime']['output'];
   DeletePayload: DeletePayload;
+  EpochLoss: EpochLoss;
   Float: Scalars['Float']['output'];
   Histogram: Histogram;
   ID: Scalars['ID']['output'];
@@ -1081,6 +1097,16 @@ export type DeletePayloadResolvers<ContextType = RequestContext, ParentType exte
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type EpochLossResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EpochLoss'] = ResolversParentTypes['EpochLoss']> = {
+  clusterLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  entropy?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  epoch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  instanceLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  learningRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  loss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type HistogramResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Histogram'] = ResolversParentTypes['Histogram']> = {
   binEdges?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
   counts?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1214,6 +1240,7 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labelConfusion?: Resolver<Maybe<ResolversTypes['LabelConfusion']>, ParentType, ContextType>;
+  lossHistory?: Resolver<Maybe<Array<ResolversTypes['EpochLoss']>>, ParentType, ContextType>;
   markers?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   metrics?: Resolver<Maybe<ResolversTypes['RunMetrics']>, ParentType, ContextType>;
@@ -1336,6 +1363,7 @@ export type Resolvers<ContextType = RequestContext> = {
   DatasetQc?: DatasetQcResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  EpochLoss?: EpochLossResolvers<ContextType>;
   Histogram?: HistogramResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LabelConfusion?: LabelConfusionResolvers<ContextType>;

@@ -15,7 +15,7 @@
  * the version moved and gets CONFLICT), then recomputes the status and appends an audit entry with
  * the state before and after. Events go out after the commit.
  */
-import { and, annotations, asc, auditLog, clusters, comments, eq, sql, votes, type AnnotationStatus, type Db, type Role } from "@scfnccl/db";
+import { and, annotations, clusters, comments, eq, sql, votes, type AnnotationStatus, type Db, type Role } from "@scfnccl/db";
 import { publishEvent } from "@scfnccl/worker";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
@@ -205,6 +205,7 @@ async function changeCluster<T>(
   ctx.loaders.annotationsByRun.clear(run.id);
   ctx.loaders.commentsByRun.clear(run.id);
   ctx.loaders.votesByAnnotation.clearAll();
+  ctx.loaders.historyByCluster.clear(clusterKey(run.id, clusterIndex));
   await publishEvent(ctx.deps.db, {
     type: "annotation.changed",
     teamId: run.teamId,
@@ -338,14 +339,9 @@ export async function acceptProposal(ctx: RequestContext, proposalIdRaw: string,
 
 /** Audit entries of one cluster, oldest first (the viewer must read the run). */
 export async function clusterHistory(ctx: RequestContext, cluster: { runId: string; index: number }, first: number) {
-  const run = await getRun(ctx, cluster.runId);
+  await getRun(ctx, cluster.runId);
   const limit = Math.min(Math.max(first, 1), 500);
-  return ctx.deps.db.db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.teamId, run.teamId), eq(auditLog.targetType, "cluster"), eq(auditLog.targetId, clusterKey(run.id, cluster.index))))
-    .orderBy(asc(auditLog.id))
-    .limit(limit);
+  return (await ctx.loaders.historyByCluster.load(clusterKey(cluster.runId, cluster.index))).slice(0, limit);
 }
 
 export async function viewerVote(ctx: RequestContext, proposalId: string) {

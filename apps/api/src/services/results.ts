@@ -99,3 +99,21 @@ export async function runAgreement(ctx: RequestContext, aId: string, bId: string
   la.forEach((x, i) => (contingency[x]![lb[i]!]! += 1));
   return { a, b, sharedCells: la.length, ari: metrics.ari(la, lb), nmi: metrics.nmi(la, lb), contingency };
 }
+
+interface EpochLossRow {
+  epoch: number;
+  loss: number;
+  instanceLoss: number;
+  clusterLoss: number;
+  entropy?: number;
+  learningRate?: number;
+  seconds: number;
+}
+
+/** The per-epoch losses of a finished training run (history.json), or null without one. */
+export async function lossHistory(ctx: RequestContext, run: RunRef): Promise<EpochLossRow[] | null> {
+  const artifact = (await runArtifacts(ctx, run)).find((a) => a.kind === "history");
+  if (!artifact) return null;
+  const rows = JSON.parse((await readAll(await ctx.deps.store.get(artifact.storageKey))).toString("utf8")) as EpochLossRow[];
+  return rows.map(({ epoch, loss, instanceLoss, clusterLoss, entropy, learningRate, seconds }) => ({ epoch, loss, instanceLoss, clusterLoss, entropy, learningRate, seconds }));
+}

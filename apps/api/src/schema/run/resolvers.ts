@@ -1,4 +1,4 @@
-import { artifactUrl, cellsUrl, exportUrl, labelConfusion, runAgreement, runArtifacts, runClusters } from "../../services/results.ts";
+import { artifactUrl, cellsUrl, exportUrl, labelConfusion, lossHistory, runAgreement, runArtifacts, runClusters } from "../../services/results.ts";
 import { cancelRun, compareRuns, createRun, getRun, listMethods, retryRun } from "../../services/runs.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
@@ -29,6 +29,7 @@ export const runResolvers: Resolvers = {
     cellsUrl: async (r, _, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "umap") ? cellsUrl(r.id) : null),
     exportUrl: async (r, args, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "umap") ? exportUrl(r.id, args.format === "H5AD" ? "h5ad" : "csv") : null),
     labelConfusion: (r, _, ctx) => query(() => labelConfusion(ctx, r)),
+    lossHistory: (r, _, ctx) => query(() => lossHistory(ctx, r)),
   },
   Artifact: {
     downloadUrl: (a) => artifactUrl(a.id),
