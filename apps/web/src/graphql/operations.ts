@@ -198,6 +198,7 @@ export const RUN = /* GraphQL */ `
       progress { epoch epochs loss instanceLoss clusterLoss secondsPerEpoch etaSeconds resumedFrom }
       metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
       artifacts { id kind contentType sizeBytes downloadUrl }
+      lossHistory { epoch loss instanceLoss clusterLoss }
     }
   }
 `;
@@ -221,6 +222,8 @@ export interface RunData {
     progress: Progress | null;
     metrics: Metrics | null;
     artifacts: Artifact[];
+    /** A finished scfnccl run's per-epoch losses; null while it runs (the socket carries them then). */
+    lossHistory: { epoch: number; loss: number; instanceLoss: number; clusterLoss: number }[] | null;
   } | null;
 }
 

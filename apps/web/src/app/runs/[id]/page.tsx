@@ -35,23 +35,15 @@ export default function RunPage() {
     if (e.runId === id) void q.refetch();
   });
 
-  // The stored progress seeds the chart when the page opens mid-run; the full curve comes from
-  // the history artifact once the run has one.
-  const historyUrl = run?.artifacts.find((a) => a.kind === "HISTORY")?.downloadUrl;
+  // The stored progress seeds the chart when the page opens mid-run; once the run has finished,
+  // its whole loss history replaces what the socket delivered.
+  const lossHistory = run?.lossHistory;
   useEffect(() => {
     if (run?.progress) addPoint(run.progress);
   }, [run?.progress, addPoint]);
   useEffect(() => {
-    if (!historyUrl) return;
-    let live = true;
-    fetch(historyUrl, { credentials: "same-origin" })
-      .then((r) => (r.ok ? (r.json() as Promise<LossPoint[]>) : []))
-      .then((h) => live && setPoints(h.map((p) => ({ epoch: p.epoch, loss: p.loss, instanceLoss: p.instanceLoss, clusterLoss: p.clusterLoss }))))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [historyUrl]);
+    if (lossHistory?.length) setPoints(lossHistory.map((p) => ({ epoch: p.epoch, loss: p.loss, instanceLoss: p.instanceLoss, clusterLoss: p.clusterLoss })));
+  }, [lossHistory]);
 
   if (q.error) return <ErrorText error={q.error.message} />;
   if (!run) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This run does not exist or is not shared with you." />;
