@@ -25,15 +25,22 @@ export type RunParams = z.infer<typeof runParamsSchema>;
 export const METHODS = tl.CLUSTER_METHOD_NAMES as [tl.ClusterMethodName, ...tl.ClusterMethodName[]];
 export type Method = tl.ClusterMethodName;
 
-/** Settings only scFNCCL's training has. */
+/** Settings of the methods that train a network (scfnccl and the contrastive methods after it). */
 export const TRAINING_PARAMS = ["epochs", "batchSize", "learningRate", "temperature", "phi"] as const;
+
+/**
+ * The classical methods, which train nothing. Every other registry method is a network trained
+ * in epochs; new deep methods keep being added to the registry, so the fixed set is this one.
+ */
+export const CLASSICAL_METHODS: readonly string[] = ["seurat", "leiden", "kmeans"];
+export const methodTrains = (method: string) => !CLASSICAL_METHODS.includes(method);
 
 /** Why `params` do not suit `method` (field and message), or null when they do. */
 export function checkMethodParams(method: Method, params: RunParams): { field: string; message: string } | null {
   const m = tl.CLUSTER_METHODS[method];
-  if (method !== "scfnccl") {
+  if (!methodTrains(method)) {
     const extra = TRAINING_PARAMS.find((p) => params[p] !== undefined);
-    if (extra) return { field: `params.${extra}`, message: `${extra} is a training setting of scfnccl; method ${method} does not train` };
+    if (extra) return { field: `params.${extra}`, message: `${extra} is a training setting; method ${method} does not train` };
   }
   if (params.resolution !== undefined && !m.usesResolution) return { field: "params.resolution", message: `method ${method} has no resolution (graph methods: seurat, leiden)` };
   return null;

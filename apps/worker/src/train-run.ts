@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunProgress } from "@scfnccl/db";
-import { InputError, io, tl } from "@scfnccl/engine";
+import { activeBackend, InputError, io, tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
 import { publishEvent } from "./events.ts";
-import type { Method, RunParams } from "./params.ts";
+import { TRAINING_PARAMS, type Method, type RunParams } from "./params.ts";
 import { clustersCsv, computeMarkers, computeUmap, encodeCellsFile, markersCsv, summariseClusters, type Clustering } from "./results.ts";
 
 interface ArtifactFile {
@@ -121,6 +121,28 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     let epochSeconds = 0;
     let epochsDone = 0;
 
+    // Every epoch of a training method: stored on the run and announced, in order.
+    const reportEpoch = (stats: tl.EpochStats) => {
+      epochSeconds += stats.seconds;
+      epochsDone += 1;
+      ctx.onEpoch?.(stats.seconds);
+      const mean = epochSeconds / epochsDone;
+      const progress: RunProgress = {
+        epoch: stats.epoch,
+        epochs: stats.epochs,
+        loss: stats.loss,
+        instanceLoss: stats.instanceLoss,
+        clusterLoss: stats.clusterLoss,
+        secondsPerEpoch: mean,
+        etaSeconds: mean * (stats.epochs - stats.epoch),
+        resumedFrom,
+      };
+      writes = writes
+        .then(() => db.update(runs).set({ progress }).where(mine))
+        .then(() => publishEvent(client, { type: "run.progress", teamId: run.teamId, runId, progress, attempt }))
+        .catch((err: unknown) => log.warn({ err }, "progress write failed"));
+    };
+
     const method = run.method as Method;
     let produced: Produced;
     if (method === "scfnccl") {
@@ -130,26 +152,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         signal: controller.signal,
         resumeFrom,
         checkpointEvery: ctx.checkpointEvery,
-        onProgress: (stats) => {
-          epochSeconds += stats.seconds;
-          epochsDone += 1;
-          ctx.onEpoch?.(stats.seconds);
-          const mean = epochSeconds / epochsDone;
-          const progress: RunProgress = {
-            epoch: stats.epoch,
-            epochs: stats.epochs,
-            loss: stats.loss,
-            instanceLoss: stats.instanceLoss,
-            clusterLoss: stats.clusterLoss,
-            secondsPerEpoch: mean,
-            etaSeconds: mean * (stats.epochs - stats.epoch),
-            resumedFrom,
-          };
-          writes = writes
-            .then(() => db.update(runs).set({ progress }).where(mine))
-            .then(() => publishEvent(client, { type: "run.progress", teamId: run.teamId, runId, progress, attempt }))
-            .catch((err: unknown) => log.warn({ err }, "progress write failed"));
-        },
+        onProgress: reportEpoch,
         onCheckpoint: async (bytes, epoch) => {
           // Progress up to this epoch is stored and announced before the checkpoint counts, so a
           // resumed attempt never starts after an epoch nobody heard of.
@@ -178,10 +181,26 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         secondsPerEpoch: epochsDone ? epochSeconds / epochsDone : result.secondsPerEpoch,
       };
     } else {
-      // The other registry methods (Seurat-style graph clustering, k-means on PCs) have no epochs:
-      // no per-epoch progress or checkpoints; they take seconds to a few minutes and restart if
-      // their worker dies.
-      const r = await tl.cluster(data, { method, k: params.k, resolution: params.resolution, nTopGenes: params.nTopGenes, seed: run.seed, signal: controller.signal });
+      // Any other registry method through tl.cluster. Those that train (sccl, …) report epochs
+      // like scFNCCL and get their training settings, but have no checkpoints: they restart if
+      // their worker dies. Classical ones (seurat, leiden, kmeans) report only their status.
+      const history: tl.EpochStats[] = [];
+      const settings = Object.fromEntries(TRAINING_PARAMS.filter((p) => params[p] !== undefined).map((p) => [p, params[p]!]));
+      const r = await tl.cluster(data, {
+        method,
+        k: params.k,
+        resolution: params.resolution,
+        nTopGenes: params.nTopGenes,
+        seed: run.seed,
+        settings,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (!p.epoch) return;
+          history.push(p.epoch);
+          reportEpoch(p.epoch);
+        },
+      });
+      await writes;
       if (!r.embedding) throw new Error(`method ${method} returned no embedding`);
       const clustering = { cells: r.cells, clusters: r.clusters, k: r.k, embedding: r.embedding.values, dim: r.embedding.dim };
       const metrics: Record<string, number> = { cells: r.cells.length, k: r.k, seconds: r.seconds };
@@ -189,15 +208,20 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
       if (r.resolution !== undefined) metrics["resolution"] = r.resolution;
       const modularity = r.details?.["modularity"];
       if (typeof modularity === "number") metrics["modularity"] = modularity;
+      const finalLoss = history.at(-1)?.loss;
+      if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
+      const files: ArtifactFile[] = [
+        { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(clustering.embedding, [r.cells.length, clustering.dim]) },
+        { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, r)) },
+      ];
+      if (history.length) files.push({ kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(history)) });
+      const backend = history.length ? await activeBackend() : null;
       produced = {
         clustering,
-        files: [
-          { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(clustering.embedding, [r.cells.length, clustering.dim]) },
-          { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, r)) },
-        ],
+        files,
         metrics,
-        backend: null,
-        secondsPerEpoch: null,
+        backend: backend ? `${backend.name} (${backend.detail})` : null,
+        secondsPerEpoch: epochsDone ? epochSeconds / epochsDone : null,
       };
     }
 

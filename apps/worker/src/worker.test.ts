@@ -7,6 +7,7 @@ import type PgBoss from "pg-boss";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscribeEvents, type PlatformEvent } from "./events.ts";
+import { methodTrains } from "./params.ts";
 import { decodeCellsFile } from "./results.ts";
 import { enqueueRun, RUN_DEAD_LETTER_QUEUE, RUN_QUEUE, startQueue } from "./queue.ts";
 import { hasPbmc, writePbmcSubset } from "./testing.ts";
@@ -145,11 +146,13 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     const runId = await addRun(datasetId, params, method);
     const run = await finished(runId);
     expect(run.status, run.error ?? "").toBe("succeeded");
-    expect(run.progress).toBeNull();
+    // Classical methods have no epochs to report; trained ones report every epoch like scFNCCL.
+    if (methodTrains(method)) expect(run.progress).toMatchObject({ epoch: 2, epochs: 2 });
+    else expect(run.progress).toBeNull();
     expect(run.metrics).toMatchObject({ cells: 300, k: expect.any(Number), nmi: expect.any(Number) });
     if (method === "leiden") expect(run.metrics!["resolution"]).toBe(0.5);
     const arts = await client.db.select().from(artifacts).where(eq(artifacts.runId, runId));
-    expect(arts.map((a) => a.kind).sort()).toEqual(["clusters", "embedding", "markers", "umap"]);
+    expect(arts.map((a) => a.kind).sort()).toEqual(methodTrains(method) ? ["clusters", "embedding", "history", "markers", "umap"] : ["clusters", "embedding", "markers", "umap"]);
     const cellsFile = decodeCellsFile(await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "umap")!.storageKey.split("/"))));
     expect(cellsFile.header.k).toBe(run.metrics!["k"]);
     const rows = await client.db.select().from(clusters).where(eq(clusters.runId, runId));

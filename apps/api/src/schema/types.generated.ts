@@ -133,7 +133,7 @@ export type ClusterMethod = {
   name: Scalars['String']['output'];
   /** Needs params.k (taken from the labels when the dataset has them). */
   needsK: Scalars['Boolean']['output'];
-  /** Trains in epochs (per-epoch progress, checkpoints, training settings apply); other methods report only their status. */
+  /** Trains a network in epochs (per-epoch progress, training settings apply; scfnccl also checkpoints and resumes); classical methods report only their status. */
   trains: Scalars['Boolean']['output'];
   /** Takes params.resolution (graph methods). */
   usesResolution: Scalars['Boolean']['output'];
@@ -180,7 +180,7 @@ export type CopyLabelsPayload = {
 
 export type CreateRunInput = {
   datasetId: Scalars['ID']['input'];
-  /** One of `Query.methods`; epochs, batchSize, learningRate, temperature and phi apply to scfnccl only. */
+  /** One of `Query.methods`; epochs, batchSize, learningRate, temperature and phi apply to methods that train. */
   method?: InputMaybe<Scalars['String']['input']>;
   params?: InputMaybe<RunParamsInput>;
   seed?: InputMaybe<Scalars['Int']['input']>;
@@ -240,7 +240,7 @@ export type DeletePayload = {
   errors: Array<UserError>;
 };
 
-/** One epoch of scFNCCL training. */
+/** One training epoch. */
 export type EpochLoss = {
   __typename?: 'EpochLoss';
   clusterLoss: Scalars['Float']['output'];
@@ -597,7 +597,7 @@ export type Run = {
   id: Scalars['ID']['output'];
   /** Clusters against the dataset's labels, when it has labels and the run succeeded. */
   labelConfusion?: Maybe<LabelConfusion>;
-  /** Per-epoch losses of a finished scfnccl run (its history.json); null for other methods and before the end (follow `run.progress` events while it runs). */
+  /** Per-epoch losses of a finished training run (its history.json); null for classical methods and before the end (follow `run.progress` events while it runs). */
   lossHistory?: Maybe<Array<EpochLoss>>;
   /** The marker-gene table artifact. */
   markers?: Maybe<Artifact>;

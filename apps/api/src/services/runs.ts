@@ -1,6 +1,6 @@
 import { and, eq, inArray, runs, sql, type RunStatus } from "@scfnccl/db";
 import { tl } from "@scfnccl/engine";
-import { checkMethodParams, enqueueRun, METHODS, publishEvent, runParamsSchema } from "@scfnccl/worker";
+import { checkMethodParams, enqueueRun, METHODS, methodTrains, publishEvent, runParamsSchema } from "@scfnccl/worker";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
@@ -123,6 +123,6 @@ export async function retryRun(ctx: RequestContext, idRaw: string) {
 export function listMethods() {
   return METHODS.map((name) => {
     const m = tl.CLUSTER_METHODS[name];
-    return { name, description: m.description, needsK: m.needsK, usesResolution: m.usesResolution, trains: name === "scfnccl" };
+    return { name, description: m.description, needsK: m.needsK, usesResolution: m.usesResolution, trains: methodTrains(name) };
   });
 }
