@@ -101,14 +101,20 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await alice.getByRole("cell", { name: "bob@lab.org" }).waitFor();
 
       // Upload with its progress bar, then the dataset's page.
+      // The upload is throttled to 2 MB/s (as over a slow link) so that its progress bar shows.
+      const cdp = await alice.context().newCDPSession(alice);
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
       await alice.getByLabel("Dataset file").setInputFiles(DATASET);
       await alice.getByRole("button", { name: "Upload", exact: true }).click();
+      await alice.getByText(/^Uploading… \d+% \(.* of 6\.1 MiB\)$/).waitFor();
+      await shot(alice, "01-upload-progress");
       await alice.getByRole("status").getByText(/Uploaded CellBench_sc_celseq2\.h5ad: 274 cells × 28,204 genes/).waitFor();
-      await shot(alice, "01-team-datasets-members");
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await shot(alice, "02-team-datasets-members");
       await alice.getByRole("link", { name: "CellBench_sc_celseq2.h5ad" }).first().click();
       await alice.getByTestId("dataset-cells").getByText("274").waitFor();
       await alice.getByText("Genes per cell").first().waitFor();
-      await shot(alice, "02-dataset-qc-run-form");
+      await shot(alice, "03-dataset-qc-run-form");
 
       // A short run, watched live: the progress bar and the loss curve move with each epoch.
       await alice.getByLabel("Epochs", { exact: true }).fill(String(EPOCHS));
@@ -117,7 +123,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       const runUrl = alice.url();
       await alice.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>("[data-testid=run-progress]")?.value ?? 0) >= 1, undefined, { timeout: 180_000 });
       await alice.getByTestId("loss-chart").waitFor();
-      await shot(alice, "03-run-progress");
+      await shot(alice, "04-run-progress");
       await alice.getByTestId("run-status").getByText("succeeded").waitFor({ timeout: 240_000 });
 
       // Both see the UMAP (drawn by WebGL once the per-cell file has loaded).
@@ -125,7 +131,25 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       for (const p of [alice, bob]) await p.locator("[data-testid=umap][data-ready=true]").waitFor({ timeout: 120_000 });
       expect(await alice.getByTestId("umap").getAttribute("data-points")).toBe("274");
       await alice.getByTestId("metrics").waitFor();
-      await shot(alice, "04-run-results-umap");
+
+      // Selecting: a legend entry selects its cluster's cells; the lasso selects what it encloses.
+      const legend = alice.getByRole("list", { name: /^Legend/ });
+      await legend.getByRole("button", { name: "Cluster 1", exact: true }).click();
+      await alice.getByTestId("selection-summary").getByText(/^\d+ cells selected: Cluster 1 \d+$/).waitFor();
+      await alice.getByRole("button", { name: "Clear selection" }).click();
+      await alice.getByTestId("selection-summary").waitFor({ state: "detached" });
+      await alice.getByRole("button", { name: "Lasso select" }).click();
+      const box = (await alice.getByTestId("umap").locator("canvas").boundingBox())!;
+      const corners: [number, number][] = [[0.05, 0.05], [0.95, 0.05], [0.95, 0.95], [0.05, 0.95], [0.05, 0.06]];
+      await alice.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.05);
+      await alice.mouse.down();
+      for (const [fx, fy] of corners) await alice.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 12 });
+      await alice.mouse.up();
+      // The lasso's corners lie just inside the plot's margins, so most but not all cells are in it.
+      const lassoed = alice.getByTestId("selection-summary").getByText(/^\d+ cells selected: Cluster \d+ \d+, Cluster \d+ \d+, Cluster \d+ \d+$/);
+      await lassoed.waitFor();
+      expect(Number((await lassoed.innerText()).split(" ")[0])).toBeGreaterThan(150);
+      await shot(alice, "05-run-results-umap-lasso");
 
       // Alice proposes a label for cluster 0; Bob's page shows it without a reload.
       await alice.getByTestId("cluster-button-0").click();
@@ -147,7 +171,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await bob.getByRole("button", { name: "Post comment" }).click();
       await waitForText(alice, "Compare with the HCC827 markers before deciding.");
       await alice.getByTestId("vote-counts").getByText("0 agree, 1 disagree").waitFor();
-      await shot(bob, "05-review-disagreement");
+      await shot(bob, "06-review-disagreement");
 
       // Alice revises; Bob sees the new label live, agrees, and accepts it (he is an editor).
       await alice.getByRole("button", { name: "Revise" }).click();
@@ -165,7 +189,9 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       const lines = await alice.getByTestId("history").locator("li").allInnerTexts();
       const order = expected.map((re) => lines.findIndex((l) => re.test(l)));
       expect(order, lines.join("\n")).toEqual([...order].sort((a, b) => a - b));
-      await shot(alice, "06-review-accepted-history");
+      await alice.getByLabel("Colour by").selectOption("annotation");
+      await alice.getByRole("list", { name: /^Legend/ }).getByRole("button", { name: "HCC827", exact: true }).waitFor();
+      await shot(alice, "07-review-accepted-history");
 
       // A stale edit: Alice starts revising, Bob comments meanwhile, Alice's save is refused.
       const versionBefore = Number(await alice.getByTestId("cluster-review").getAttribute("data-version"));
@@ -177,7 +203,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await alice.waitForFunction((v) => Number(document.querySelector("[data-testid=cluster-review]")?.getAttribute("data-version")) > v, versionBefore);
       await alice.getByRole("button", { name: "Save revision" }).click();
       await alice.getByTestId("conflict-message").getByText(/Conflict: a teammate changed this cluster/).waitFor();
-      await shot(alice, "07-conflict");
+      await shot(alice, "08-conflict");
 
       // The h5ad export carries the accepted label on cluster 0's cells and nothing elsewhere.
       const [download] = await Promise.all([bob.waitForEvent("download"), bob.getByTestId("export-h5ad").click()]);
@@ -196,10 +222,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       expect(result.by_cluster["0"]).toEqual(["HCC827"]);
       for (const [c, labels] of Object.entries(result.by_cluster)) if (c !== "0") expect(labels).toEqual(["None"]);
 
-      // A second run of the same dataset: copy the accepted label onto it by cell overlap, then
+      // A second run of the same dataset by another method (k-means on PCs): copy the accepted label onto it by cell overlap, then
       // compare the two runs (metrics side by side and their agreement).
       await alice.goto(`${platform.url}/datasets/${await datasetIdOf(alice, runUrl)}`);
-      await alice.getByLabel("Epochs", { exact: true }).fill(String(EPOCHS));
+      await alice.getByLabel("Method").selectOption("kmeans");
       await alice.getByLabel("Seed", { exact: true }).fill("1");
       await alice.getByRole("button", { name: "Start run" }).click();
       await alice.waitForURL((u) => /\/runs\/[^/]+$/.test(u.pathname) && u.href !== runUrl);
@@ -207,14 +233,14 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await alice.getByRole("button", { name: "Copy labels" }).click();
       await alice.getByRole("cell", { name: "HCC827" }).first().waitFor();
       await alice.getByText(/— HCC827\?/).first().waitFor();
-      await shot(alice, "08-second-run-copied-labels");
+      await shot(alice, "09-second-run-copied-labels");
       await alice.getByRole("link", { name: "CellBench_sc_celseq2.h5ad" }).click();
       await alice.getByRole("checkbox", { name: /^Compare run scfnccl seed 0/ }).check();
-      await alice.getByRole("checkbox", { name: /^Compare run scfnccl seed 1/ }).check();
+      await alice.getByRole("checkbox", { name: /^Compare run kmeans seed 1/ }).check();
       await alice.getByRole("button", { name: "Compare 2 runs" }).click();
       await alice.getByTestId("compare-table").waitFor();
       await alice.getByTestId("agreement").getByText(/ARI \d\.\d{3} · NMI \d\.\d{3} over 274 cells/).waitFor();
-      await shot(alice, "09-compare-agreement");
+      await shot(alice, "10-compare-agreement");
     } catch (err) {
       await shot(alice, "failure-alice").catch(() => undefined);
       await shot(bob, "failure-bob").catch(() => undefined);

@@ -2,31 +2,54 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { errorMessage, gql, GqlError, unwrap, type UserError } from "../graphql/client";
-import { CREATE_RUN } from "../graphql/operations";
+import { useQuery } from "../graphql/hooks";
+import { CREATE_RUN, METHODS, type ClusterMethod, type MethodsData } from "../graphql/operations";
 import { ErrorText } from "./Field";
 
-/** The engine's defaults (packages/engine/src/tl/train.ts TRAIN_DEFAULTS): a blank field uses them. */
-const PARAMS = [
-  { name: "epochs", label: "Epochs", placeholder: "200", step: "1", hint: "~7.5 s each on 2 CPU cores for 4k cells" },
-  { name: "k", label: "Clusters (K)", placeholder: "number of label types", step: "1", hint: "required when the dataset has no labels" },
-  { name: "batchSize", label: "Batch size", placeholder: "200", step: "1" },
-  { name: "learningRate", label: "Learning rate", placeholder: "0.2", step: "any" },
-  { name: "temperature", label: "Temperature τ", placeholder: "0.07", step: "any" },
-  { name: "phi", label: "False-negative threshold φ", placeholder: "0.95", step: "any" },
-  { name: "nTopGenes", label: "Highly variable genes", placeholder: "all (≤ 2000)", step: "1" },
-] as const;
-const INTEGER = new Set(["epochs", "k", "batchSize", "nTopGenes"]);
+type ParamName = "epochs" | "k" | "batchSize" | "learningRate" | "temperature" | "phi" | "nTopGenes" | "resolution";
+interface ParamField {
+  name: ParamName;
+  label: string;
+  placeholder: string;
+  step: string;
+  hint?: string;
+  /** Whether the field applies to a method. */
+  applies(m: ClusterMethod): boolean;
+}
+
+/**
+ * The engine's defaults (packages/engine/src/tl/train.ts TRAIN_DEFAULTS, tl.cluster's graph
+ * defaults) as placeholders: a blank field uses them. Fields show only for methods they apply to.
+ */
+const PARAMS: ParamField[] = [
+  { name: "epochs", label: "Epochs", placeholder: "200", step: "1", hint: "~7.5 s each on 2 CPU cores for 4k cells", applies: (m) => m.trains },
+  { name: "k", label: "Clusters (K)", placeholder: "number of label types", step: "1", hint: "required when the dataset has no labels", applies: (m) => m.needsK || m.usesResolution },
+  { name: "resolution", label: "Resolution", placeholder: "0.8 (searched when K is given)", step: "any", applies: (m) => m.usesResolution },
+  { name: "batchSize", label: "Batch size", placeholder: "200", step: "1", applies: (m) => m.trains },
+  { name: "learningRate", label: "Learning rate", placeholder: "0.2", step: "any", applies: (m) => m.trains },
+  { name: "temperature", label: "Temperature τ", placeholder: "0.07", step: "any", applies: (m) => m.trains },
+  { name: "phi", label: "False-negative threshold φ", placeholder: "0.95", step: "any", applies: (m) => m.trains },
+  { name: "nTopGenes", label: "Highly variable genes", placeholder: "all (≤ 2000)", step: "1", applies: () => true },
+];
+const INTEGER = new Set<ParamName>(["epochs", "k", "batchSize", "nTopGenes"]);
+// Until the list arrives (or when the API predates Query.methods), the default method.
+const FALLBACK: ClusterMethod = { name: "scfnccl", description: "scFNCCL (contrastive, false-negative corrected)", needsK: true, usesResolution: false, trains: true };
 
 export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels: boolean }) {
   const router = useRouter();
+  const methods = useQuery<MethodsData>(METHODS);
+  const list = methods.data?.methods.length ? methods.data.methods : [FALLBACK];
+  const [methodName, setMethodName] = useState("scfnccl");
+  const method = list.find((m) => m.name === methodName) ?? list[0]!;
   const [error, setError] = useState<{ message: string; field?: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
+  const fields = PARAMS.filter((p) => p.applies(method));
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const params: Record<string, number> = {};
-    for (const p of PARAMS) {
+    for (const p of fields) {
       const raw = String(form.get(p.name) ?? "").trim();
       if (raw === "") continue;
       const v = Number(raw);
@@ -40,7 +63,7 @@ export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels
     setError(null);
     try {
       const d = await gql<{ createRun: { run: { id: string } | null; errors: UserError[] } }>(CREATE_RUN, {
-        input: { datasetId, method: String(form.get("method")), params, seed: seedRaw === "" ? 0 : Number(seedRaw) },
+        input: { datasetId, method: method.name, params, seed: seedRaw === "" ? 0 : Number(seedRaw) },
       });
       const run = unwrap(d.createRun).run!;
       router.push(`/runs/${run.id}`);
@@ -54,14 +77,21 @@ export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels
     <form onSubmit={(e) => void submit(e)} aria-labelledby="runform-title">
       <h2 id="runform-title">New run</h2>
       <p className="muted">Blank fields use the engine&apos;s defaults, shown greyed.{hasLabels ? " Labels are used only to score the result." : ""}</p>
+      <div className="field" style={{ maxWidth: "40rem" }}>
+        <label htmlFor="method">Method</label>
+        <select id="method" name="method" value={method.name} onChange={(e) => setMethodName(e.target.value)} aria-describedby="method-hint">
+          {list.map((m) => (
+            <option key={m.name} value={m.name}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+        <small id="method-hint" className="muted">
+          {method.description}
+        </small>
+      </div>
       <div className="inline">
-        <div className="field">
-          <label htmlFor="method">Method</label>
-          <select id="method" name="method" defaultValue="scfnccl">
-            <option value="scfnccl">scFNCCL (contrastive, false-negative corrected)</option>
-          </select>
-        </div>
-        {PARAMS.map((p) => (
+        {fields.map((p) => (
           <div className="field" key={p.name}>
             <label htmlFor={p.name}>{p.label}</label>
             <input
@@ -71,9 +101,9 @@ export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels
               step={p.step}
               placeholder={p.placeholder}
               aria-invalid={error?.field === `params.${p.name}` || undefined}
-              aria-describedby={"hint" in p ? `${p.name}-hint` : undefined}
+              aria-describedby={p.hint ? `${p.name}-hint` : undefined}
             />
-            {"hint" in p ? (
+            {p.hint ? (
               <small id={`${p.name}-hint`} className="muted">
                 {p.hint}
               </small>

@@ -7,6 +7,7 @@
 import type createScatterplotType from "regl-scatterplot";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { categoryColor, MISSING_COLOR } from "./palette";
+import { scatterSettings } from "./scatterSettings";
 
 export interface ScatterProps {
   /** [n * 2] x, y. */
@@ -71,7 +72,7 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
       .then(({ default: createScatterplot }) => {
         if (cancelled) return;
         const { width, height } = canvas.getBoundingClientRect();
-        plot = createScatterplot({ canvas, width, height, pointSize: points.x.length > 50_000 ? 2 : 4, opacityByDensityFill: 0.15, lassoOnLongPress: false });
+        plot = createScatterplot({ canvas, width, height, ...scatterSettings(points.x.length) });
         if (!plot.isSupported) throw new Error("This browser has no WebGL support, which the embedding plot needs.");
         plotRef.current = plot;
         plot.subscribe("pointOver", (i: number) => {

@@ -162,6 +162,23 @@ export interface Metrics {
   headNmi: number | null;
   headAri: number | null;
   finalLoss: number | null;
+  resolution: number | null;
+  modularity: number | null;
+  seconds: number | null;
+}
+
+export const METHODS = /* GraphQL */ `
+  query Methods { methods { name description needsK usesResolution trains } }
+`;
+export interface ClusterMethod {
+  name: string;
+  description: string;
+  needsK: boolean;
+  usesResolution: boolean;
+  trains: boolean;
+}
+export interface MethodsData {
+  methods: ClusterMethod[];
 }
 export interface Artifact {
   id: string;
@@ -179,8 +196,9 @@ export const RUN = /* GraphQL */ `
       dataset { id name cells genes labelColumns }
       createdBy { id name }
       progress { epoch epochs loss instanceLoss clusterLoss secondsPerEpoch etaSeconds resumedFrom }
-      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss }
+      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
       artifacts { id kind contentType sizeBytes downloadUrl }
+      lossHistory { epoch loss instanceLoss clusterLoss }
     }
   }
 `;
@@ -204,6 +222,8 @@ export interface RunData {
     progress: Progress | null;
     metrics: Metrics | null;
     artifacts: Artifact[];
+    /** A finished scfnccl run's per-epoch losses; null while it runs (the socket carries them then). */
+    lossHistory: { epoch: number; loss: number; instanceLoss: number; clusterLoss: number }[] | null;
   } | null;
 }
 
@@ -212,7 +232,7 @@ export const COMPARE = /* GraphQL */ `
     compareRuns(ids: $ids) {
       id method seed status params createdAt secondsPerEpoch
       dataset { id name }
-      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss }
+      metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
     }
   }
 `;

@@ -19,6 +19,9 @@ const ROWS: { key: keyof Metrics; name: string; digits?: number }[] = [
   { key: "cells", name: "Cells", digits: 0 },
   { key: "genesUsed", name: "Genes used", digits: 0 },
   { key: "finalLoss", name: "Final loss" },
+  { key: "resolution", name: "Resolution (graph methods)" },
+  { key: "modularity", name: "Modularity (graph methods)" },
+  { key: "seconds", name: "Clustering seconds", digits: 1 },
 ];
 
 function Agreement({ a, b, nameA, nameB }: { a: string; b: string; nameA: string; nameB: string }) {

@@ -9,13 +9,14 @@ import { RunForm } from "../../../components/RunForm";
 import { RunsTable } from "../../../components/RunsTable";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
-import { DATASET, DELETE_DATASET, type DatasetData } from "../../../graphql/operations";
+import { DATASET, DELETE_DATASET, VIEWER, type DatasetData, type ViewerData } from "../../../graphql/operations";
 import { useSocketEvent } from "../../../graphql/socket";
 
 export default function DatasetPage() {
   const { id } = useParams<{ id: string }>();
   const router = useRouter();
   const q = useQuery<DatasetData>(DATASET, { id });
+  const viewerQ = useQuery<ViewerData>(VIEWER);
   const [error, setError] = useState<string | null>(null);
   useSocketEvent("run.status", () => void q.refetch());
 
@@ -63,7 +64,7 @@ export default function DatasetPage() {
             {fmtDate(d.createdAt)} by {d.uploader.name}
           </dd>
         </dl>
-        {d.team.viewerRole === "OWNER" ? (
+        {d.team.viewerRole === "OWNER" || (d.team.viewerRole === "EDITOR" && viewerQ.data?.viewer?.id === d.uploader.id) ? (
           <p>
             <button type="button" className="danger" onClick={() => void remove()}>
               Delete dataset

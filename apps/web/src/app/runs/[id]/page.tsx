@@ -8,13 +8,14 @@ import { LossChart, type LossPoint } from "../../../components/LossChart";
 import { RunResults } from "../../../components/RunResults";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
-import { CANCEL_RUN, RETRY_RUN, RUN, VIEWER, type Progress, type RunData, type ViewerData } from "../../../graphql/operations";
+import { CANCEL_RUN, METHODS, RETRY_RUN, RUN, VIEWER, type MethodsData, type Progress, type RunData, type ViewerData } from "../../../graphql/operations";
 import { useRunRoom, useSocketEvent, type RunProgressEvent, type RunStatusEvent } from "../../../graphql/socket";
 
 export default function RunPage() {
   const { id } = useParams<{ id: string }>();
   const q = useQuery<RunData>(RUN, { id });
   const viewerQ = useQuery<ViewerData>(VIEWER);
+  const methodsQ = useQuery<MethodsData>(METHODS);
   const { connected } = useRunRoom(id);
   const [live, setLive] = useState<Progress | null>(null);
   const [points, setPoints] = useState<LossPoint[]>([]);
@@ -34,23 +35,15 @@ export default function RunPage() {
     if (e.runId === id) void q.refetch();
   });
 
-  // The stored progress seeds the chart when the page opens mid-run; the full curve comes from
-  // the history artifact once the run has one.
-  const historyUrl = run?.artifacts.find((a) => a.kind === "HISTORY")?.downloadUrl;
+  // The stored progress seeds the chart when the page opens mid-run; once the run has finished,
+  // its whole loss history replaces what the socket delivered.
+  const lossHistory = run?.lossHistory;
   useEffect(() => {
     if (run?.progress) addPoint(run.progress);
   }, [run?.progress, addPoint]);
   useEffect(() => {
-    if (!historyUrl) return;
-    let live = true;
-    fetch(historyUrl, { credentials: "same-origin" })
-      .then((r) => (r.ok ? (r.json() as Promise<LossPoint[]>) : []))
-      .then((h) => live && setPoints(h.map((p) => ({ epoch: p.epoch, loss: p.loss, instanceLoss: p.instanceLoss, clusterLoss: p.clusterLoss }))))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [historyUrl]);
+    if (lossHistory?.length) setPoints(lossHistory.map((p) => ({ epoch: p.epoch, loss: p.loss, instanceLoss: p.instanceLoss, clusterLoss: p.clusterLoss })));
+  }, [lossHistory]);
 
   if (q.error) return <ErrorText error={q.error.message} />;
   if (!run) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This run does not exist or is not shared with you." />;
@@ -58,6 +51,8 @@ export default function RunPage() {
   const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;
   const epochs = progress?.epochs ?? (typeof run.params["epochs"] === "number" ? (run.params["epochs"] as number) : 200);
   const canWrite = run.team.viewerRole !== "VIEWER";
+  // Graph and k-means methods have no epochs: only their status is reported.
+  const trains = methodsQ.data?.methods.find((m) => m.name === run.method)?.trains ?? true;
 
   async function act(query: string, field: "cancelRun" | "retryRun") {
     setActionError(null);
@@ -86,12 +81,12 @@ export default function RunPage() {
         <div className="row">
           <div className="grow" style={{ minWidth: "18rem" }}>
             <label htmlFor="run-progress">
-              {progress ? `Epoch ${progress.epoch} of ${progress.epochs}` : run.status === "QUEUED" ? "Waiting for a worker…" : "No progress reported"}
+              {progress ? `Epoch ${progress.epoch} of ${progress.epochs}` : run.status === "QUEUED" ? "Waiting for a worker…" : run.status === "RUNNING" ? "Clustering…" : run.status === "SUCCEEDED" ? "Done" : "Stopped"}
               {run.status === "RUNNING" && progress ? ` · about ${fmtSeconds(progress.etaSeconds)} left` : ""}
             </label>
             <progress id="run-progress" data-testid="run-progress" max={epochs} value={progress ? progress.epoch : run.status === "SUCCEEDED" ? epochs : 0} />
             <p className="muted" aria-live="polite">
-              {connected ? "Live: updates arrive as each epoch ends." : "Connecting for live updates…"}
+              {connected ? (trains ? "Live: updates arrive as each epoch ends." : "Live: the status updates when the clustering ends.") : "Connecting for live updates…"}
             </p>
           </div>
           <dl className="facts">
@@ -136,8 +131,12 @@ export default function RunPage() {
           </p>
         ) : null}
         <ErrorText error={actionError} />
-        <h3>Loss</h3>
-        <LossChart points={points} epochs={epochs} />
+        {trains ? (
+          <>
+            <h3>Loss</h3>
+            <LossChart points={points} epochs={epochs} />
+          </>
+        ) : null}
       </section>
 
       {run.status === "SUCCEEDED" ? (
@@ -156,22 +155,28 @@ export default function RunPage() {
               </thead>
               <tbody>
                 <tr>
-                  <th scope="row">k-means on the embedding (the answer)</th>
+                  <th scope="row">{run.method === "scfnccl" ? "k-means on the embedding (the answer)" : run.method}</th>
                   <td className="num">{fmtNum(run.metrics.acc)}</td>
                   <td className="num">{fmtNum(run.metrics.nmi)}</td>
                   <td className="num">{fmtNum(run.metrics.ari)}</td>
                 </tr>
+                {run.metrics.headAcc !== null || run.metrics.headNmi !== null ? (
                 <tr>
                   <th scope="row">Cluster head</th>
                   <td className="num">{fmtNum(run.metrics.headAcc)}</td>
                   <td className="num">{fmtNum(run.metrics.headNmi)}</td>
                   <td className="num">{fmtNum(run.metrics.headAri)}</td>
                 </tr>
+                ) : null}
               </tbody>
             </table>
           ) : null}
           <p className="muted">
-            {run.metrics?.k ?? "?"} clusters · {run.metrics?.cells?.toLocaleString() ?? "?"} cells · {run.metrics?.genesUsed?.toLocaleString() ?? "?"} genes used · final loss {fmtNum(run.metrics?.finalLoss)}
+            {run.metrics?.k ?? "?"} clusters · {run.metrics?.cells?.toLocaleString() ?? "?"} cells · {run.metrics?.genesUsed?.toLocaleString() ?? "?"} genes used
+            {run.metrics?.finalLoss != null ? ` · final loss ${fmtNum(run.metrics.finalLoss)}` : ""}
+            {run.metrics?.resolution != null ? ` · resolution ${fmtNum(run.metrics.resolution)}` : ""}
+            {run.metrics?.modularity != null ? ` · modularity ${fmtNum(run.metrics.modularity)}` : ""}
+            {run.metrics?.seconds != null ? ` · ${fmtNum(run.metrics.seconds, 1)} s` : ""}
             {run.dataset.labelColumns.length ? "" : " · scores need a label column, which this dataset lacks"}
           </p>
         </section>

@@ -1,0 +1,74 @@
+/**
+ * Browser side of the scatter benchmark: N points in 20 Gaussian blobs (seeded), drawn with the
+ * app's settings; then the time to the first draw, the frame times while the view pans and zooms,
+ * a lasso selection over the middle of the plot, and the WebGL renderer that did the work.
+ */
+import createScatterplot from "regl-scatterplot";
+import { palette } from "../src/components/palette";
+import { scatterSettings } from "../src/components/scatterSettings";
+
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
+
+async function run(n: number) {
+  const canvas = document.createElement("canvas");
+  canvas.style.width = "1200px";
+  canvas.style.height = "900px";
+  document.body.append(canvas);
+  const rand = mulberry32(1);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const k = 20;
+  const centres = Array.from({ length: k }, () => [rand() * 1.6 - 0.8, rand() * 1.6 - 0.8] as const);
+  const x = new Float32Array(n), y = new Float32Array(n), z = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % k;
+    x[i] = centres[c]![0] + gauss() * 0.05;
+    y[i] = centres[c]![1] + gauss() * 0.05;
+    z[i] = c;
+  }
+  // A canvas of its own: a context made on the plot's canvas would be the one regl gets.
+  const gl = document.createElement("canvas").getContext("webgl");
+  const dbg = gl?.getExtension("WEBGL_debug_renderer_info");
+  const renderer = gl && dbg ? String(gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL)) : "unknown";
+  const plot = createScatterplot({ canvas, width: 1200, height: 900, ...scatterSettings(n) });
+  await plot.set({ colorBy: "valueA", pointColor: palette(k) });
+  const t0 = performance.now();
+  await plot.draw({ x, y, z }, { zDataType: "categorical" });
+  await frame();
+  const firstDrawMs = performance.now() - t0;
+
+  // Pan and zoom: a new camera view every frame, as a user dragging or scrolling makes.
+  const frames: number[] = [];
+  let last = await frame();
+  for (let f = 0; f < 120; f++) {
+    const s = 1 + 0.5 * Math.sin(f / 20);
+    plot.view([s, 0, 0, 0, 0, s, 0, 0, 0, 0, 1, 0, 0.2 * Math.sin(f / 15), 0.2 * Math.cos(f / 15), 0, 1]);
+    const now = await frame();
+    frames.push(now - last);
+    last = now;
+  }
+  frames.sort((a, b) => a - b);
+  const mean = frames.reduce((a, b) => a + b, 0) / frames.length;
+  const p95 = frames[Math.floor(frames.length * 0.95)]!;
+
+  await plot.reset();
+  const selected = new Promise<number>((r) => plot.subscribe("select", ({ points }: { points: number[] }) => r(points.length), 1));
+  const t1 = performance.now();
+  plot.lassoSelect([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]], { isGl: true });
+  const lassoCount = await selected;
+  const lassoMs = performance.now() - t1;
+  plot.destroy();
+  canvas.remove();
+  return { n, renderer, firstDrawMs, frameMeanMs: mean, frameP95Ms: p95, fps: 1000 / mean, lassoMs, lassoCount };
+}
+
+(window as unknown as { runScatterBench: typeof run }).runScatterBench = run;

@@ -1,0 +1,35 @@
+// `pnpm bench:scatter [N ...]`: the UMAP scatter's cost at 10k, 100k and 300k points in Debian's
+// chromium (headless: WebGL on SwiftShader, i.e. the CPU, unless CHROMIUM_ARGS selects a GPU),
+// with the app's own settings. Prints the renderer, the first draw, frame times while panning and
+// zooming, and a lasso selection. On a laptop's GPU the frame times are lower still; SwiftShader
+// on 2 cores is the pessimistic bound.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const ns = sizes.length ? sizes : [10_000, 100_000, 300_000];
+const bundle = await build({ entryPoints: [join(here, "scatter-page.ts")], bundle: true, format: "iife", platform: "browser", write: false, logLevel: "error" });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  headless: true,
+  args: (process.env.CHROMIUM_ARGS ?? "--no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader").split(" ").filter(Boolean),
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+  page.on("console", (m) => process.env.BENCH_DEBUG && console.error(`[page] ${m.text()}`));
+  page.setDefaultTimeout(120_000);
+  await page.setContent("<!doctype html><html><body style='margin:0'></body></html>");
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  console.log("points    first draw   frame mean   frame p95     fps   lasso (cells)     renderer");
+  for (const n of ns) {
+    const r = await page.evaluate((count) => globalThis.runScatterBench(count), n);
+    console.log(
+      `${String(r.n).padStart(7)}  ${r.firstDrawMs.toFixed(0).padStart(8)} ms  ${r.frameMeanMs.toFixed(1).padStart(8)} ms  ${r.frameP95Ms.toFixed(1).padStart(8)} ms  ${r.fps.toFixed(0).padStart(6)}  ${r.lassoMs.toFixed(0).padStart(5)} ms (${r.lassoCount})  ${r.renderer}`,
+    );
+  }
+} finally {
+  await browser.close();
+}
