@@ -126,7 +126,9 @@ function runChild(args: string[], command = process.execPath): Promise<string | 
       const line = out.trim().split("\n").at(-1) ?? "";
       if (code === 0 && line.startsWith("{")) resolve(line);
       else {
-        lastFailure = err.trim().split("\n").at(-1) ?? `exit ${code}`;
+        // An uncaught error ends stderr with Node's version line; the error's own line says why.
+        const lines = err.trim().split("\n");
+        lastFailure = lines.find((l) => /^\w*Error: /.test(l)) ?? lines.at(-1) ?? `exit ${code}`;
         process.stderr.write(`  (${args.find((a) => !a.startsWith("-")) ?? command} ${args.slice(-2).join(" ")}: exit ${code}) ${lastFailure}\n`);
         resolve(undefined);
       }

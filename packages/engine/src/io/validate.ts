@@ -19,12 +19,32 @@ export function checkDataset(data: Dataset, names: { cells: string; genes: strin
   return data;
 }
 
-/** Throws an InputError naming the first repeated name and how many names repeat. */
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Throws an InputError naming the first repeated name and how many names repeat.
+ *
+ * A Map of a million names measured 4 s (10 × the names, 100 × the time of 100k: it outgrows the caches
+ * and keeps the garbage collector busy), so names are hashed into a typed array first; only names whose
+ * hash repeats (every true duplicate, and a few hundred collisions per million names) go through the Map.
+ */
 export function checkUnique(names: readonly string[], what: string, file: string): void {
+  const hashes = new Uint32Array(names.length);
+  for (let i = 0; i < names.length; i++) hashes[i] = hashName(names[i]!);
+  const sorted = hashes.slice().sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
+  if (repeated.size === 0) return;
   const seen = new Map<string, number>();
   let duplicates = 0;
   let first: [string, number, number] | undefined;
   for (let i = 0; i < names.length; i++) {
+    if (!repeated.has(hashes[i]!)) continue;
     const name = names[i]!;
     const at = seen.get(name);
     if (at === undefined) seen.set(name, i);
