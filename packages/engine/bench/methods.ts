@@ -97,6 +97,13 @@ async function oneRun(dataset: string, method: ClusterMethodName, variant: Varia
     seed,
     ...(variant === "k" ? { k: nTypes } : { resolution: 0.8 }),
     settings,
+    // A line every 20 epochs, so a long run in a log shows where it is.
+    onProgress: (p) => {
+      const e = p.epoch;
+      if (e && (e.epoch === 1 || e.epoch % 20 === 0)) {
+        process.stderr.write(`  ${dataset} ${method} seed ${seed}: epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`);
+      }
+    },
   });
   const d = r.details ?? {};
   return {
