@@ -6,10 +6,9 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { InputError } from "../errors.ts";
 import { csrToDense } from "../pp/csr.ts";
 import { readDataset, readDelimited } from "./index.ts";
-import { makeTempDir, sameCsr } from "./testFiles.ts";
+import { inputErrorOf, makeTempDir, sameCsr } from "./testFiles.ts";
 
 const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
 const tmp = makeTempDir();
@@ -21,15 +20,7 @@ const file = (text: string, { gzip = false, ext = "csv" } = {}) => {
   return p;
 };
 
-async function problem(read: Promise<unknown>): Promise<InputError> {
-  const e = await read.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(InputError);
-  expect((e as InputError).message).not.toContain("\n");
-  return e as InputError;
-}
+const problem = inputErrorOf;
 
 /** From the data README: cells, genes and class sizes of cell_line_demuxlet. */
 const CELLBENCH: [string, number, number, Record<string, number>][] = [

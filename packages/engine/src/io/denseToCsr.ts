@@ -3,7 +3,7 @@
  * has to hold the whole dense matrix. Values are checked on the way: counts must be finite and
  * non-negative, and the first offending position is reported.
  */
-import type { CsrMatrix } from "../pp/csr.ts";
+import { copyNonZeros, type CsrMatrix } from "../pp/csr.ts";
 import { InputError } from "../errors.ts";
 import { nonIntegerWarning } from "./sparse.ts";
 
@@ -72,19 +72,7 @@ export class DenseToCsr {
     if (!this.hasOffences) {
       const indices = new Int32Array(count);
       const data = new Float32Array(count);
-      let k = 0;
-      for (let r = 0; r < nRows; r++) {
-        const base = r * nCols;
-        for (let c = 0; c < nCols; c++) {
-          const v = values[base + c]!;
-          if (v !== 0) {
-            indices[k] = c;
-            data[k] = v;
-            k++;
-          }
-        }
-        this.indptr[this.rowsDone + r + 1] = this.nnz + k;
-      }
+      copyNonZeros(values, nRows, nCols, { indptr: this.indptr, indices, data }, { rowOffset: this.rowsDone, nnzOffset: this.nnz });
       this.blockIndices.push(indices);
       this.blockData.push(data);
       this.nnz += count;

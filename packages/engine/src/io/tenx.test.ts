@@ -7,10 +7,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { InputError } from "../errors.ts";
 import { csrToDense } from "../pp/csr.ts";
 import { read10xH5, read10xMtx, readDataset } from "./index.ts";
-import { makeTempDir, writeH5, type H5Entry } from "./testFiles.ts";
+import { inputErrorOf, makeTempDir, writeH5, type H5Entry } from "./testFiles.ts";
 
 const FORMATS = fileURLToPath(new URL("../../../../../shared/data/formats/", import.meta.url));
 const tmp = makeTempDir();
@@ -28,15 +27,7 @@ const MTX_V2 = "%%MatrixMarket matrix coordinate integer general\n%metadata_json
 const MTX_V3 = "%%MatrixMarket matrix coordinate integer general\n4 2 5\n1 1 1\n3 1 2\n4 1 5\n2 2 3\n4 2 6\n";
 const BARCODES = "AAAC-1\nAAAG-1\n";
 
-async function problem(read: Promise<unknown>): Promise<InputError> {
-  const e = await read.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(InputError);
-  expect((e as InputError).message).not.toContain("\n");
-  return e as InputError;
-}
+const problem = inputErrorOf;
 
 describe("10x matrix folders", () => {
   it("reads the shared v3 folder (CellBench_sc_dropseq_10x) with its labels.csv", async () => {

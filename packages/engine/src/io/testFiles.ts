@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import h5wasm from "h5wasm/node";
 import type { GuessableDataTypes } from "h5wasm/node";
+import { expect } from "vitest";
+import { InputError } from "../errors.ts";
 import type { CsrMatrix } from "../pp/csr.ts";
 import { loadH5wasm } from "./hdf5.ts";
 
@@ -76,4 +78,15 @@ export function sameCsr(a: CsrMatrix, b: CsrMatrix): boolean {
     bytes(a.indices).equals(bytes(b.indices)) &&
     bytes(a.data).equals(bytes(b.data))
   );
+}
+
+/** Awaits `read`, checks it failed with an InputError whose message is one line, and returns it. */
+export async function inputErrorOf(read: Promise<unknown>): Promise<InputError> {
+  const error = await read.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  expect((error as InputError).message).not.toContain("\n");
+  return error as InputError;
 }

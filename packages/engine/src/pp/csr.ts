@@ -22,20 +22,34 @@ export function csrFromDense(values: ArrayLike<number>, nRows: number, nCols: nu
   const indptr = new Float64Array(nRows + 1);
   const indices = new Int32Array(nnz);
   const data = new Float32Array(nnz);
+  copyNonZeros(values, nRows, nCols, { indptr, indices, data });
+  return { nRows, nCols, indptr, indices, data };
+}
+
+/**
+ * Copies the non-zeros of a dense row-major block into CSR arrays sized for them. The block's rows
+ * start at row `rowOffset` and entry `nnzOffset` of `indptr`, so a matrix can be filled block by block.
+ */
+export function copyNonZeros(
+  values: ArrayLike<number>,
+  nRows: number,
+  nCols: number,
+  out: { indptr: Float64Array; indices: Int32Array; data: Float32Array },
+  { rowOffset = 0, nnzOffset = 0 } = {},
+): void {
   let k = 0;
   for (let r = 0; r < nRows; r++) {
     const base = r * nCols;
     for (let c = 0; c < nCols; c++) {
       const v = values[base + c]!;
       if (v !== 0) {
-        indices[k] = c;
-        data[k] = v;
+        out.indices[k] = c;
+        out.data[k] = v;
         k++;
       }
     }
-    indptr[r + 1] = k;
+    out.indptr[rowOffset + r + 1] = nnzOffset + k;
   }
-  return { nRows, nCols, indptr, indices, data };
 }
 
 /** Row-major dense copy. */
