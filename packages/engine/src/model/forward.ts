@@ -24,12 +24,12 @@ const BN_EPS = 1e-5;
 const BN_MOMENTUM = 0.1;
 const LN_EPS = 1e-12;
 
-function linear(x: tf.Tensor2D, d: Dense, dataInput = false): tf.Tensor2D {
+export function linear(x: tf.Tensor2D, d: Dense, dataInput = false): tf.Tensor2D {
   const w = d.w as unknown as tf.Tensor2D;
   return tf.add(dataInput ? matMulData(x, w) : matMul(x, w), d.b);
 }
 
-function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, track: boolean): tf.Tensor2D {
+export function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, track: boolean): tf.Tensor2D {
   if (!training) {
     return tf.add(tf.mul(tf.div(tf.sub(x, bn.runningMean), tf.sqrt(tf.add(bn.runningVar, BN_EPS))), bn.gamma), bn.beta);
   }

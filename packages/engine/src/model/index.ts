@@ -3,3 +3,4 @@ export type { ModelParams, ModelSpec, EncoderParams, AttentionParams, Dense, Bat
 export { encode, instanceHead, clusterHead, attention, l2Normalize, stopGradient, type Mode } from "./forward.ts";
 export { augmentInto, inverseNormalCdf, type AugmentOptions } from "./augment.ts";
 export { matMul, matMulAT, matMulBT, matMulData } from "./matmul.ts";
+export { createZinbAutoencoder, zinbForward, zinbAutoencoderVariables, disposeZinbAutoencoder, type ZinbAutoencoderParams, type ZinbAutoencoderSpec, type ZinbForward } from "./zinbAutoencoder.ts";

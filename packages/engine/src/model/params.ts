@@ -72,7 +72,7 @@ function uniform(n: number, bound: number, rng: Rng): Float32Array {
  * PyTorch's Linear init: weight and bias U(±1/√fanIn) (kaiming_uniform with a=√5), or
  * Xavier-uniform weights (the reference's encoder) with the bias unchanged.
  */
-function dense(fanIn: number, fanOut: number, rng: Rng, name: string, xavier = false, trainable = true): Dense {
+export function dense(fanIn: number, fanOut: number, rng: Rng, name: string, xavier = false, trainable = true): Dense {
   const wBound = xavier ? Math.sqrt(6 / (fanIn + fanOut)) : 1 / Math.sqrt(fanIn);
   return {
     w: variable(uniform(fanIn * fanOut, wBound, rng), [fanIn, fanOut], trainable, `${name}_w`),
@@ -80,7 +80,7 @@ function dense(fanIn: number, fanOut: number, rng: Rng, name: string, xavier = f
   };
 }
 
-function batchNorm(n: number, name: string, trainable = true): BatchNorm {
+export function batchNorm(n: number, name: string, trainable = true): BatchNorm {
   return {
     gamma: variable(new Float32Array(n).fill(1), [n], trainable, `${name}_gamma`),
     beta: variable(new Float32Array(n), [n], trainable, `${name}_beta`),

@@ -22,7 +22,7 @@ describe("tl.cluster", () => {
   });
 
   it("lists the registered methods", () => {
-    expect(CLUSTER_METHOD_NAMES).toEqual(expect.arrayContaining(["seurat", "leiden", "kmeans", "scfnccl"]));
+    expect(CLUSTER_METHOD_NAMES).toEqual(expect.arrayContaining(["seurat", "leiden", "kmeans", "scfnccl", "sccl", "jojoscl", "scdcca"]));
   });
 
   it("seurat finds the requested number of clusters by resolution search and scores them against the labels", async () => {
@@ -78,6 +78,24 @@ describe("tl.cluster", () => {
     expect(r.details!.sureWeight).toBe(1);
     expect(r.embedding!.dim).toBe(128); // h, the last encoder layer
     await expect(cluster(pbmc, { method: "jojoscl", settings: { epochs: 1, sureWeight: -1 } })).rejects.toThrow(/sureWeight/);
+  });
+
+  it("scdcca trains its ZINB autoencoder with both contrastive losses and clusters the bottleneck", async () => {
+    const small = head(pbmc, 300);
+    const r = await cluster(small, { method: "scdcca", seed: 0, settings: { epochs: 3, batchSize: 100 } });
+    const history = r.details!.history as { loss: number; extraLoss: number; instanceLoss: number; clusterLoss: number }[];
+    expect(history).toHaveLength(3);
+    for (const s of history) {
+      // extraLoss carries the ZINB reconstruction term; all three parts are live.
+      expect(s.extraLoss).toBeGreaterThan(0);
+      expect(s.loss).toBeCloseTo(s.extraLoss + s.instanceLoss + s.clusterLoss, 4);
+    }
+    expect(history[2]!.extraLoss).toBeLessThan(history[0]!.extraLoss);
+    expect(r.embedding!.dim).toBe(32);
+    expect(r.clusters.length).toBe(300);
+    expect(r.extraClusters!.cluster_head!.length).toBe(300);
+    const again = await cluster(small, { method: "scdcca", seed: 0, settings: { epochs: 3, batchSize: 100 } });
+    expect(Array.from(again.clusters)).toEqual(Array.from(r.clusters));
   });
 
   it("rejects an unknown method, a missing k without labels and a bad resolution, naming the file", async () => {

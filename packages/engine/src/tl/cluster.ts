@@ -6,6 +6,7 @@ import { runJojoscl } from "./jojoscl.ts";
 import { kmeans } from "./kmeans.ts";
 import type { OnClusterProgress } from "./progress.ts";
 import { contrastiveMethod, SCCCL_LOSSES } from "./contrastiveMethods.ts";
+import { runScdcca, type ScdccaOptions } from "./scdcca.ts";
 import { seuratCluster, seuratPca } from "./seurat.ts";
 
 /** What every method gets. Options a method has no use for are ignored by it. */
@@ -128,6 +129,38 @@ export const CLUSTER_METHODS = {
     needsK: true,
     usesResolution: false,
     run: runJojoscl,
+  },
+  scdcca: {
+    description: "scDCCA: denoising autoencoder with a ZINB reconstruction loss plus instance- and cluster-level contrastive losses, k-means on the bottleneck",
+    needsK: true,
+    usesResolution: false,
+    run: async (data, o) => {
+      const r = await runScdcca(data, {
+        ...(o.settings as Partial<ScdccaOptions>),
+        k: o.k!,
+        seed: o.seed,
+        nTopGenes: o.nTopGenes,
+        emptyCells: o.emptyCells,
+        signal: o.signal,
+        onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
+      });
+      return {
+        cells: r.cells,
+        clusters: r.clusters,
+        k: r.k,
+        embedding: { values: r.embedding, dim: r.dim },
+        extraClusters: { cluster_head: r.headClusters },
+        details: {
+          epochs: r.history.length,
+          secondsPerEpoch: r.secondsPerEpoch,
+          backend: r.backend.name,
+          backendDetail: r.backend.detail,
+          genesUsed: r.nGenesUsed,
+          config: r.config,
+          history: r.history,
+        },
+      };
+    },
   },
 } satisfies Record<string, ClusterMethod>;
 

@@ -20,3 +20,4 @@ export { umap, type UmapOptions, type UmapResult } from "./umap.ts";
 export { rankGenes, type RankGenesOptions, type RankGenesGroup } from "./rankGenes.ts";
 export { sureStepLoss, JOJOSCL_DEFAULTS } from "./jojoscl.ts";
 export { SCCCL_LOSSES } from "./contrastiveMethods.ts";
+export { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions, type ScdccaResult } from "./scdcca.ts";

@@ -1,3 +1,4 @@
+import { approxNeighbors } from "./approxNeighbors.ts";
 import { InputError } from "../errors.ts";
 import type { DenseMatrix } from "../pp/pca.ts";
 
@@ -6,6 +7,15 @@ export interface NeighborsOptions {
   nNeighbors?: number;
   /** Use only the first nDims columns (e.g. the first 30 PCs). Default all. */
   nDims?: number;
+  /**
+   * `exact` is the brute-force search; `approximate` NN-descent (`approxNeighbors`); `auto` (default)
+   * exact up to `exactMaxRows` rows and approximate above, where n² distances stop being affordable.
+   */
+  method?: "auto" | "exact" | "approximate";
+  /** Default 50000. */
+  exactMaxRows?: number;
+  /** Seeds the approximate search. Default 0. */
+  seed?: number;
   signal?: AbortSignal;
 }
 
@@ -23,12 +33,13 @@ export interface Neighbors {
 const BLOCK = 64;
 
 /**
- * Exact k-nearest neighbours by Euclidean distance (brute force, O(n² d)): ~3 s for 10k cells on 30
- * PCs. Ties are broken by the lower index, so the result does not depend on anything but the data.
+ * k-nearest neighbours by Euclidean distance. Exact (brute force, O(n² d): ~3 s for 10k cells on 30
+ * PCs; ties broken by the lower index, so the result depends on nothing but the data) up to
+ * `exactMaxRows` rows, approximate (NN-descent, seeded) above; `method` forces either.
  */
 export function neighbors(m: DenseMatrix, options: NeighborsOptions = {}): Neighbors {
   const { nRows: n, nCols, x } = m;
-  const { nNeighbors = 20, signal } = options;
+  const { nNeighbors = 20, signal, method = "auto", exactMaxRows = 50000, seed = 0 } = options;
   const d = Math.min(options.nDims ?? nCols, nCols);
   if (x.length !== n * nCols) throw new InputError(`neighbors: matrix has ${x.length} values, expected ${n} × ${nCols}`);
   if (!Number.isInteger(nNeighbors) || nNeighbors < 1 || nNeighbors > n) {
@@ -48,6 +59,12 @@ export function neighbors(m: DenseMatrix, options: NeighborsOptions = {}): Neigh
       s += v * v;
     }
     norm[i] = s;
+  }
+
+  if (method === "approximate" || (method === "auto" && n > exactMaxRows)) {
+    const rows = Array.from({ length: n }, (_, i) => Array.from(p.subarray(i * d, i * d + d)));
+    signal?.throwIfAborted();
+    return approxNeighbors(rows, { nNeighbors: k, seed });
   }
 
   const indices = new Int32Array(n * k);

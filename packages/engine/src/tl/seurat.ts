@@ -120,8 +120,8 @@ export function seuratCluster(counts: CsrMatrix, options: SeuratClusterOptions =
   if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > n)) {
     throw new InputError(`number of clusters must be an integer between 1 and the number of cells ${n} (got ${k})`, options.file);
   }
-  onProgress?.({ stage: "neighbors", fraction: 0.3, message: `exact ${nNeighbors}-NN on ${dim} PCs` });
-  const nn = neighbors({ x: pre.pca.scores, nRows: n, nCols: nComps }, { nNeighbors: Math.min(nNeighbors, n), nDims: dim, signal });
+  onProgress?.({ stage: "neighbors", fraction: 0.3, message: `${n > 50000 ? "approximate" : "exact"} ${nNeighbors}-NN on ${dim} PCs` });
+  const nn = neighbors({ x: pre.pca.scores, nRows: n, nCols: nComps }, { nNeighbors: Math.min(nNeighbors, n), nDims: dim, seed, signal });
   const graph = snnGraph(nn, { prune });
   onProgress?.({ stage: algorithm, fraction: 0.5, message: k ? `resolution search for ${k} clusters` : `resolution ${resolution}` });
   const method = algorithm === "leiden" ? leiden : (g: WeightedGraph, o: object) => louvain(g, { ...o, nStart });
