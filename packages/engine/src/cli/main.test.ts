@@ -69,8 +69,7 @@ describe("scfnccl train", () => {
     expect(csv).toHaveLength(CELLS + 1);
     expect(metrics.settings).toEqual({ phi: 0.9 });
     const emb = decodeNpy(readFileSync(`${out}/embedding.npy`));
-    // k-means clustered h, the 60-d encoder output, and that is the embedding written.
-    expect(emb.shape).toEqual([CELLS, 60]);
+    expect(emb.shape).toEqual([CELLS, 100]);
   });
 
   it("gives identical clusters for the same seed and backend, twice in a row", async () => {
@@ -121,7 +120,7 @@ describe("scfnccl train", () => {
         shape: [nCells, expect.any(Number)],
         obs: { scfnccl: "category", scfnccl_head: "category", [labelColumn]: "category" },
         k: expect.any(Number),
-        obsm: { X_scfnccl: [nCells, 60] },
+        obsm: { X_scfnccl: [nCells, 100] },
         seed: 0,
       });
       expect(view.k).toBeLessThanOrEqual(3);

@@ -48,8 +48,8 @@ export interface ScfncclResult {
   nGenesUsed: number;
 }
 
-/** The reference clusters z; h measured better label-free ARI (bench:quality, issue-2 note). */
-export const SCFNCCL_DEFAULTS = { embedding: "h" as "h" | "z" };
+/** The reference clusters z; h is better on PBMC only with other settings changed too (issue-2 note). */
+export const SCFNCCL_DEFAULTS = { embedding: "z" as "h" | "z" };
 
 /**
  * The whole scFNCCL method on a dataset: preprocessing as the reference, training, embedding of
