@@ -5,7 +5,7 @@ import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
 import { runJojoscl } from "./jojoscl.ts";
 import { kmeans } from "./kmeans.ts";
 import type { OnClusterProgress } from "./progress.ts";
-import { contrastiveMethod, SCCCL_LOSSES } from "./contrastiveMethods.ts";
+import { contrastiveMethod, SCCCL_LOSSES, trainedOutput } from "./contrastiveMethods.ts";
 import { runScdcca, type ScdccaOptions } from "./scdcca.ts";
 import { seuratCluster, seuratPca } from "./seurat.ts";
 
@@ -144,22 +144,7 @@ export const CLUSTER_METHODS = {
         signal: o.signal,
         onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
       });
-      return {
-        cells: r.cells,
-        clusters: r.clusters,
-        k: r.k,
-        embedding: { values: r.embedding, dim: r.dim },
-        extraClusters: { cluster_head: r.headClusters },
-        details: {
-          epochs: r.history.length,
-          secondsPerEpoch: r.secondsPerEpoch,
-          backend: r.backend.name,
-          backendDetail: r.backend.detail,
-          genesUsed: r.nGenesUsed,
-          config: r.config,
-          history: r.history,
-        },
-      };
+      return trainedOutput(r, { config: r.config });
     },
   },
 } satisfies Record<string, ClusterMethod>;

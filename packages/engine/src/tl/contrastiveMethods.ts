@@ -19,8 +19,14 @@ export function contrastiveSettings(settings: MethodOptions["settings"], method:
   return settings as Partial<ScfncclOptions>;
 }
 
-/** What the registry keeps of a scFNCCL-pipeline run. */
-export function contrastiveOutput(r: ScfncclResult, extraDetails: Record<string, unknown> = {}): MethodOutput {
+/** The fields every trained method's result shares (scFNCCL's pipeline and scDCCA). */
+type TrainedClustering = Pick<
+  ScfncclResult,
+  "cells" | "clusters" | "k" | "embedding" | "dim" | "headClusters" | "history" | "secondsPerEpoch" | "backend" | "nGenesUsed"
+>;
+
+/** What the registry keeps of a trained method's run; `details` adds to the shared ones. */
+export function trainedOutput(r: TrainedClustering, details: Record<string, unknown> = {}): MethodOutput {
   return {
     cells: r.cells,
     clusters: r.clusters,
@@ -33,11 +39,16 @@ export function contrastiveOutput(r: ScfncclResult, extraDetails: Record<string,
       backend: r.backend.name,
       backendDetail: r.backend.detail,
       genesUsed: r.nGenesUsed,
-      embedding: r.embeddingName,
-      clusterHead: r.headScores ?? null,
-      ...extraDetails,
+      ...details,
       history: r.history,
     },
+  };
+}
+
+/** What the registry keeps of a scFNCCL-pipeline run. */
+export function contrastiveOutput(r: ScfncclResult, extraDetails: Record<string, unknown> = {}): MethodOutput {
+  return {
+    ...trainedOutput(r, { embedding: r.embeddingName, clusterHead: r.headScores ?? null, ...extraDetails }),
     files: { "model.ckpt": r.checkpoint },
   };
 }
