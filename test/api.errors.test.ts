@@ -94,6 +94,7 @@ const cases: Case[] = [
   ["createRun: k above the cell count", "createRun", createRun, () => ({ input: { datasetId: datasetA, params: { k: 500 } } }), "INVALID_INPUT"],
   ["createRun: unknown method", "createRun", createRun, () => ({ input: { datasetId: datasetA, method: "kmeans++" } }), "INVALID_INPUT"],
   ["createRun: a training setting for a method that does not train", "createRun", createRun, () => ({ input: { datasetId: datasetA, method: "seurat", params: { epochs: 5 } } }), "INVALID_INPUT"],
+  ["createRun: phi for sccl, which pins it (plain NT-Xent)", "createRun", createRun, () => ({ input: { datasetId: datasetA, method: "sccl", params: { phi: 0.9 } } }), "INVALID_INPUT"],
   ["createRun: a resolution for k-means", "createRun", createRun, () => ({ input: { datasetId: datasetA, method: "kmeans", params: { k: 3, resolution: 1 } } }), "INVALID_INPUT"],
   ["createRun: negative seed", "createRun", createRun, () => ({ input: { datasetId: datasetA, seed: -1 } }), "INVALID_INPUT"],
   ["createRun: a viewer may not train", "createRun", createRun, () => ({ input: { datasetId: datasetA } }), "FORBIDDEN", () => viewer],

@@ -38,9 +38,11 @@ export const methodTrains = (method: string) => !CLASSICAL_METHODS.includes(meth
 /** Why `params` do not suit `method` (field and message), or null when they do. */
 export function checkMethodParams(method: Method, params: RunParams): { field: string; message: string } | null {
   const m = tl.CLUSTER_METHODS[method];
-  if (!methodTrains(method)) {
-    const extra = TRAINING_PARAMS.find((p) => params[p] !== undefined);
-    if (extra) return { field: `params.${extra}`, message: `${extra} is a training setting; method ${method} does not train` };
+  // The engine's list of the method's settings decides, so e.g. phi on sccl (which pins it) is refused here, at submission.
+  const extra = TRAINING_PARAMS.find((p) => params[p] !== undefined && !(p in m.settings));
+  if (extra) {
+    const message = methodTrains(method) ? `method ${method} has no setting ${extra}` : `${extra} is a training setting; method ${method} does not train`;
+    return { field: `params.${extra}`, message };
   }
   if (params.resolution !== undefined && !m.usesResolution) return { field: "params.resolution", message: `method ${method} has no resolution (graph methods: seurat, leiden)` };
   return null;

@@ -24,7 +24,7 @@ import { readDataset } from "../src/io/readDataset.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName } from "../src/tl/cluster.ts";
 import { runInChild } from "./child.ts";
-import { parseOverrides } from "./overrides.ts";
+import { parseSettingPairs, type MethodSettings } from "../src/tl/settings.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
@@ -83,15 +83,19 @@ const { values } = parseArgs({
   },
 });
 
-/** Methods that train a network take the `--set` overrides; the others have no such settings. */
-const NEURAL: ReadonlySet<string> = new Set(["scfnccl", "sccl", "jojoscl", "scdcca"]);
+/** The `--set` settings a method has (one flag reaches every method with that setting; the rest ignore it). */
+function settingsFor(method: ClusterMethodName): Record<string, number | string> {
+  const accepted = CLUSTER_METHODS[method].settings as MethodSettings;
+  const settings = Object.fromEntries(Object.entries(parseSettingPairs(values.set)).filter(([name]) => name in accepted));
+  if (values.epochs && "epochs" in accepted) settings.epochs = Number(values.epochs);
+  return settings;
+}
 
 async function oneRun(dataset: string, method: ClusterMethodName, variant: Variant, seed: number): Promise<RunRecord> {
   await initBackend(values.backend as BackendName | undefined);
   const data = await readDataset(join(DATA, dataset));
   const nTypes = encodeLabels(data.labels!).classes.length;
-  const settings = NEURAL.has(method) ? parseOverrides(values.set) : {};
-  if (values.epochs && NEURAL.has(method)) settings.epochs = Number(values.epochs);
+  const settings = settingsFor(method);
   const r = await cluster(data, {
     method,
     seed,

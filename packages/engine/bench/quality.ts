@@ -15,7 +15,7 @@ import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { runScfnccl, type ScfncclOptions } from "../src/tl/scfnccl.ts";
 import { runInChild } from "./child.ts";
-import { parseOverrides } from "./overrides.ts";
+import { parseMethodSettings } from "../src/tl/cluster.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
@@ -61,7 +61,7 @@ const { values } = parseArgs({
 async function oneRun(dataset: string, seed: number): Promise<RunRecord> {
   const backend = await initBackend(values.backend as BackendName | undefined);
   const data = await readDataset(join(DATA, dataset));
-  const overrides = parseOverrides(values.set) as Partial<ScfncclOptions>;
+  const overrides = parseMethodSettings("scfnccl", values.set) as Partial<ScfncclOptions>;
   const r = await runScfnccl(data, { ...overrides, seed, epochs: values.epochs ? Number(values.epochs) : undefined });
   return {
     dataset,
@@ -147,3 +147,4 @@ if (values["one-run"]) {
   console.log(table(records));
   console.log(`\nraw results: ${values.out}`);
 }
+

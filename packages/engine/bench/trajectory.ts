@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
-import { parseOverrides } from "./overrides.ts";
+import { parseMethodSettings } from "../src/tl/cluster.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
 import { preprocess } from "../src/pp/preprocess.ts";
@@ -40,7 +40,7 @@ const pre = preprocess(data.counts, { nTopGenes: 2000, emptyCells: "error", file
 const truth = Int32Array.from(pre.keptCells, (i) => labels.codes[i]!);
 const seed = Number(values.seed);
 
-const overrides = parseOverrides(values.set);
+const overrides = parseMethodSettings("scfnccl", values.set);
 
 const fmt = (x: number) => x.toFixed(4);
 console.log(`# ${file} seed ${seed} k ${k} backend ${backend.name} ${JSON.stringify(overrides)}`);
@@ -79,3 +79,4 @@ const options: TrainOptions = {
 const r = await train(pre.x, pre.nCells, pre.nGenes, options);
 console.log(`# ${r.secondsPerEpoch.toFixed(2)} s/epoch`);
 disposeModel(r.model);
+

@@ -170,14 +170,33 @@ describe("scfnccl train", () => {
     expect(readFileSync(`${out}/clusters.csv`, "utf8")).toBe(before);
   });
 
-  it("rejects --set for a setting that does not exist or is not a number", async () => {
+  it("rejects --set for a setting the method does not have, a word for a number, or a choice outside its list", async () => {
     const unknown = await cli("train", tmp.path("small.h5"), "--out", tmp.path("set1"), "--set", "learningRat=0.1");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/--set takes name=value with name one of .*learningRate/);
+    expect(unknown.stderr).toMatch(/method scfnccl has no setting 'learningRat' \(its settings: .*learningRate/);
     const notNumber = await cli("train", tmp.path("small.h5"), "--out", tmp.path("set2"), "--set", "phi=high");
     expect(notNumber.code).toBe(2);
-    expect(notNumber.stderr).toMatch(/--set phi needs a number/);
+    expect(notNumber.stderr).toMatch(/setting phi of method scfnccl must be a number \(got 'high'\)/);
+    const badChoice = await cli("train", tmp.path("small.h5"), "--out", tmp.path("set3"), "--set", "embedding=x");
+    expect(badChoice.code).toBe(2);
+    expect(badChoice.stderr).toMatch(/setting embedding of method scfnccl must be one of h, z/);
+    const pinned = await cli("train", tmp.path("small.h5"), "--method", "sccl", "--out", tmp.path("set4"), "--set", "phi=0.9");
+    expect(pinned.code).toBe(2);
+    expect(pinned.stderr).toMatch(/method sccl has no setting 'phi'/);
+    for (const dir of ["set1", "set2", "set3", "set4"]) expect(existsSync(tmp.path(dir))).toBe(false);
   });
+
+  it("takes a string setting by --set and reports it in metrics.json", async () => {
+    const out = tmp.path("set-h");
+    const r = await cli("train", tmp.path("small.h5"), "--out", out, "--epochs", "1", "--set", "embedding=h", "--set", "phi=Infinity");
+    expect(r.code).toBe(0);
+    const metrics = JSON.parse(readFileSync(`${out}/metrics.json`, "utf8")) as { settings: Record<string, unknown> };
+    // JSON has no Infinity: it is written as null.
+    expect(metrics.settings).toEqual({ embedding: "h", phi: null });
+    // h is the encoder's 60-d output.
+    expect(decodeNpy(readFileSync(`${out}/embedding.npy`)).shape[1]).toBe(60);
+  });
+
 
   it("explains bad usage", async () => {
     const r = await cli("train", "--epochs", "0");

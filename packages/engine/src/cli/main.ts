@@ -3,7 +3,7 @@
  *
  *   scfnccl train <input> --out <dir> [--method M] [--clusters K] [--resolution R] [--epochs N] [--seed S]
  *                 [--backend tensorflow|wasm|cpu] [--label-key KEY] [--drop-empty-cells]
- *                 [--format FORMAT] [--labels FILE]
+ *                 [--format FORMAT] [--labels FILE] [--set name=value ...]
  *
  * <input> is any format io reads (h5ad, 10x folder or .h5, loom, CSV/TSV, X/Y HDF5), detected from
  * its content. Outputs: clusters.csv, embedding.npy, model.ckpt, metrics.json and result.h5ad.
@@ -22,42 +22,29 @@ import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
 import { FORMATS, type Dataset } from "../io/types.ts";
 import { writeResultH5ad } from "./resultH5ad.ts";
-import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterResult } from "../tl/cluster.ts";
+import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, parseMethodSettings, type ClusterMethodName, type ClusterResult } from "../tl/cluster.ts";
 import type { ClusterProgress } from "../tl/progress.ts";
 import { runScfnccl, type ScfncclResult } from "../tl/scfnccl.ts";
-import { TRAIN_DEFAULTS, TrainAbortedError, type EpochStats } from "../tl/train.ts";
+import type { MethodSettings } from "../tl/settings.ts";
+import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
 
 
 class UsageError extends Error {}
 
-/** Training settings a user may override with --set (the numeric ones of TrainConfig). */
-const NUMERIC_SETTINGS = (Object.keys(TRAIN_DEFAULTS) as (keyof typeof TRAIN_DEFAULTS)[]).filter(
-  (k) => typeof TRAIN_DEFAULTS[k] === "number" && k !== "epochs" && k !== "seed",
-);
-
 const USAGE = `usage: scfnccl train <input> --out <dir> [--method ${CLUSTER_METHOD_NAMES.join("|")}]
                      [--clusters K] [--resolution R] [--epochs N] [--seed S]
                      [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]
                      [--format ${FORMATS.join("|")}] [--labels FILE]   a label file (cell name first) for CSV/10x input
-                     [--set name=value ...]   any numeric training setting, e.g. --set learningRate=0.05
-                                              (${NUMERIC_SETTINGS.join(", ")})
-methods (default scfnccl):
-${CLUSTER_METHOD_NAMES.map((m) => `  ${m.padEnd(9)} ${CLUSTER_METHODS[m].description}`).join("\n")}`;
+                     [--set name=value ...]   a setting of the method, e.g. --set learningRate=0.05 --set embedding=h
+methods (default scfnccl) and their settings (default in brackets):
+${CLUSTER_METHOD_NAMES.map((m) => `  ${m.padEnd(9)} ${CLUSTER_METHODS[m].description}${settingsLine(CLUSTER_METHODS[m].settings)}`).join("\n")}`;
 
-function parseSettings(pairs: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const pair of pairs) {
-    const [name, raw] = pair.split("=", 2);
-    if (!name || raw === undefined || !(NUMERIC_SETTINGS as string[]).includes(name)) {
-      throw new UsageError(`--set takes name=value with name one of ${NUMERIC_SETTINGS.join(", ")} (got '${pair}')`);
-    }
-    const value = Number(raw);
-    if (!Number.isFinite(value) && raw !== "Infinity") throw new UsageError(`--set ${name} needs a number (got '${raw}')`);
-    out[name] = value;
-  }
-  return out;
+function settingsLine(settings: MethodSettings): string {
+  const parts = Object.entries(settings).map(([name, s]) => `${name} [${"choices" in s ? s.choices.map((c) => (c === s.default ? `*${c}` : c)).join("|") : s.default}]`);
+  return parts.length ? `\n            ${parts.join(", ")}` : "";
 }
+
 
 let out: Streams = process;
 
@@ -79,9 +66,21 @@ const TrainArgs = z.object({
   format: z.enum(FORMATS, { error: `--format must be one of ${FORMATS.join(", ")}` }).optional(),
   labels: z.string().min(1).optional(),
   dropEmptyCells: z.boolean().default(false),
-  settings: z.record(z.string(), z.number()).default({}),
+  // Checked against the method by parseCliSettings; z.number() would refuse φ = Infinity.
+  settings: z.record(z.string(), z.custom<number | string>((v) => typeof v === "number" || typeof v === "string")).default({}),
 });
 type TrainArgs = z.infer<typeof TrainArgs>;
+
+/** `--set` pairs, checked against the chosen method's settings before any file is read. */
+function parseCliSettings(pairs: string[], method: string | undefined): Record<string, number | string> {
+  const name = method ?? "scfnccl";
+  try {
+    // An unknown method is reported by the argument check that follows.
+    return (CLUSTER_METHOD_NAMES as string[]).includes(name) ? parseMethodSettings(name as ClusterMethodName, pairs) : {};
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 function parseTrainArgs(argv: string[]): TrainArgs {
   let parsed;
@@ -122,7 +121,7 @@ function parseTrainArgs(argv: string[]): TrainArgs {
     format: v.format,
     labels: v.labels,
     dropEmptyCells: v["drop-empty-cells"],
-    settings: parseSettings(v.set ?? []),
+    settings: parseCliSettings(v.set ?? [], v.method),
   });
   if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("; "));
   return result.data;

@@ -2,12 +2,13 @@ import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { encodeLabels } from "../metrics/encodeLabels.ts";
 import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
-import { runJojoscl } from "./jojoscl.ts";
 import { kmeans } from "./kmeans.ts";
 import type { OnClusterProgress } from "./progress.ts";
-import { contrastiveMethod, SCCCL_LOSSES, trainedOutput } from "./contrastiveMethods.ts";
-import { runScdcca, type ScdccaOptions } from "./scdcca.ts";
+import { contrastiveMethod, SCCCL_LOSSES, SCCCL_SETTINGS, SCFNCCL_SETTINGS, trainedOutput } from "./contrastiveMethods.ts";
+import { JOJOSCL_SETTINGS, runJojoscl } from "./jojoscl.ts";
+import { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions } from "./scdcca.ts";
 import { seuratCluster, seuratPca } from "./seurat.ts";
+import { checkSettings, parseSettingPairs, settingsFrom, type MethodSettings } from "./settings.ts";
 
 /** What every method gets. Options a method has no use for are ignored by it. */
 export interface MethodOptions {
@@ -49,6 +50,8 @@ export interface ClusterMethod {
   needsK: boolean;
   /** The method has a resolution (and searches it when k is given). */
   usesResolution: boolean;
+  /** Settings it takes by name, with their defaults; `tl.cluster` refuses any other. */
+  settings: MethodSettings;
   run(data: Dataset, options: MethodOptions): Promise<MethodOutput>;
 }
 
@@ -86,18 +89,21 @@ export const CLUSTER_METHODS = {
     description: "Seurat's pipeline: LogNormalize, 2000 vst genes, scale, 50 PCs, SNN graph on 30 PCs (k = 20), Louvain",
     needsK: false,
     usesResolution: true,
+    settings: {},
     run: graphMethod("louvain"),
   },
   leiden: {
     description: "the Seurat pipeline's SNN graph clustered with Leiden (scanpy's default community detection)",
     needsK: false,
     usesResolution: true,
+    settings: {},
     run: graphMethod("leiden"),
   },
   kmeans: {
     description: "k-means (10 k-means++ starts) on the first 30 PCs of the Seurat preprocessing",
     needsK: true,
     usesResolution: false,
+    settings: {},
     run: async (data, o) => {
       o.onProgress?.({ stage: "pca", fraction: 0, message: "normalise, variable genes, scale, PCA" });
       const pre = seuratPca(data.counts, { nTopGenes: o.nTopGenes, seed: o.seed, emptyCells: o.emptyCells, file: data.source, signal: o.signal });
@@ -116,24 +122,28 @@ export const CLUSTER_METHODS = {
     description: "scFNCCL: dual contrastive learning (instance + cluster heads), k-means on the embedding",
     needsK: true,
     usesResolution: false,
+    settings: SCFNCCL_SETTINGS,
     run: contrastiveMethod("scfnccl", {}),
   },
   sccl: {
     description: "ScCCL: scFNCCL's network and training with NT-Xent (no false-negative correction) and the Contrastive Clustering cluster loss",
     needsK: true,
     usesResolution: false,
+    settings: SCCCL_SETTINGS,
     run: contrastiveMethod("sccl", SCCCL_LOSSES),
   },
   jojoscl: {
     description: "JojoSCL: ScCCL plus the SURE shrinkage of each batch's k-means centroids, encoder 512→256→128",
     needsK: true,
     usesResolution: false,
+    settings: JOJOSCL_SETTINGS,
     run: runJojoscl,
   },
   scdcca: {
     description: "scDCCA: denoising autoencoder with a ZINB reconstruction loss plus instance- and cluster-level contrastive losses, k-means on the bottleneck",
     needsK: true,
     usesResolution: false,
+    settings: settingsFrom(SCDCCA_DEFAULTS),
     run: async (data, o) => {
       const r = await runScdcca(data, {
         ...(o.settings as Partial<ScdccaOptions>),
@@ -151,6 +161,13 @@ export const CLUSTER_METHODS = {
 
 export type ClusterMethodName = keyof typeof CLUSTER_METHODS;
 export const CLUSTER_METHOD_NAMES = Object.keys(CLUSTER_METHODS) as ClusterMethodName[];
+
+/** `name=value` pairs as a user types them for `method` (the CLI's `--set`, the benchmarks'), checked against its settings. */
+export function parseMethodSettings(method: ClusterMethodName, pairs: readonly string[]): Record<string, number | string> {
+  const settings = parseSettingPairs(pairs);
+  checkSettings(method, CLUSTER_METHODS[method].settings, settings);
+  return settings;
+}
 
 export interface ClusterOptions extends Partial<Omit<MethodOptions, "seed">> {
   method: ClusterMethodName;
@@ -185,6 +202,7 @@ export async function cluster(data: Dataset, options: ClusterOptions): Promise<C
   if (rest.resolution !== undefined && !(rest.resolution > 0)) {
     throw new InputError(`resolution must be a number > 0 (got ${rest.resolution})`, file);
   }
+  checkSettings(name, method.settings, settings);
   const started = performance.now();
   const out = await method.run(data, { ...rest, k, seed, emptyCells, settings });
   const seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,7 @@
 import type { ClusterMethod, MethodOptions, MethodOutput } from "./cluster.ts";
-import { runScfnccl, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
-import type { TrainOptions } from "./train.ts";
+import { runScfnccl, SCFNCCL_DEFAULTS, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
+import { settingsFrom } from "./settings.ts";
+import { TRAIN_DEFAULTS, type TrainOptions } from "./train.ts";
 
 /**
  * ScCCL (TCBB 2023) as scFNCCL's ablation: the same preprocessing, encoder, views, momentum branch,
@@ -10,12 +11,18 @@ import type { TrainOptions } from "./train.ts";
  */
 export const SCCCL_LOSSES = { phi: Infinity, clusterLoss: "cc" } as const satisfies Partial<TrainOptions>;
 
-/** Method settings (`--set`) a contrastive method understands: every training option plus scFNCCL's own. */
-export function contrastiveSettings(settings: MethodOptions["settings"], method: string): Partial<ScfncclOptions> {
-  const embedding = settings.embedding;
-  if (embedding !== undefined && embedding !== "h" && embedding !== "z") {
-    throw new Error(`${method}: setting embedding must be h or z (got ${String(embedding)})`);
-  }
+/** Settings (`--set`) of scFNCCL: every scalar training option (the seed has its own flag) plus its own. */
+export const SCFNCCL_SETTINGS = settingsFrom(
+  { ...TRAIN_DEFAULTS, ...SCFNCCL_DEFAULTS },
+  { instanceLoss: ["fn"], clusterLoss: ["correlation", "cc"], embedding: ["h", "z"] },
+  ["seed"],
+);
+
+/** ScCCL's: scFNCCL's but the losses it pins (a `--set phi=…` would silently do nothing, so it is refused). */
+export const SCCCL_SETTINGS = Object.fromEntries(Object.entries(SCFNCCL_SETTINGS).filter(([name]) => !(name in SCCCL_LOSSES) && name !== "instanceLoss"));
+
+/** Settings already checked by `tl.cluster` against the method's list, as scFNCCL options. */
+export function contrastiveSettings(settings: MethodOptions["settings"]): Partial<ScfncclOptions> {
   return settings as Partial<ScfncclOptions>;
 }
 
@@ -60,7 +67,7 @@ export function contrastiveOutput(r: ScfncclResult, extraDetails: Record<string,
 export function contrastiveMethod(name: string, fixed: Partial<ScfncclOptions>): ClusterMethod["run"] {
   return async (data, o) => {
     const r = await runScfnccl(data, {
-      ...contrastiveSettings(o.settings, name),
+      ...contrastiveSettings(o.settings),
       ...fixed,
       k: o.k,
       seed: o.seed,
