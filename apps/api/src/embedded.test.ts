@@ -73,6 +73,15 @@ describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in
     cookie = signIn.res.headers.getSetCookie()[0]!.split(";")[0]!;
   });
 
+  it("signs up without a team when teamName is null or blank", async () => {
+    for (const [email, teamName] of [["nul@lab.org", "null"], ["blank@lab.org", '"  "']]) {
+      const { body } = await gql<{ signUp: { user: { memberships: unknown[] } | null; errors: unknown[] } }>(
+        `mutation { signUp(input: { email: "${email}", password: "correct horse battery", name: "N", teamName: ${teamName} }) { user { memberships { role } } errors { code } } }`,
+      );
+      expect(body.data!.signUp).toEqual({ user: { memberships: [] }, errors: [] });
+    }
+  });
+
   it("pages datasets newest first with cursors", async () => {
     const teamId = (await gql<{ teams: { id: string }[] }>(`{ teams { id } }`)).body.data!.teams[0]!.id;
     for (const name of ["one.h5", "two.h5", "three.h5"]) {

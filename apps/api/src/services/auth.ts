@@ -11,7 +11,13 @@ const signUpInput = z.object({
   email: z.string().trim().toLowerCase().email("not a valid e-mail address"),
   password: z.string().min(10, "password must have at least 10 characters").max(200, "password is too long"),
   name: z.string().trim().min(1, "name is required").max(100),
-  teamName: z.string().trim().min(1).max(100).optional(),
+  // GraphQL clients send an unset optional field as null, and a form's blank field as "": both mean no team.
+  teamName: z
+    .string()
+    .trim()
+    .max(100)
+    .nullish()
+    .transform((v) => v || undefined),
 });
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
