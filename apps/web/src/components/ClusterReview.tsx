@@ -20,6 +20,7 @@ import {
 } from "../graphql/operations";
 import { fmtDate } from "./format";
 import { historyLines } from "./history";
+import { MarkerCells, MarkerHeaders } from "./MarkerCells";
 
 interface Props {
   runId: string;
@@ -227,20 +228,14 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
           <thead>
             <tr>
               <th scope="col">Gene</th>
-              <th scope="col" className="num">log2FC</th>
-              <th scope="col" className="num">% in</th>
-              <th scope="col" className="num">% out</th>
-              <th scope="col" className="num">adj. p</th>
+              <MarkerHeaders />
             </tr>
           </thead>
           <tbody>
             {cluster.markers.map((m) => (
               <tr key={m.gene}>
                 <td>{m.gene}</td>
-                <td className="num">{m.logFoldChange.toFixed(2)}</td>
-                <td className="num">{(m.pctIn * 100).toFixed(0)}</td>
-                <td className="num">{(m.pctOut * 100).toFixed(0)}</td>
-                <td className="num">{m.pvalAdj.toExponential(1)}</td>
+                <MarkerCells marker={m} />
               </tr>
             ))}
           </tbody>

@@ -15,6 +15,7 @@ import { CopyLabels } from "./CopyLabels";
 import { DotPlot } from "./DotPlot";
 import { ErrorText } from "./Field";
 import { Heatmap } from "./Heatmap";
+import { MarkerCells, MarkerHeaders } from "./MarkerCells";
 import { categoryColor } from "./palette";
 import { Scatter } from "./Scatter";
 
@@ -189,10 +190,7 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
                 <th scope="col">Rank</th>
                 <th scope="col">Gene</th>
                 <th scope="col" className="num">Score</th>
-                <th scope="col" className="num">log2FC</th>
-                <th scope="col" className="num">% in</th>
-                <th scope="col" className="num">% out</th>
-                <th scope="col" className="num">adj. p</th>
+                <MarkerHeaders />
               </tr>
             </thead>
             <tbody>
@@ -203,10 +201,7 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
                     <td>{m.rank}</td>
                     <td>{m.gene}</td>
                     <td className="num">{m.score.toFixed(2)}</td>
-                    <td className="num">{m.logFoldChange.toFixed(2)}</td>
-                    <td className="num">{(m.pctIn * 100).toFixed(0)}</td>
-                    <td className="num">{(m.pctOut * 100).toFixed(0)}</td>
-                    <td className="num">{m.pvalAdj.toExponential(1)}</td>
+                    <MarkerCells marker={m} />
                   </tr>
                 )),
               )}
