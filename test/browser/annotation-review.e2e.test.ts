@@ -241,6 +241,27 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await alice.getByTestId("compare-table").waitFor();
       await alice.getByTestId("agreement").getByText(/ARI \d\.\d{3} · NMI \d\.\d{3} over 274 cells/).waitFor();
       await shot(alice, "10-compare-agreement");
+
+      // An API token for a notebook: shown once, works as Alice against /graphql, stops working once revoked.
+      await alice.getByRole("link", { name: "API tokens" }).click();
+      await alice.getByLabel("Token name").fill("notebook");
+      await alice.getByRole("button", { name: "Create token" }).click();
+      const secret = (await alice.getByTestId("token-secret").innerText()).trim();
+      await alice.getByTestId("token-row").getByText("notebook").waitFor();
+      await shot(alice, "11-api-token");
+      const asToken = async () => {
+        const res = await fetch(`${platform.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+          body: JSON.stringify({ query: "{ viewer { email } }" }),
+        });
+        return ((await res.json()) as { data?: { viewer: { email: string } | null } }).data?.viewer?.email ?? null;
+      };
+      expect(await asToken()).toBe("alice@lab.org");
+      alice.once("dialog", (d) => void d.accept());
+      await alice.getByTestId("token-row").getByRole("button", { name: "Revoke" }).click();
+      await alice.getByText("No tokens yet.").waitFor();
+      expect(await asToken()).toBeNull();
     } catch (err) {
       await shot(alice, "failure-alice").catch(() => undefined);
       await shot(bob, "failure-bob").catch(() => undefined);

@@ -46,6 +46,11 @@ export function TopBar() {
               Compare runs
             </Link>
           </li>
+          <li>
+            <Link href="/tokens" aria-current={pathname.startsWith("/tokens") ? "page" : undefined}>
+              API tokens
+            </Link>
+          </li>
         </ul>
       </nav>
       <div className="who">

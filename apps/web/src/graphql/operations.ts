@@ -40,6 +40,26 @@ export const TEAMS = /* GraphQL */ `
 export interface TeamsData {
   teams: { id: string; name: string; viewerRole: Role; createdAt: string; members: { role: Role; user: { id: string } }[] }[];
 }
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+export interface ApiTokensData {
+  apiTokens: ApiTokenRow[];
+}
+export const API_TOKENS = /* GraphQL */ `
+  query ApiTokens { apiTokens { id name prefix createdAt lastUsedAt } }
+`;
+export const CREATE_API_TOKEN = /* GraphQL */ `
+  mutation CreateApiToken($name: String!) { createApiToken(name: $name) { apiToken { id } secret errors { code message field } } }
+`;
+export const REVOKE_API_TOKEN = /* GraphQL */ `
+  mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { deletedId errors { code message field } } }
+`;
+
 export const CREATE_TEAM = /* GraphQL */ `
   mutation CreateTeam($name: String!) { createTeam(name: $name) { team { id name } errors { code message field } } }
 `;
