@@ -198,17 +198,6 @@ describe("scfnccl train", () => {
   });
 
 
-  it("runs the wasm backend's first layer on --threads N and says so; refuses 0 threads", async () => {
-    const out = tmp.path("threads");
-    const r = await cli("train", tmp.path("small.h5"), "--out", out, "--epochs", "1", "--backend", "wasm", "--threads", "3");
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/backend: wasm \(.*first layer on 3 threads\)/);
-    expect(JSON.parse(readFileSync(`${out}/metrics.json`, "utf8")).backendDetail).toMatch(/first layer on 3 threads/);
-    const zero = await cli("train", tmp.path("small.h5"), "--out", tmp.path("threads0"), "--threads", "0");
-    expect(zero.code).toBe(2);
-    expect(zero.stderr).toMatch(/--threads must be an integer ≥ 1/);
-  });
-
   it("explains bad usage", async () => {
     const r = await cli("train", "--epochs", "0");
     expect(r.code).toBe(2);

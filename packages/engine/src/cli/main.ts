@@ -2,7 +2,7 @@
  * scfnccl — command-line front of the engine.
  *
  *   scfnccl train <input> --out <dir> [--method M] [--clusters K] [--resolution R] [--epochs N] [--seed S]
- *                 [--backend tensorflow|wasm|cpu] [--threads N] [--label-key KEY] [--drop-empty-cells]
+ *                 [--backend tensorflow|wasm|cpu] [--label-key KEY] [--drop-empty-cells]
  *                 [--format FORMAT] [--labels FILE] [--set name=value ...]
  *
  * <input> is any format io reads (h5ad, 10x folder or .h5, loom, CSV/TSV, X/Y HDF5), detected from
@@ -34,8 +34,7 @@ class UsageError extends Error {}
 
 const USAGE = `usage: scfnccl train <input> --out <dir> [--method ${CLUSTER_METHOD_NAMES.join("|")}]
                      [--clusters K] [--resolution R] [--epochs N] [--seed S]
-                     [--backend ${BACKENDS.join("|")}] [--threads N]   wasm: threads for the first layer (default: every core)
-                     [--label-key KEY] [--drop-empty-cells]
+                     [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]
                      [--format ${FORMATS.join("|")}] [--labels FILE]   a label file (cell name first) for CSV/10x input
                      [--set name=value ...]   a setting of the method, e.g. --set learningRate=0.05 --set embedding=h
 methods (default scfnccl) and their settings (default in brackets):
@@ -62,7 +61,6 @@ const TrainArgs = z.object({
   clusters: integer("clusters", 2).optional(),
   epochs: integer("epochs", 1).optional(),
   seed: integer("seed", 0).default(0),
-  threads: integer("threads", 1).optional(),
   backend: z.enum(BACKENDS, { error: `--backend must be one of ${BACKENDS.join(", ")}` }).optional(),
   labelKey: z.string().optional(),
   format: z.enum(FORMATS, { error: `--format must be one of ${FORMATS.join(", ")}` }).optional(),
@@ -98,7 +96,6 @@ function parseTrainArgs(argv: string[]): TrainArgs {
         epochs: { type: "string" },
         seed: { type: "string" },
         backend: { type: "string" },
-        threads: { type: "string" },
         "label-key": { type: "string" },
         format: { type: "string" },
         labels: { type: "string" },
@@ -120,7 +117,6 @@ function parseTrainArgs(argv: string[]): TrainArgs {
     epochs: v.epochs,
     seed: v.seed,
     backend: v.backend,
-    threads: v.threads,
     labelKey: v["label-key"],
     format: v.format,
     labels: v.labels,
@@ -180,7 +176,7 @@ async function writeOutputs(out: string, files: Record<string, string | Uint8Arr
 async function train(argv: string[]): Promise<void> {
   const args = parseTrainArgs(argv);
   const outDir = resolve(args.out);
-  const backend = await initBackend(args.backend, { threads: args.threads });
+  const backend = await initBackend(args.backend);
   out.stderr.write(`backend: ${backend.name} (${backend.detail})\n`);
   const data = await readDataset(args.input, {
     ...(args.labelKey ? { labelKey: args.labelKey } : {}),
