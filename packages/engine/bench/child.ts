@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { availableParallelism } from "node:os";
 
 /**
  * Runs one benchmark run in its own Node process (`node <script> ...args`) and resolves with the
@@ -7,11 +6,9 @@ import { availableParallelism } from "node:os";
  * cores with a single-threaded backend and gives every run a fresh backend and heap. stderr is
  * passed through, so the child's progress and errors show in the parent's log.
  */
-export function runInChild<T>(script: string, args: string[], what: string, jobs = 1): Promise<T> {
+export function runInChild<T>(script: string, args: string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    // Jobs running side by side share the cores: each child's wasm backend gets its share of threads.
-    const threads = process.env.SCFNCCL_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / jobs)));
-    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SCFNCCL_THREADS: threads } });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);

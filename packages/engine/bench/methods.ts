@@ -130,7 +130,7 @@ function runOne(spec: string): Promise<RunRecord> {
   if (values.epochs) args.push("--epochs", values.epochs);
   if (values.backend) args.push("--backend", values.backend);
   for (const s of values.set) args.push("--set", s);
-  return runInChild<RunRecord>(fileURLToPath(import.meta.url), args, `run ${spec}`, Number(values.jobs));
+  return runInChild<RunRecord>(fileURLToPath(import.meta.url), args, `run ${spec}`);
 }
 
 /** scFNCCL's runs from a bench:quality JSON (the lead's benchmark of the same settings), as method records. */

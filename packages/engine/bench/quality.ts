@@ -85,7 +85,7 @@ function runOne(dataset: string, seed: number): Promise<RunRecord> {
   if (values.epochs) args.push("--epochs", values.epochs);
   if (values.backend) args.push("--backend", values.backend);
   for (const s of values.set) args.push("--set", s);
-  return runInChild<RunRecord>(fileURLToPath(import.meta.url), args, `run ${dataset} seed ${seed}`, Number(values.jobs));
+  return runInChild<RunRecord>(fileURLToPath(import.meta.url), args, `run ${dataset} seed ${seed}`);
 }
 
 const meanSd = (xs: number[]) => {

@@ -21,7 +21,6 @@ import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { preprocess } from "../src/pp/preprocess.ts";
 import { createRng } from "../src/random.ts";
 import { disposeModel, resolveConfig, train } from "../src/tl/train.ts";
-import { defaultThreads, threadedMatMul } from "../src/model/matmulThreads.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_DATA = join(here, "../../../../shared/data/10X_PBMC_top2000.h5");
@@ -64,13 +63,13 @@ function stepFlops(b: number, genes: number, k: number): number {
   return first + rest + (first + 2 * rest) + (first + rest) + 3 * sims + 3 * corr;
 }
 
-/** The backend's matMul throughput on the first layer's shape, on the threads training uses: the ceiling a step can reach. */
+/** The backend's plain matMul throughput on the first layer's shape: the ceiling a step can reach. */
 function matMulPeak(b: number, genes: number, units: number): number {
   const rng = createRng(3);
   const x = tf.tensor2d(Float32Array.from({ length: b * genes }, () => rng.normal()), [b, genes]);
   const w = tf.tensor2d(Float32Array.from({ length: genes * units }, () => rng.normal()), [genes, units]);
   const once = () => {
-    const r = threadedMatMul(x, w);
+    const r = tf.matMul(x, w);
     r.dataSync();
     r.dispose();
   };
@@ -115,9 +114,9 @@ async function oneBackend(name: BackendName): Promise<BackendRecord> {
 /** Why the last child failed (its last stderr line), for the table's "not loaded" rows. */
 let lastFailure = "";
 
-function runChild(args: string[], command = process.execPath, env: Record<string, string> = {}): Promise<string | undefined> {
+function runChild(args: string[], command = process.execPath): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -152,15 +151,13 @@ if (values["one-run"]) {
   const npy = join(tmp, "x.npy");
   const records: BackendRecord[] = [];
   const missing: { backend: string; reason: string }[] = [];
-  // wasm runs on one thread and, where there are more cores, with the first layer split across them all.
-  const runs = values.backends.split(",").flatMap((name) => (name === "wasm" && defaultThreads() > 1 ? [{ name, threads: 1 }, { name, threads: defaultThreads() }] : [{ name, threads: 1 }]));
-  for (const { name, threads } of runs) {
+  for (const name of values.backends.split(",")) {
     // CPU is the last resort: one epoch says enough about it.
     const epochs = name === "cpu" ? "2" : values.epochs;
     const args = [self, "--one-run", name, "--epochs", epochs, "--data", values.data];
     if (!existsSync(npy)) args.push("--npy", npy);
-    process.stderr.write(`timing ${name}${name === "wasm" ? `, ${threads} thread(s)` : ""}…\n`);
-    const line = await runChild(args, process.execPath, { SCFNCCL_THREADS: String(threads) });
+    process.stderr.write(`timing ${name}…\n`);
+    const line = await runChild(args);
     if (line) records.push(JSON.parse(line) as BackendRecord);
     else {
       process.stderr.write(`  ${name}: not available on this machine\n`);
@@ -184,17 +181,17 @@ if (values["one-run"]) {
 
   const best = Math.min(...torch.map((t) => t.secondsPerEpoch));
   console.log(`# bench:speed — ${values.data.split("/").at(-1)}, reference defaults, epochs timed after the first\n`);
-  console.log("| backend | s/epoch | cells/s | achieved GFLOP/s | matMul peak GFLOP/s | share of peak | peak RSS MiB | PyTorch comparator (best) ÷ ours | reference program (1 thread, 2.1 s) ÷ ours | reference program (2 threads, 3.1 s) ÷ ours |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log("| backend | s/epoch | cells/s | achieved GFLOP/s | matMul peak GFLOP/s | share of peak | peak RSS MiB | PyTorch comparator (best) ÷ ours | reference program (2 threads, 3.1 s) ÷ ours |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of records) {
     console.log(
       `| ${r.backend} (${r.detail}) | ${r.secondsPerEpoch.toFixed(3)} | ${r.cellsPerSecond.toFixed(0)} | ${r.gflopsAchieved.toFixed(2)} | ${r.gflopsPeak.toFixed(2)} | ` +
         `${((100 * r.gflopsAchieved) / r.gflopsPeak).toFixed(0)}% | ${r.peakRssMiB.toFixed(0)} | ${torch.length ? (best / r.secondsPerEpoch).toFixed(2) + "×" : "n/a"} | ` +
-        `${(REFERENCE_SECONDS.oneThread / r.secondsPerEpoch).toFixed(2)}× | ${(REFERENCE_SECONDS.twoThreads / r.secondsPerEpoch).toFixed(2)}× |`,
+        `${(REFERENCE_SECONDS.twoThreads / r.secondsPerEpoch).toFixed(2)}× |`,
     );
   }
   // A backend that did not load is listed too, so a GPU worker's table shows at a glance whether it ran.
-  for (const m of missing) console.log(`| ${m.backend}: not loaded (${m.reason}) | | | | | | | | | |`);
+  for (const m of missing) console.log(`| ${m.backend}: not loaded (${m.reason}) | | | | | | | | |`);
   if (torch.length) {
     console.log("\n| PyTorch comparator | s/epoch |\n|---|---|");
     for (const t of torch) console.log(`| ${t.threads} thread(s) | ${t.secondsPerEpoch.toFixed(3)} |`);

@@ -14,7 +14,6 @@ import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core registers no gradients itself, and its ESM build cannot be imported piecemeal by
 // Node; the union package's Node bundle registers them all in the global registry.
 import "@tensorflow/tfjs";
-import { defaultThreads, matMulThreads, setMatMulThreads } from "./model/matmulThreads.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -28,8 +27,6 @@ export interface BackendInfo {
 }
 
 let current: BackendInfo | null = null;
-/** The package that provided the current backend (its detail adds settings to it). */
-let currentPackage = "";
 
 /**
  * Whether the package's native binding was built. Its install script downloads libtensorflow;
@@ -80,34 +77,18 @@ const loaders: Record<BackendName, () => Promise<string | null>> = {
   cpu: tryCpu,
 };
 
-export interface BackendOptions {
-  /**
-   * Threads for the wasm backend's large products (the first layer): this one plus worker threads.
-   * Default `SCFNCCL_THREADS` or every core; benchmarks running N jobs at once give each a share.
-   */
-  threads?: number;
-}
-
 /**
  * Select and initialise a backend. With `preferred`, only that one is tried and failing to load
  * it is an error (a user who asks for the GPU should not silently get wasm).
  */
-export async function initBackend(preferred?: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
-  if (current && (!preferred || preferred === current.name)) {
-    if (current.name === "wasm" && options.threads !== undefined && options.threads !== matMulThreads()) {
-      await setMatMulThreads(options.threads);
-      current = { ...current, detail: await describe("wasm", currentPackage) };
-    }
-    return current;
-  }
+export async function initBackend(preferred?: BackendName): Promise<BackendInfo> {
+  if (current && (!preferred || preferred === current.name)) return current;
   const order = preferred ? [preferred] : BACKENDS;
   for (const name of order) {
     const detail = await loaders[name]();
     if (!detail) continue;
     if (await tf.setBackend(name)) {
       await tf.ready();
-      await setMatMulThreads(name === "wasm" ? (options.threads ?? defaultThreads()) : 1);
-      currentPackage = detail;
       current = { name, detail: await describe(name, detail) };
       return current;
     }
@@ -123,8 +104,8 @@ export async function initBackend(preferred?: BackendName, options: BackendOptio
 async function describe(name: BackendName, detail: string): Promise<string> {
   if (name !== "wasm") return detail;
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-  const threads = matMulThreads();
-  return `${detail} (simd ${simd ? "on" : "off"}, ${threads === 1 ? "one thread" : `first layer on ${threads} threads`})`;
+  const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+  return `${detail} (simd ${simd ? "on" : "off"}, ${threads ? "multi" : "single"}-threaded)`;
 }
 
 /** The backend in use; initialises the default one if none was chosen yet. */

@@ -1,5 +1,4 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { threadedMatMul, threadedMatMulAT } from "./matmulThreads.ts";
 
 /**
  * `a · b` whose gradient transposes explicitly before a plain matMul.
@@ -42,13 +41,12 @@ const constInputMatMul = tf.customGrad((a, b, save) => {
   const w = b as tf.Tensor2D;
   (save as (ts: tf.Tensor[]) => void)([x]);
   return {
-    // The first layer's products are a step's largest: on wasm they are split across threads.
-    value: threadedMatMul(x, w),
+    value: tf.matMul(x, w),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx] = saved as [tf.Tensor2D];
       // The input is data, not a parameter: its gradient is never used, so skip the
       // [batch, genes] matMul that would compute it (a third of a training step's FLOPs).
-      return [tf.zerosLike(sx), tf.getBackend() === "wasm" ? threadedMatMulAT(sx, dy as tf.Tensor2D) : tf.matMul(sx, dy as tf.Tensor2D, true, false)];
+      return [tf.zerosLike(sx), tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(sx), dy as tf.Tensor2D) : tf.matMul(sx, dy as tf.Tensor2D, true, false)];
     },
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
