@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { l2Normalize, stopGradient } from "../model/forward.ts";
+import { constantMatrix } from "../model/constants.ts";
 import { matMulBT } from "../model/matmul.ts";
 
 export interface InstanceLossOptions {
@@ -73,22 +74,18 @@ export function ntXent(zq: tf.Tensor2D, zk: tf.Tensor2D, options: { temperature?
   });
 }
 
-const maskCache = new Map<number, { partner: Float32Array; offDiagonal: Float32Array }>();
-
-/** partner[i][j] = 1 where j is i's other view; offDiagonal = 1 − I. Both [2B, 2B]. */
+/** partner[i][j] = 1 where j is i's other view; offDiagonal = 1 − I. Both [2B, 2B], kept across steps. */
 function pairMasks(b: number): { partner: tf.Tensor2D; offDiagonal: tf.Tensor2D } {
   const n = 2 * b;
-  let cached = maskCache.get(b);
-  if (!cached) {
-    const partner = new Float32Array(n * n);
-    const offDiagonal = new Float32Array(n * n).fill(1);
-    for (let i = 0; i < n; i++) {
-      partner[i * n + ((i + b) % n)] = 1;
-      offDiagonal[i * n + i] = 0;
-    }
-    cached = { partner, offDiagonal };
-    if (maskCache.size > 8) maskCache.clear();
-    maskCache.set(b, cached);
-  }
-  return { partner: tf.tensor2d(cached.partner, [n, n]), offDiagonal: tf.tensor2d(cached.offDiagonal, [n, n]) };
+  const partner = constantMatrix("partner", n, n, () => {
+    const m = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) m[i * n + ((i + b) % n)] = 1;
+    return m;
+  });
+  const offDiagonal = constantMatrix("offDiagonal", n, n, () => {
+    const m = new Float32Array(n * n).fill(1);
+    for (let i = 0; i < n; i++) m[i * n + i] = 0;
+    return m;
+  });
+  return { partner, offDiagonal };
 }

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { constantScalar } from "../model/constants.ts";
 
 /**
  * Adam exactly as PyTorch writes it (eps added after the square root of the bias-corrected
@@ -35,14 +36,22 @@ export function adamStep(adam: Adam, grads: Record<string, tf.Tensor>, lr: numbe
   const c1 = 1 - ADAM_BETA1 ** adam.step;
   const c2 = 1 - ADAM_BETA2 ** adam.step;
   tf.tidy(() => {
+    // One upload of each coefficient per step (not one per parameter tensor): same values, same bits.
+    const b1 = constantScalar(ADAM_BETA1);
+    const b1c = constantScalar(1 - ADAM_BETA1);
+    const b2 = constantScalar(ADAM_BETA2);
+    const b2c = constantScalar(1 - ADAM_BETA2);
+    const eps = constantScalar(ADAM_EPS);
+    const stepSize = tf.scalar(lr / c1);
+    const unbias2 = tf.scalar(1 / c2);
     adam.vars.forEach((x, i) => {
       const g = grads[x.name] ?? tf.zerosLike(x);
-      const m = tf.add(tf.mul(adam.m[i]!, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1));
-      const v = tf.add(tf.mul(adam.v[i]!, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
+      const m = tf.add(tf.mul(adam.m[i]!, b1), tf.mul(g, b1c));
+      const v = tf.add(tf.mul(adam.v[i]!, b2), tf.mul(tf.square(g), b2c));
       adam.m[i]!.assign(m);
       adam.v[i]!.assign(v);
       // lr·m̂/(√v̂ + ε) with the bias corrections folded into scalars.
-      x.assign(tf.sub(x, tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.mul(v, 1 / c2)), ADAM_EPS))));
+      x.assign(tf.sub(x, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, unbias2)), eps))));
     });
   });
 }

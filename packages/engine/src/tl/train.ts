@@ -3,6 +3,7 @@ import { activeBackend, type BackendInfo } from "../backend.ts";
 import { ccClusterLoss, correlationClusterLoss } from "../losses/cluster-losses.ts";
 import { fnInstanceLoss } from "../losses/fn-instance-loss.ts";
 import { augmentInto } from "../model/augment.ts";
+import { constantScalar } from "../model/constants.ts";
 import { clusterHead, encode, instanceHead, type Mode } from "../model/forward.ts";
 import {
   createParams,
@@ -187,7 +188,11 @@ function emaPairs(p: ModelParams): { query: tf.Variable[]; key: tf.Variable[] } 
 
 /** key ← momentum·key + (1 − momentum)·query. */
 function emaUpdate(pairs: { query: tf.Variable[]; key: tf.Variable[] }, momentum: number): void {
-  tf.tidy(() => pairs.key.forEach((k, i) => k.assign(tf.add(tf.mul(k, momentum), tf.mul(pairs.query[i]!, 1 - momentum)))));
+  tf.tidy(() => {
+    const keep = constantScalar(momentum);
+    const take = constantScalar(1 - momentum);
+    pairs.key.forEach((k, i) => k.assign(tf.add(tf.mul(k, keep), tf.mul(pairs.query[i]!, take))));
+  });
 }
 
 /** Batch boundaries of one epoch; a last batch of one cell joins the one before (BatchNorm needs two). */
