@@ -5,6 +5,7 @@
  * and batch (bench/torch_comparator.py, Debian's python3-torch) timed in the same run.
  *
  *   pnpm bench:speed [--epochs 4] [--backends tensorflow,wasm,cpu] [--torch-threads 1,2] [--data FILE]
+ *                    [--augment-thread off]   (make the views on the training thread, to see what the pipeline saves)
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     "torch-threads": { type: "string", default: "1,2" },
     data: { type: "string", default: DEFAULT_DATA },
     "one-run": { type: "string" },
+    "augment-thread": { type: "string", default: "auto" },
     npy: { type: "string" },
   },
 });
@@ -91,7 +93,9 @@ async function oneBackend(name: BackendName): Promise<BackendRecord> {
   const cfg = resolveConfig({ k });
   const seconds: number[] = [];
   // The sparse scaled matrix, as runScfnccl trains on it (each batch densified on the fly).
-  const r = await train(pre.scaled, pre.nCells, pre.nGenes, { k, epochs, onProgress: (s) => seconds.push(s.seconds) });
+  // --augment-thread off times the views made on this thread, as before the pipeline.
+  const augmentThread = values["augment-thread"] === "off" ? false : undefined;
+  const r = await train(pre.scaled, pre.nCells, pre.nGenes, { k, epochs, augmentThread, onProgress: (s) => seconds.push(s.seconds) });
   disposeModel(r.model);
   // The first epoch includes kernel compilation and warm-up; time the rest.
   const timed = seconds.length > 1 ? seconds.slice(1) : seconds;
@@ -154,7 +158,7 @@ if (values["one-run"]) {
   for (const name of values.backends.split(",")) {
     // CPU is the last resort: one epoch says enough about it.
     const epochs = name === "cpu" ? "2" : values.epochs;
-    const args = [self, "--one-run", name, "--epochs", epochs, "--data", values.data];
+    const args = [self, "--one-run", name, "--epochs", epochs, "--data", values.data, "--augment-thread", values["augment-thread"]];
     if (!existsSync(npy)) args.push("--npy", npy);
     process.stderr.write(`timing ${name}…\n`);
     const line = await runChild(args);

@@ -14,6 +14,11 @@ export interface Rng {
   fork(): Rng;
   /** Fill with uniform 32-bit integers (bulk draws for hot loops). */
   fillUint32(out: Uint32Array): Uint32Array;
+  /**
+   * The generator's live sfc32 state (four words). Copying it out and back lets another thread
+   * draw a stretch of this same stream (`sfcFill` on the copy) and this one continue after it.
+   */
+  readonly state: Int32Array;
 }
 
 function splitmix32(seed: number): () => number {
@@ -42,7 +47,8 @@ function sfcNext(s: Int32Array): number {
   return t >>> 0;
 }
 
-function sfcFill(s: Int32Array, out: Uint32Array): void {
+/** `out.length` draws of the sfc32 stream in `s`, advancing it. Self-contained: worker threads run its source. */
+export function sfcFill(s: Int32Array, out: Uint32Array): void {
   let a = s[0]!, b = s[1]!, c = s[2]!, d = s[3]!;
   for (let i = 0; i < out.length; i++) {
     const t = (((a + b) | 0) + d) | 0;
@@ -85,6 +91,7 @@ export function createRng(seed: number): Rng {
       sfcFill(state, out);
       return out;
     },
+    state,
   };
   return rng;
 }

@@ -1,4 +1,4 @@
-import type { Rng } from "../random.ts";
+import { sfcFill, type Rng } from "../random.ts";
 
 export interface AugmentOptions {
   /** Probability of zeroing each entry; survivors are scaled by 1/(1−p) (reference 0.9). */
@@ -16,7 +16,7 @@ let normalTable: Float32Array | null = null;
  * instead of a log, a sqrt and a cosine. The augmentation draws ~10^6 values per batch, so
  * this is what keeps it from dominating a training step.
  */
-function normals(): Float32Array {
+export function normals(): Float32Array {
   if (normalTable) return normalTable;
   const t = new Float32Array(LEVELS);
   for (let i = 0; i < LEVELS; i++) t[i] = inverseNormalCdf((i + 0.5) / LEVELS);
@@ -43,6 +43,11 @@ export function inverseNormalCdf(p: number): number {
 
 let bits = new Uint32Array(0);
 
+/** The numbers `augmentRows` needs from the options (what a worker thread is given). */
+export function augmentParams({ dropout = 0.9, noise = 0.1 }: AugmentOptions = {}): { dropBelow: number; scale: number; noise: number } {
+  return { dropBelow: Math.round(dropout * LEVELS), scale: 1 / (1 - dropout), noise };
+}
+
 /**
  * One augmented view of a batch of cells: inverted dropout, then Gaussian noise on every entry,
  * as the reference does. One 32-bit draw per entry: the high 16 bits decide the dropout, the
@@ -61,21 +66,39 @@ export function augmentInto(
   rng: Rng,
   options: AugmentOptions = {},
 ): Float32Array {
-  const { dropout = 0.9, noise = 0.1 } = options;
-  const table = normals();
-  const scale = 1 / (1 - dropout);
-  const dropBelow = Math.round(dropout * LEVELS);
+  const { dropBelow, scale, noise } = augmentParams(options);
   if (bits.length < nGenes) bits = new Uint32Array(nGenes);
-  const row = bits.subarray(0, nGenes);
-  for (let r = 0; r < rows.length; r++) {
-    rng.fillUint32(row);
-    augmentRow(out, r * nGenes, x, rows[r]! * nGenes, nGenes, row, table, dropBelow, scale, noise);
-  }
+  augmentRows(out, x, nGenes, rows, rows.length, rng.state, sfcFill, normals(), dropBelow, scale, noise, bits.subarray(0, nGenes));
   return out;
 }
 
+/**
+ * The loop of `augmentInto` on a raw sfc32 state. Self-contained (it calls only `augmentRow`, from
+ * this module, and the generator it is given, `sfcFill`), so the augmentation thread runs this
+ * same source (`tl/augmentThread.ts`); an imported name would not survive the trip.
+ */
+export function augmentRows(
+  out: Float32Array,
+  x: Float32Array,
+  nGenes: number,
+  rows: ArrayLike<number>,
+  nRows: number,
+  state: Int32Array,
+  fill: (state: Int32Array, out: Uint32Array) => void,
+  table: Float32Array,
+  dropBelow: number,
+  scale: number,
+  noise: number,
+  bits: Uint32Array,
+): void {
+  for (let r = 0; r < nRows; r++) {
+    fill(state, bits);
+    augmentRow(out, r * nGenes, x, rows[r]! * nGenes, nGenes, bits, table, dropBelow, scale, noise);
+  }
+}
+
 /** The hot loop, kept in a small monomorphic function so V8 compiles it to straight typed-array code. */
-function augmentRow(
+export function augmentRow(
   out: Float32Array,
   o: number,
   x: Float32Array,

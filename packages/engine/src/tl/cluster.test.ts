@@ -55,16 +55,18 @@ describe("tl.cluster", () => {
     expect(a.scores!.ari).toBeGreaterThan(0.3);
   });
 
-  it("sccl is scFNCCL's training with only the losses swapped, and a --set cannot switch them back", async () => {
-    const r = await cluster(pbmc, { method: "sccl", seed: 0, settings: { epochs: 2, phi: 0.5, temperature: 0.2, embedding: "h" } });
+  it("sccl is scFNCCL's training with only the losses swapped, and refuses a setting that would switch them back", async () => {
+    const r = await cluster(pbmc, { method: "sccl", seed: 0, settings: { epochs: 2, temperature: 0.2, embedding: "h" } });
     const history = r.details!.history as { droppedShare: number; extraLoss: number }[];
     expect(history).toHaveLength(2);
-    // φ stays ∞ (NT-Xent): no negative is ever dropped, even with phi=0.5 asked for.
+    // φ is ∞ (NT-Xent): no negative is ever dropped.
     expect(history.every((s) => s.droppedShare === 0)).toBe(true);
     expect(r.details!.embedding).toBe("h");
     expect(r.k).toBe(8);
     expect(new Set(r.clusters).size).toBeGreaterThan(1);
-    await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, embedding: "q" } })).rejects.toThrow(/embedding must be h or z/);
+    await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, embedding: "q" } })).rejects.toThrow(/setting embedding of method sccl must be one of h, z/);
+    await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, phi: 0.5 } })).rejects.toThrow(/method sccl has no setting 'phi'/);
+    await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, clusterLoss: "correlation" } })).rejects.toThrow(/has no setting 'clusterLoss'/);
   });
 
   it("jojoscl trains its 512→256→128 encoder with the SURE step and records the term", async () => {

@@ -45,6 +45,23 @@ describe("train", () => {
     expect(Array.from(c.z)).not.toEqual(Array.from(a.z));
   });
 
+  it("gives the same bits with the next batch's views made on a worker thread", async () => {
+    for (const attentionDropout of [0.8, 0]) {
+      const run = async (augmentThread: boolean) => {
+        const { model } = await train(x, CELLS, GENES, { ...small, epochs: 2, seed: 5, attentionDropout, augmentThread });
+        const e = embed(model, x, CELLS, GENES);
+        disposeModel(model);
+        return Array.from(e.z);
+      };
+      const sequential = await run(false);
+      expect(await run(true)).toEqual(sequential);
+    }
+  });
+
+  it("refuses the augmentation thread with an extra loss, whose draws it cannot foresee", async () => {
+    await expect(train(x, CELLS, GENES, { ...small, epochs: 1, augmentThread: true, extraLoss: () => tf.scalar(0) })).rejects.toThrow(/extraLoss/);
+  });
+
   it("leaks no tensors across an epoch", async () => {
     const counts: number[] = [];
     const { model } = await train(x, CELLS, GENES, { ...small, epochs: 4, onProgress: () => counts.push(tf.memory().numTensors) });

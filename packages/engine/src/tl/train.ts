@@ -1,8 +1,9 @@
+import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import { activeBackend, type BackendInfo } from "../backend.ts";
 import { ccClusterLoss, correlationClusterLoss } from "../losses/cluster-losses.ts";
 import { fnInstanceLoss } from "../losses/fn-instance-loss.ts";
-import { augmentInto } from "../model/augment.ts";
+import { augmentInto, augmentParams, normals } from "../model/augment.ts";
 import { constantScalar } from "../model/constants.ts";
 import { clusterHead, encode, instanceHead, type Mode } from "../model/forward.ts";
 import {
@@ -17,6 +18,7 @@ import {
 import { denseRows, type RowMatrix } from "../pp/scale.ts";
 import { createRng, permutation, type Rng } from "../random.ts";
 import { adamStep, cosineLearningRate, createAdam, disposeAdam, type Adam } from "./adam.ts";
+import { startAugmentThread, type AugmentThread } from "./augmentThread.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 
 /** Every setting of a training run. Defaults are the reference program's unless noted. */
@@ -123,6 +125,12 @@ export interface TrainOptions extends Partial<Omit<TrainConfig, "k">> {
   /** Called with checkpoint bytes every `checkpointEvery` epochs and after the last. */
   onCheckpoint?: (bytes: Uint8Array, epoch: number) => void | Promise<void>;
   checkpointEvery?: number;
+  /**
+   * Make the next batch's augmented views on a worker thread during the current step (same bits).
+   * Default: where the machine has a second core, the batch is large enough to be worth it, and no
+   * `extraLoss` takes draws the thread cannot foresee.
+   */
+  augmentThread?: boolean;
 }
 
 export interface TrainedModel {
@@ -253,6 +261,18 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
   const sums = tf.tidy(() => tf.variable(tf.zeros([6]), false));
   const history: EpochStats[] = [];
   let trainSeconds = 0;
+  const augment = { dropout: cfg.augmentDropout, noise: cfg.augmentNoise };
+  // Draws a step takes after its views: the attention dropout of the key and the query branch.
+  const hDim = cfg.encoderDims.at(-1)!;
+  const stepDraws = (b: number) => (cfg.attentionDropout > 0 ? 2 * b * hDim : 0);
+  const useThread = options.augmentThread ?? (availableParallelism() > 1 && !options.extraLoss && maxBatch * nGenes >= 100_000);
+  if (useThread && options.extraLoss) throw new Error("augmentThread cannot be used with an extraLoss (its draws are not known ahead)");
+  const thread: AugmentThread | null = useThread ? startAugmentThread(nGenes, maxBatch, { table: normals(), ...augmentParams(augment) }) : null;
+  /** Batch rows of the preprocessed matrix, dense, into `out`. */
+  const fillRows = (rows: Int32Array, out: Float32Array) => {
+    if (sparse) denseRows(sparse, rows, out);
+    else for (let i = 0; i < rows.length; i++) out.set((x as Float32Array).subarray(rows[i]! * nGenes, (rows[i]! + 1) * nGenes), i * nGenes);
+  };
 
   try {
     for (let epoch = model.epoch; epoch < cfg.epochs; epoch++) {
@@ -261,25 +281,44 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
       const order = permutation(nCells, rng);
       const lr = cosineLearningRate(cfg.learningRate, epoch, { period: cfg.schedulePeriod || cfg.epochs, floor: cfg.scheduleFloor });
       tf.tidy(() => sums.assign(tf.zeros([6])));
-      for (const [start, end] of bounds) {
+      const postBatch = (j: number, state: Int32Array) => {
+        const [s, e] = bounds[j]!;
+        thread!.post(j, e - s, (out) => fillRows(order.subarray(s, e), out), state, stepDraws(e - s));
+      };
+      if (thread) postBatch(0, rng.state);
+      for (let j = 0; j < bounds.length; j++) {
+        const [start, end] = bounds[j]!;
         if (options.signal?.aborted) throw new TrainAbortedError(epoch);
         const rows = order.subarray(start, end);
         const b = end - start;
-        const augment = { dropout: cfg.augmentDropout, noise: cfg.augmentNoise };
-        if (sparse) {
-          denseRows(sparse, rows, batchRows);
-          augmentInto(view1, batchRows, nGenes, identity.subarray(0, b), rng, augment);
-          augmentInto(view2, batchRows, nGenes, identity.subarray(0, b), rng, augment);
+        let x1Data: Float32Array;
+        let x2Data: Float32Array;
+        let expectedNext: Int32Array | null = null;
+        if (thread) {
+          const batch = thread.take(j);
+          if (j + 1 < bounds.length) postBatch(j + 1, batch.next);
+          rng.state.set(batch.afterViews);
+          expectedNext = batch.next;
+          x1Data = batch.view1;
+          x2Data = batch.view2;
         } else {
-          const dense = x as Float32Array;
-          augmentInto(view1, dense, nGenes, rows, rng, augment);
-          augmentInto(view2, dense, nGenes, rows, rng, augment);
+          if (sparse) {
+            denseRows(sparse, rows, batchRows);
+            augmentInto(view1, batchRows, nGenes, identity.subarray(0, b), rng, augment);
+            augmentInto(view2, batchRows, nGenes, identity.subarray(0, b), rng, augment);
+          } else {
+            const dense = x as Float32Array;
+            augmentInto(view1, dense, nGenes, rows, rng, augment);
+            augmentInto(view2, dense, nGenes, rows, rng, augment);
+          }
+          x1Data = view1.subarray(0, b * nGenes);
+          x2Data = view2.subarray(0, b * nGenes);
         }
         emaUpdate(ema, cfg.momentum);
         const mode: Mode = { training: true, attentionDropout: cfg.attentionDropout, rng };
         tf.tidy(() => {
-          const x1 = tf.tensor2d(view1.subarray(0, b * nGenes), [b, nGenes]);
-          const x2 = tf.tensor2d(view2.subarray(0, b * nGenes), [b, nGenes]);
+          const x1 = tf.tensor2d(x1Data, [b, nGenes]);
+          const x2 = tf.tensor2d(x2Data, [b, nGenes]);
           // The key branch runs before the gradient scope: it is off the tape, as under no_grad.
           const hk = encode(p.keyEncoder, x2, { ...mode, trackRunningStats: false });
           const zk = instanceHead(p, hk);
@@ -300,6 +339,11 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
           }, trainable);
           adamStep(model.adam, grads, lr);
         });
+        if (thread) {
+          // The thread foresaw this step's draws; a step that drew otherwise would get other bits.
+          if (!rng.state.every((v, i) => v === expectedNext![i])) throw new Error("augmentation thread out of step with the training's draws");
+          thread.release(j);
+        }
         // Let the event loop run so an abort (SIGINT, a cancelled job) is seen between steps.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -332,8 +376,10 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
   } catch (err) {
     sums.dispose();
     disposeModel(model);
+    await thread?.close();
     throw err;
   }
   sums.dispose();
+  await thread?.close();
   return { model, history, backend, secondsPerEpoch: history.length ? trainSeconds / history.length : 0 };
 }
