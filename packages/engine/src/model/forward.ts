@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../random.ts";
-import { matMul, matMulData } from "./matmul.ts";
+import { matMul, matMulData, matMulDataFrom } from "./matmul.ts";
 import type { AttentionParams, BatchNorm, Dense, EncoderParams, ModelParams } from "./params.ts";
 
 /** Training mode uses batch statistics (and updates the running ones) and dropout. */
@@ -24,9 +24,11 @@ const BN_EPS = 1e-5;
 const BN_MOMENTUM = 0.1;
 const LN_EPS = 1e-12;
 
-export function linear(x: tf.Tensor2D, d: Dense, dataInput = false): tf.Tensor2D {
+/** x·W + b; `dataInput` marks x as data (no gradient), whose product x·W may then come precomputed. */
+export function linear(x: tf.Tensor2D, d: Dense, dataInput = false, product?: tf.Tensor2D): tf.Tensor2D {
   const w = d.w as unknown as tf.Tensor2D;
-  return tf.add(dataInput ? matMulData(x, w) : matMul(x, w), d.b);
+  const xw = !dataInput ? matMul(x, w) : product ? matMulDataFrom(x, w, product) : matMulData(x, w);
+  return tf.add(xw, d.b);
 }
 
 export function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, track: boolean): tf.Tensor2D {
@@ -51,11 +53,14 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
   return tf.div(x, tf.maximum(norm, 1e-12));
 }
 
-/** Encoder: (Linear → BN → ReLU)×3, then L2-normalised. x: [cells, genes] → h: [cells, 60]. */
-export function encode(enc: EncoderParams, x: tf.Tensor2D, mode: Mode): tf.Tensor2D {
+/**
+ * Encoder: (Linear → BN → ReLU)×3, then L2-normalised. x: [cells, genes] → h: [cells, 60].
+ * `firstProduct`, when given, is x · W of the first layer already computed (the step's largest product).
+ */
+export function encode(enc: EncoderParams, x: tf.Tensor2D, mode: Mode, firstProduct?: tf.Tensor2D): tf.Tensor2D {
   let h = x;
   enc.layers.forEach((l, i) => {
-    h = tf.relu(batchNorm(linear(h, l.dense, i === 0), l.bn, mode.training, mode.trackRunningStats ?? true));
+    h = tf.relu(batchNorm(linear(h, l.dense, i === 0, i === 0 ? firstProduct : undefined), l.bn, mode.training, mode.trackRunningStats ?? true));
   });
   return l2Normalize(h);
 }

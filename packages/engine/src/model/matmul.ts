@@ -55,3 +55,24 @@ const constInputMatMul = tf.customGrad((a, b, save) => {
 export function matMulData(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return constInputMatMul(x, w);
 }
+
+const precomputedInputMatMul = tf.customGrad((a, b, c, save) => {
+  const x = a as tf.Tensor2D;
+  (save as (ts: tf.Tensor[]) => void)([x]);
+  return {
+    value: (c as tf.Tensor2D).clone(),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx] = saved as [tf.Tensor2D];
+      const dw = tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(sx), dy as tf.Tensor2D) : tf.matMul(sx, dy as tf.Tensor2D, true, false);
+      return [tf.zerosLike(sx), dw, tf.zerosLike(c as tf.Tensor2D)];
+    },
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * `matMulData(x, w)` whose value `product` (= x · w) was computed elsewhere, e.g. on another thread
+ * while this one did other work; on the gradient tape it behaves exactly as `matMulData`.
+ */
+export function matMulDataFrom(x: tf.Tensor2D, w: tf.Tensor2D, product: tf.Tensor2D): tf.Tensor2D {
+  return precomputedInputMatMul(x, w, product);
+}

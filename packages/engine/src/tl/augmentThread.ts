@@ -1,68 +1,118 @@
 /**
- * The two augmented views of the next batch, made on a worker thread while this thread trains on
- * the current one (a one-batch-ahead pipeline, as a PyTorch DataLoader worker does). The views are
- * host work (~10% of a step on wasm) that the backend's single thread otherwise waits for.
+ * A worker thread that prepares what a training step needs from the host while this thread
+ * trains: the two augmented views of the next batch (as a PyTorch DataLoader worker does) and, on
+ * the wasm backend, the key branch's first-layer product (view 2 · W_key, the step's largest
+ * product after the query's own), computed on its own wasm instance while this thread computes
+ * the query's. The wasm backend is single-threaded in Node, so this is what puts a second core to
+ * work; the views were ~10% of a step and the key product about as much again.
  *
  * The worker draws exactly the numbers this thread would have drawn: it continues the epoch's
  * generator from the state it is given, makes view 1 then view 2 (`augmentRows`, the same source
  * the single-thread path runs), then skips the draws the step's attention dropout takes, and hands
  * back the state after the views and the state the next batch starts from. The trainer checks
- * after every step that its own generator reached that second state, so the pipeline can only
- * ever produce the bits the single-thread path does, or stop with an error.
+ * after every step that its own generator reached that second state. The product runs the same
+ * XNNPACK kernel on the same inputs. So training gives the bits of the single-thread path (test).
  */
+import { createRequire } from "node:module";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { augmentRow, augmentRows } from "../model/augment.ts";
 import { sfcFill } from "../random.ts";
 
+const require = createRequire(import.meta.url);
+
+// Slot states: main posts, the worker answers.
 const EMPTY = 0;
 const POSTED = 1;
 const READY = 2;
-const FAILED = 3;
-const STOP = 4;
+const KEY_POSTED = 3;
+const KEY_READY = 4;
+const FAILED = 5;
+const STOP = 6;
 
-/** Control words of a slot: state, rows, draws to skip after the views, then three rng states. */
+/** Control words of a slot: state, rows, draws to skip, key units, then three generator states. */
 const CTRL = 16;
 const RNG_IN = 4;
 const RNG_AFTER_VIEWS = 8;
 const RNG_NEXT = 12;
 
 /*
- * The worker's code: the functions' own sources (self-contained by design) and a loop over the two
- * slots. Passed with `eval` so the same code runs from the TypeScript sources (tests) and from
- * the bundles (CLI, apps), where a separate worker file would sit at a different path.
+ * The worker's code: the functions' own sources (self-contained by design) and a loop that serves
+ * both slots, key products first (the trainer waits on them). Passed with `eval` so the same code
+ * runs from the TypeScript sources (tests) and from the bundles (CLI, apps), where a separate
+ * worker file would sit at a different path.
  */
 const workerCode = () => `
 const { workerData } = require("node:worker_threads");
-const errors = workerData.errors;
 ${sfcFill.toString()}
 ${augmentRow.toString()}
 ${augmentRows.toString()}
-const { slots, nGenes, maxBatch, table, dropBelow, scale, noise } = workerData;
+const { bell: bellBuffer, slots, nGenes, maxBatch, table, dropBelow, scale, noise, errors } = workerData;
+const bell = new Int32Array(bellBuffer);
+const views = slots.map((s) => ({
+  ctrl: new Int32Array(s.ctrl), rows: new Float32Array(s.rows), v1: new Float32Array(s.v1), v2: new Float32Array(s.v2),
+  w: s.w && new Float32Array(s.w), y: s.y && new Float32Array(s.y),
+}));
 const order = Int32Array.from({ length: maxBatch }, (_, i) => i);
-const views = slots.map((s) => ({ ctrl: new Int32Array(s.ctrl), rows: new Float32Array(s.rows), v1: new Float32Array(s.v1), v2: new Float32Array(s.v2) }));
 const bits = new Uint32Array(nGenes);
 let skip = new Uint32Array(0);
-for (let k = 0; ; k = 1 - k) {
-  const { ctrl, rows, v1, v2 } = views[k];
-  let s;
-  while ((s = Atomics.load(ctrl, 0)) !== ${POSTED} && s !== ${STOP}) Atomics.wait(ctrl, 0, s);
-  if (s === ${STOP}) break;
-  try {
-    const b = ctrl[1];
-    const state = Int32Array.from(ctrl.subarray(${RNG_IN}, ${RNG_IN + 4}));
-    augmentRows(v1, rows, nGenes, order, b, state, sfcFill, table, dropBelow, scale, noise, bits);
-    augmentRows(v2, rows, nGenes, order, b, state, sfcFill, table, dropBelow, scale, noise, bits);
-    ctrl.set(state, ${RNG_AFTER_VIEWS});
-    if (skip.length < ctrl[2]) skip = new Uint32Array(ctrl[2]);
-    sfcFill(state, skip.subarray(0, ctrl[2]));
-    ctrl.set(state, ${RNG_NEXT});
-    Atomics.store(ctrl, 0, ${READY});
-  } catch (err) {
-    errors.postMessage(String((err && err.stack) || err));
-    Atomics.store(ctrl, 0, ${FAILED});
-  }
+function fail(slot, err) {
+  errors.postMessage(String((err && err.stack) || err));
+  Atomics.store(slot.ctrl, 0, ${FAILED});
+  Atomics.notify(slot.ctrl, 0);
+}
+function makeViews(slot) {
+  const { ctrl, rows, v1, v2 } = slot;
+  const b = ctrl[1];
+  const state = Int32Array.from(ctrl.subarray(${RNG_IN}, ${RNG_IN + 4}));
+  augmentRows(v1, rows, nGenes, order, b, state, sfcFill, table, dropBelow, scale, noise, bits);
+  augmentRows(v2, rows, nGenes, order, b, state, sfcFill, table, dropBelow, scale, noise, bits);
+  ctrl.set(state, ${RNG_AFTER_VIEWS});
+  if (skip.length < ctrl[2]) skip = new Uint32Array(ctrl[2]);
+  sfcFill(state, skip.subarray(0, ctrl[2]));
+  ctrl.set(state, ${RNG_NEXT});
+  Atomics.store(ctrl, 0, ${READY});
   Atomics.notify(ctrl, 0);
 }
+(async () => {
+  let tf = null;
+  if (workerData.tf) {
+    tf = require(workerData.tf.core);
+    // The threaded wasm build would be picked where SharedArrayBuffer exists; Node cannot run it.
+    require(workerData.tf.wasm).setThreadsCount(1);
+    await tf.setBackend("wasm");
+    await tf.ready();
+  }
+  function keyProduct(slot) {
+    const { ctrl, v2, w, y } = slot;
+    const b = ctrl[1], units = ctrl[3];
+    // tidy returns the tensor, not its values: tidy walks every element of what it returns.
+    const out = tf.tidy(() => tf.matMul(tf.tensor2d(v2.subarray(0, b * nGenes), [b, nGenes]), tf.tensor2d(w.subarray(0, nGenes * units), [nGenes, units])));
+    y.set(out.dataSync());
+    out.dispose();
+    Atomics.store(ctrl, 0, ${KEY_READY});
+    Atomics.notify(ctrl, 0);
+  }
+  for (;;) {
+    const rung = Atomics.load(bell, 0);
+    let busy = false;
+    let stop = false;
+    for (const slot of views) {
+      if (Atomics.load(slot.ctrl, 0) !== ${KEY_POSTED}) continue;
+      busy = true;
+      try { keyProduct(slot); } catch (err) { fail(slot, err); }
+    }
+    for (const slot of views) {
+      const s = Atomics.load(slot.ctrl, 0);
+      if (s === ${STOP}) stop = true;
+      if (s !== ${POSTED}) continue;
+      busy = true;
+      try { makeViews(slot); } catch (err) { fail(slot, err); }
+      break; // a key product may have been posted meanwhile: serve it first
+    }
+    if (stop) break;
+    if (!busy) Atomics.wait(bell, 0, rung);
+  }
+})().catch((err) => fail(views[0], err));
 `;
 
 interface Slot {
@@ -70,6 +120,8 @@ interface Slot {
   rows: Float32Array;
   v1: Float32Array;
   v2: Float32Array;
+  w?: Float32Array;
+  y?: Float32Array;
 }
 
 export interface AugmentedBatch {
@@ -82,6 +134,8 @@ export interface AugmentedBatch {
 }
 
 export interface AugmentThread {
+  /** Whether `postKey`/`takeKey` are available (the worker runs a wasm backend of its own). */
+  readonly keyProduct: boolean;
   /**
    * Hand batch `index` to the worker: `fillRows` writes its b rows of the preprocessed matrix (dense)
    * into the array it is given; `rng` is the state the batch's draws start from; `skipDraws` the
@@ -90,6 +144,10 @@ export interface AugmentThread {
   post(index: number, b: number, fillRows: (out: Float32Array) => void, rng: Int32Array, skipDraws: number): void;
   /** Wait for batch `index`'s views (valid until `release(index)`). */
   take(index: number): AugmentedBatch;
+  /** Start view 2 · `weights` ([genes, units], row-major) for batch `index` (after `take`). */
+  postKey(index: number, weights: Float32Array, units: number): void;
+  /** Wait for that product: [b, units], valid until `release(index)`. */
+  takeKey(index: number): Float32Array;
   release(index: number): void;
   close(): Promise<void>;
 }
@@ -97,27 +155,68 @@ export interface AugmentThread {
 /** A wait on the worker that never returns means it died before answering: say so instead of hanging. */
 const WAIT_MS = 60_000;
 
-export function startAugmentThread(nGenes: number, maxBatch: number, params: { table: Float32Array; dropBelow: number; scale: number; noise: number }): AugmentThread {
-  const floats = () => new Float32Array(new SharedArrayBuffer(maxBatch * nGenes * 4));
-  const slots: Slot[] = [0, 1].map(() => ({ ctrl: new Int32Array(new SharedArrayBuffer(CTRL * 4)), rows: floats(), v1: floats(), v2: floats() }));
+export interface AugmentThreadOptions {
+  table: Float32Array;
+  dropBelow: number;
+  scale: number;
+  noise: number;
+  /** Units of the first layer, when the worker should also compute the key product (wasm only). */
+  keyUnits?: number;
+}
+
+export function startAugmentThread(nGenes: number, maxBatch: number, options: AugmentThreadOptions): AugmentThread {
+  const { keyUnits, ...params } = options;
+  const floats = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+  const slots: Slot[] = [0, 1].map(() => ({
+    ctrl: new Int32Array(new SharedArrayBuffer(CTRL * 4)),
+    rows: floats(maxBatch * nGenes),
+    v1: floats(maxBatch * nGenes),
+    v2: floats(maxBatch * nGenes),
+    ...(keyUnits ? { w: floats(nGenes * keyUnits), y: floats(maxBatch * keyUnits) } : {}),
+  }));
+  const bell = new Int32Array(new SharedArrayBuffer(4));
   // The worker reports a failure here; this thread reads it synchronously while it waits.
   const { port1: errors, port2: errorsOut } = new MessageChannel();
   const worker = new Worker(workerCode(), {
     eval: true,
     transferList: [errorsOut],
     workerData: {
-      errors: errorsOut,
-      slots: slots.map((s) => ({ ctrl: s.ctrl.buffer, rows: s.rows.buffer, v1: s.v1.buffer, v2: s.v2.buffer })),
+      bell: bell.buffer,
+      slots: slots.map((s) => ({ ctrl: s.ctrl.buffer, rows: s.rows.buffer, v1: s.v1.buffer, v2: s.v2.buffer, w: s.w?.buffer, y: s.y?.buffer })),
       nGenes,
       maxBatch,
       ...params,
+      errors: errorsOut,
+      tf: keyUnits ? { core: require.resolve("@tensorflow/tfjs-core"), wasm: require.resolve("@tensorflow/tfjs-backend-wasm") } : null,
     },
   });
-  let startError: Error | null = null;
-  worker.on("error", (err) => (startError = err));
+  let workerError: Error | null = null;
+  worker.on("error", (err) => (workerError = err));
   worker.unref();
   const slotOf = (index: number) => slots[index % 2]!;
+  const ring = () => {
+    Atomics.add(bell, 0, 1);
+    Atomics.notify(bell, 0);
+  };
+  /** Wait while the slot is in `busy`; it must then be in `done`. */
+  const await_ = (index: number, busy: number, done: number, what: string) => {
+    const s = slotOf(index);
+    const started = Date.now();
+    let state: number;
+    while ((state = Atomics.load(s.ctrl, 0)) === busy) {
+      Atomics.wait(s.ctrl, 0, busy, 1000);
+      if (Date.now() - started > WAIT_MS || workerError) {
+        throw new Error(`augmentation thread did not answer${workerError ? `: ${(workerError as Error).message}` : ""}`);
+      }
+    }
+    if (state !== done) {
+      const why = receiveMessageOnPort(errors)?.message as string | undefined;
+      throw new Error(`augmentation thread failed on batch ${index} (${what})${why ? `: ${why}` : ""}`);
+    }
+    return s;
+  };
   return {
+    keyProduct: keyUnits !== undefined,
     post(index, b, fillRows, rng, skipDraws) {
       const s = slotOf(index);
       if (Atomics.load(s.ctrl, 0) !== EMPTY) throw new Error(`augmentation thread: slot of batch ${index} is still in use`);
@@ -126,22 +225,10 @@ export function startAugmentThread(nGenes: number, maxBatch: number, params: { t
       s.ctrl[2] = skipDraws;
       s.ctrl.set(rng, RNG_IN);
       Atomics.store(s.ctrl, 0, POSTED);
-      Atomics.notify(s.ctrl, 0);
+      ring();
     },
     take(index) {
-      const s = slotOf(index);
-      const started = Date.now();
-      let state: number;
-      while ((state = Atomics.load(s.ctrl, 0)) === POSTED) {
-        Atomics.wait(s.ctrl, 0, POSTED, 1000);
-        if (Date.now() - started > WAIT_MS || startError) {
-          throw new Error(`augmentation thread did not answer${startError ? `: ${(startError as Error).message}` : ""}`);
-        }
-      }
-      if (state !== READY) {
-        const why = receiveMessageOnPort(errors)?.message as string | undefined;
-        throw new Error(`augmentation thread failed on batch ${index}${why ? `: ${why}` : ""}`);
-      }
+      const s = await_(index, POSTED, READY, "views");
       const b = s.ctrl[1]!;
       return {
         view1: s.v1.subarray(0, b * nGenes),
@@ -150,14 +237,24 @@ export function startAugmentThread(nGenes: number, maxBatch: number, params: { t
         next: s.ctrl.slice(RNG_NEXT, RNG_NEXT + 4),
       };
     },
+    postKey(index, weights, units) {
+      const s = slotOf(index);
+      if (!s.w || units !== keyUnits) throw new Error("augmentation thread: started without the key product");
+      s.w.set(weights);
+      s.ctrl[3] = units;
+      Atomics.store(s.ctrl, 0, KEY_POSTED);
+      ring();
+    },
+    takeKey(index) {
+      const s = await_(index, KEY_POSTED, KEY_READY, "key product");
+      return s.y!.subarray(0, s.ctrl[1]! * keyUnits!);
+    },
     release(index) {
       Atomics.store(slotOf(index).ctrl, 0, EMPTY);
     },
     async close() {
-      for (const s of slots) {
-        Atomics.store(s.ctrl, 0, STOP);
-        Atomics.notify(s.ctrl, 0);
-      }
+      for (const s of slots) Atomics.store(s.ctrl, 0, STOP);
+      ring();
       await worker.terminate();
       errors.close();
     },

@@ -267,7 +267,11 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
   const stepDraws = (b: number) => (cfg.attentionDropout > 0 ? 2 * b * hDim : 0);
   const useThread = options.augmentThread ?? (availableParallelism() > 1 && !options.extraLoss && maxBatch * nGenes >= 100_000);
   if (useThread && options.extraLoss) throw new Error("augmentThread cannot be used with an extraLoss (its draws are not known ahead)");
-  const thread: AugmentThread | null = useThread ? startAugmentThread(nGenes, maxBatch, { table: normals(), ...augmentParams(augment) }) : null;
+  // On wasm the worker also computes the key branch's first-layer product with its own wasm
+  // instance: the same kernel on the same inputs, so the same bits (other backends thread themselves).
+  const firstUnits = cfg.encoderDims[0]!;
+  const keyUnits = tf.getBackend() === "wasm" ? firstUnits : undefined;
+  const thread: AugmentThread | null = useThread ? startAugmentThread(nGenes, maxBatch, { table: normals(), ...augmentParams(augment), keyUnits }) : null;
   /** Batch rows of the preprocessed matrix, dense, into `out`. */
   const fillRows = (rows: Int32Array, out: Float32Array) => {
     if (sparse) denseRows(sparse, rows, out);
@@ -296,6 +300,11 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
         let expectedNext: Int32Array | null = null;
         if (thread) {
           const batch = thread.take(j);
+          if (thread.keyProduct) {
+            // The key encoder's EMA first, then its weights go with view 2 to the worker.
+            emaUpdate(ema, cfg.momentum);
+            thread.postKey(j, p.keyEncoder.layers[0]!.dense.w.dataSync() as Float32Array, firstUnits);
+          }
           if (j + 1 < bounds.length) postBatch(j + 1, batch.next);
           rng.state.set(batch.afterViews);
           expectedNext = batch.next;
@@ -314,17 +323,20 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
           x1Data = view1.subarray(0, b * nGenes);
           x2Data = view2.subarray(0, b * nGenes);
         }
-        emaUpdate(ema, cfg.momentum);
+        if (!thread?.keyProduct) emaUpdate(ema, cfg.momentum);
         const mode: Mode = { training: true, attentionDropout: cfg.attentionDropout, rng };
         tf.tidy(() => {
           const x1 = tf.tensor2d(x1Data, [b, nGenes]);
           const x2 = tf.tensor2d(x2Data, [b, nGenes]);
+          // With the key product on the worker, this thread computes the query's meanwhile.
+          const queryProduct = thread?.keyProduct ? tf.matMul(x1, p.encoder.layers[0]!.dense.w) : undefined;
+          const keyProduct = thread?.keyProduct ? tf.tensor2d(thread.takeKey(j), [b, firstUnits]) : undefined;
           // The key branch runs before the gradient scope: it is off the tape, as under no_grad.
-          const hk = encode(p.keyEncoder, x2, { ...mode, trackRunningStats: false });
+          const hk = encode(p.keyEncoder, x2, { ...mode, trackRunningStats: false }, keyProduct);
           const zk = instanceHead(p, hk);
           const pk = clusterHead(p, hk, mode);
           const { grads } = tf.variableGrads(() => {
-            const hq = encode(p.encoder, x1, mode);
+            const hq = encode(p.encoder, x1, mode, queryProduct as tf.Tensor2D | undefined);
             const zq = instanceHead(p, hq);
             const pq = clusterHead(p, hq, mode);
             const inst = fnInstanceLoss(zq, zk, { temperature: cfg.temperature, phi: cfg.phi });
