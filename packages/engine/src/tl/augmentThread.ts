@@ -48,6 +48,8 @@ ${augmentRow.toString()}
 ${augmentRows.toString()}
 const { bell: bellBuffer, slots, nGenes, maxBatch, table, dropBelow, scale, noise, errors } = workerData;
 const bell = new Int32Array(bellBuffer);
+// Running: from here on every job is answered (done or failed), so the trainer may wait as long as it takes.
+Atomics.store(bell, 1, 1);
 const views = slots.map((s) => ({
   ctrl: new Int32Array(s.ctrl), rows: new Float32Array(s.rows), v1: new Float32Array(s.v1), v2: new Float32Array(s.v2),
   w: s.w && new Float32Array(s.w), y: s.y && new Float32Array(s.y),
@@ -112,7 +114,7 @@ function makeViews(slot) {
     if (stop) break;
     if (!busy) Atomics.wait(bell, 0, rung);
   }
-})().catch((err) => fail(views[0], err));
+})().catch((err) => views.forEach((slot) => fail(slot, err)));
 `;
 
 interface Slot {
@@ -152,8 +154,12 @@ export interface AugmentThread {
   close(): Promise<void>;
 }
 
-/** A wait on the worker that never returns means it died before answering: say so instead of hanging. */
-const WAIT_MS = 60_000;
+/**
+ * A worker that has not even started after this long never will (its code failed to load): say so
+ * instead of hanging. Once it runs there is no time limit: a suspended process (Ctrl-Z) or a busy
+ * machine only makes it slower.
+ */
+const START_MS = 60_000;
 
 export interface AugmentThreadOptions {
   table: Float32Array;
@@ -174,7 +180,8 @@ export function startAugmentThread(nGenes: number, maxBatch: number, options: Au
     v2: floats(maxBatch * nGenes),
     ...(keyUnits ? { w: floats(nGenes * keyUnits), y: floats(maxBatch * keyUnits) } : {}),
   }));
-  const bell = new Int32Array(new SharedArrayBuffer(4));
+  // [doorbell, started]: the worker sets `started` first thing, so a worker that never ran is told apart from a slow one.
+  const bell = new Int32Array(new SharedArrayBuffer(8));
   // The worker reports a failure here; this thread reads it synchronously while it waits.
   const { port1: errors, port2: errorsOut } = new MessageChannel();
   const worker = new Worker(workerCode(), {
@@ -205,7 +212,7 @@ export function startAugmentThread(nGenes: number, maxBatch: number, options: Au
     let state: number;
     while ((state = Atomics.load(s.ctrl, 0)) === busy) {
       Atomics.wait(s.ctrl, 0, busy, 1000);
-      if (Date.now() - started > WAIT_MS || workerError) {
+      if ((Atomics.load(bell, 1) === 0 && Date.now() - started > START_MS) || workerError) {
         throw new Error(`augmentation thread did not answer${workerError ? `: ${(workerError as Error).message}` : ""}`);
       }
     }
