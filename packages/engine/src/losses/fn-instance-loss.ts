@@ -11,6 +11,13 @@ export interface InstanceLossOptions {
    * anchor reaches φ is dropped (reference 0.95). `Infinity` keeps every negative (NT-Xent).
    */
   phi?: number;
+  /**
+   * At most this many negatives per row may be dropped (the most similar ones). The reference has
+   * no such limit (Infinity): once a collapsing embedding puts every cosine above φ it drops every
+   * negative, the loss reads 0 and nothing pushes the cells apart again, for good. A row's true
+   * false negatives are its own cluster, ~1/K of the batch, which is what the trainer allows.
+   */
+  maxDropped?: number;
 }
 
 export interface InstanceLoss {
@@ -43,6 +50,7 @@ const clampCosine = tf.customGrad((x) => ({
  */
 export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: InstanceLossOptions = {}): InstanceLoss {
   const { temperature = 0.07, phi = 0.95 } = options;
+  if (options.maxDropped !== undefined && !(options.maxDropped >= 0)) throw new Error(`maxDropped must be ≥ 0 (got ${options.maxDropped})`);
   return tf.tidy(() => {
     const b = zq.shape[0];
     const n = 2 * b;
@@ -51,7 +59,15 @@ export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: Instan
     const logits = tf.div(raw, temperature);
     const { partner, offDiagonal } = pairMasks(b);
     const candidates = tf.sub(offDiagonal, partner); // j ≠ i and j ≠ partner(i)
-    const tooSimilar = tf.cast(tf.greaterEqual(stopGradient(raw), phi), "float32");
+    const cosine = stopGradient(raw);
+    let tooSimilar = tf.cast(tf.greaterEqual(cosine, phi), "float32");
+    const cap = Math.floor(options.maxDropped ?? Infinity);
+    if (cap < n - 2) {
+      // The cap-th largest candidate cosine of each row: only negatives at or above it may go.
+      const candidateCosine = tf.where(tf.cast(candidates, "bool"), cosine, tf.fill([n, n], -2));
+      const kth = cap > 0 ? tf.slice(tf.topk(candidateCosine, cap).values, [0, cap - 1], [n, 1]) : tf.fill([n, 1], 2);
+      tooSimilar = tf.mul(tooSimilar, tf.cast(tf.greaterEqual(cosine, kth), "float32"));
+    }
     const dropped = tf.mul(candidates, tooSimilar);
     const kept = tf.sub(offDiagonal, dropped); // positive + kept negatives
     const pos = tf.sum(tf.mul(logits, partner), 1); // [2B]

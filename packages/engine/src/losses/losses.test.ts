@@ -100,6 +100,36 @@ describe("fnInstanceLoss", () => {
     expect(value(corrected.loss)).toBeLessThan(value(plain) / 10);
   });
 
+  it("drops at most maxDropped negatives per row, the most similar, so a collapsed batch still has negatives", () => {
+    // Every cell points almost the same way: φ = 0.5 would drop every negative and the loss would be 0.
+    const rng = createRng(9);
+    const near = (n: number) => Array.from({ length: n }, () => [1, 0.05 * rng.normal(), 0.05 * rng.normal()]);
+    const q = near(6);
+    const k = near(6);
+    const n = 12;
+    const uncapped = fnInstanceLoss(tf.tensor2d(q), tf.tensor2d(k), { temperature: 0.5, phi: 0.5 });
+    expect(value(uncapped.droppedShare)).toBe(1);
+    expect(value(uncapped.loss)).toBeCloseTo(0, 6);
+    const capped = fnInstanceLoss(tf.tensor2d(q), tf.tensor2d(k), { temperature: 0.5, phi: 0.5, maxDropped: 2 });
+    expect(value(capped.droppedShare)).toBeCloseTo((2 * n) / (n * (n - 2)), 6);
+    expect(value(capped.loss)).toBeGreaterThan(0.5);
+    // The two dropped are each row's two most similar candidates: the hand-written loss with those removed.
+    const f = unit([...q, ...k]);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const partner = (i + 6) % n;
+      const cos = (j: number) => f[i]!.reduce((s, v, d) => s + v * f[j]![d]!, 0);
+      const candidates = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i && j !== partner).sort((a, b) => cos(b) - cos(a));
+      const kept = candidates.slice(2);
+      total += -cos(partner) / 0.5 + Math.log(Math.exp(cos(partner) / 0.5) + kept.reduce((s, j) => s + Math.exp(cos(j) / 0.5), 0));
+    }
+    expect(value(fnInstanceLoss(tf.tensor2d(q), tf.tensor2d(k), { temperature: 0.5, phi: 0.5, maxDropped: 2 }).loss)).toBeCloseTo(total / n, 4);
+    // A cap above what φ drops changes nothing.
+    const loose = fnInstanceLoss(tf.tensor2d(q), tf.tensor2d(k), { temperature: 0.5, phi: 0.9999, maxDropped: 5 });
+    const plain = fnInstanceLoss(tf.tensor2d(q), tf.tensor2d(k), { temperature: 0.5, phi: 0.9999 });
+    expect(value(loose.loss)).toBe(value(plain.loss));
+  });
+
   it("with φ = ∞ is NT-Xent and drops nothing", () => {
     const q = randomRows(5, 4, 3);
     const k = randomRows(5, 4, 4);

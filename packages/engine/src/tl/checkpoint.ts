@@ -66,7 +66,8 @@ export function loadCheckpoint(bytes: Uint8Array): TrainedModel {
   if (dataStart + total * 4 > bytes.length) throw new Error("checkpoint is truncated (tensors)");
   // Copy so the floats are aligned whatever the caller's buffer offset was.
   const floats = new Float32Array(bytes.slice(dataStart, dataStart + total * 4).buffer);
-  const c = header.config;
+  // Settings added after a checkpoint was written take the value that reproduces how it was trained.
+  const c: TrainConfig = { ...header.config, maxDroppedShare: header.config.maxDroppedShare ?? 1 };
   const params = createParams(
     {
       nGenes: header.nGenes,

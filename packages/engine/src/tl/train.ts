@@ -36,6 +36,12 @@ export interface TrainConfig {
   temperature: number;
   /** False-negative threshold on the raw cosine; Infinity turns the correction off (NT-Xent). */
   phi: number;
+  /**
+   * Largest share of a row's candidate negatives φ may drop (the most similar first). 0: 1/K, the
+   * share one cluster has of a balanced batch; 1: no limit, as the reference (which lets a
+   * collapsing embedding drop every negative and stay collapsed).
+   */
+  maxDroppedShare: number;
   /** `fn` is scFNCCL's instance loss (NT-Xent when phi is Infinity). */
   instanceLoss: "fn";
   /** `correlation` is scFNCCL's cluster loss; `cc` the Contrastive Clustering one (ScCCL). */
@@ -66,6 +72,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, "k"> = {
   scheduleFloor: 1e-3,
   temperature: 0.07,
   phi: 0.95,
+  maxDroppedShare: 1,
   instanceLoss: "fn",
   clusterLoss: "correlation",
   clusterTemperature: 1.0,
@@ -339,7 +346,9 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
             const hq = encode(p.encoder, x1, mode, queryProduct as tf.Tensor2D | undefined);
             const zq = instanceHead(p, hq);
             const pq = clusterHead(p, hq, mode);
-            const inst = fnInstanceLoss(zq, zk, { temperature: cfg.temperature, phi: cfg.phi });
+            const share = cfg.maxDroppedShare > 0 ? cfg.maxDroppedShare : 1 / cfg.k;
+            const maxDropped = share >= 1 ? Infinity : Math.floor(share * (2 * b - 2));
+            const inst = fnInstanceLoss(zq, zk, { temperature: cfg.temperature, phi: cfg.phi, maxDropped });
             const clu =
               cfg.clusterLoss === "cc"
                 ? ccClusterLoss(pq, pk, { temperature: cfg.clusterTemperature, entropyWeight: cfg.entropyWeight })
