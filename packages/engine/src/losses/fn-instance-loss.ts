@@ -64,8 +64,7 @@ export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: Instan
     const cap = Math.floor(options.maxDropped ?? Infinity);
     if (cap < n - 2) {
       // The cap-th largest candidate cosine of each row: only negatives at or above it may go.
-      const candidateCosine = tf.where(tf.cast(candidates, "bool"), cosine, tf.fill([n, n], -2));
-      const kth = cap > 0 ? tf.slice(tf.topk(candidateCosine, cap).values, [0, cap - 1], [n, 1]) : tf.fill([n, 1], 2);
+      const kth = cap > 0 ? rowKthLargest(tf.where(tf.cast(candidates, "bool"), cosine, tf.fill([n, n], -2)), cap) : tf.fill([n, 1], 2);
       tooSimilar = tf.mul(tooSimilar, tf.cast(tf.greaterEqual(cosine, kth), "float32"));
     }
     const dropped = tf.mul(candidates, tooSimilar);
@@ -80,6 +79,18 @@ export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: Instan
     return { loss, droppedShare };
   });
 }
+
+/**
+ * Each row's k-th largest value, [n, 1]: a constant for the gradient (a mask threshold), wrapped so
+ * the tape never sees topk, which has no gradient in tfjs.
+ */
+const rowKthLargest = (x: tf.Tensor2D, k: number) =>
+  (
+    tf.customGrad((a) => ({
+      value: tf.slice(tf.topk(a as tf.Tensor2D, k).values, [0, k - 1], [(a as tf.Tensor2D).shape[0], 1]),
+      gradFunc: (dy: tf.Tensor) => tf.zerosLike(a as tf.Tensor),
+    })) as (a: tf.Tensor2D) => tf.Tensor2D
+  )(x);
 
 /** Plain NT-Xent (SimCLR): every other row is a negative. */
 export function ntXent(zq: tf.Tensor2D, zk: tf.Tensor2D, options: { temperature?: number } = {}): tf.Scalar {

@@ -130,6 +130,14 @@ describe("fnInstanceLoss", () => {
     expect(value(loose.loss)).toBe(value(plain.loss));
   });
 
+  it("with a cap still has the gradient that finite differences give (the cap's threshold is a constant)", () => {
+    const q = randomRows(4, 3, 11);
+    const k = tf.tensor2d(randomRows(4, 3, 12));
+    const f = (x: tf.Tensor2D) => fnInstanceLoss(x, k, { temperature: 0.5, phi: -0.5, maxDropped: 2 }).loss;
+    const analytic = tf.tidy(() => tf.grad((x: tf.Tensor) => f(x as tf.Tensor2D))(tf.tensor2d(q)).arraySync() as number[][]);
+    expectClose(analytic, finiteDifferences(f, q, 1e-3), 2e-3);
+  });
+
   it("with φ = ∞ is NT-Xent and drops nothing", () => {
     const q = randomRows(5, 4, 3);
     const k = randomRows(5, 4, 4);
