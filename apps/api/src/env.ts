@@ -7,31 +7,32 @@ const bool = z
   .transform((v) => v === "true" || v === "1")
   .optional();
 
-export const apiEnvSchema = platformEnvSchema.and(
-  z.object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    HOST: z.string().default("127.0.0.1"),
-    /** Secure cookies (HTTPS only); on behind TLS in production. */
-    COOKIE_SECURE: bool,
-    SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
-    MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
-    /** Train in this process too (default: on when no DATABASE_URL, i.e. the embedded setup). */
-    EMBEDDED_WORKER: bool,
-    /** Create the demo user, team and dataset at start (default: on in the embedded setup). */
-    DEMO: bool,
-    DEMO_EMAIL: z.string().email().default("demo@scfnccl.local"),
-    DEMO_PASSWORD: z.string().min(8).default("demo-password"),
-    /** Sign-in attempts allowed per e-mail address and per client address in 15 minutes. */
-    SIGNIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
-    /** Browser origins besides the API's own allowed to open sockets (the web app's), comma-separated. */
-    WEB_ORIGINS: z
-      .string()
-      .default("")
-      .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean)),
-    QUERY_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
-    QUERY_MAX_COST: z.coerce.number().int().min(10).default(5000),
-  }),
-);
+/** The API's own variables (beside the platform's). */
+export const apiOnlyEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default("127.0.0.1"),
+  /** Secure cookies (HTTPS only); on behind TLS in production. */
+  COOKIE_SECURE: bool,
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
+  /** Train in this process too (default: on when no DATABASE_URL, i.e. the embedded setup). */
+  EMBEDDED_WORKER: bool,
+  /** Create the demo user, team and dataset at start (default: on in the embedded setup). */
+  DEMO: bool,
+  DEMO_EMAIL: z.string().email().default("demo@scfnccl.local"),
+  DEMO_PASSWORD: z.string().min(8).default("demo-password"),
+  /** Sign-in attempts allowed per e-mail address and per client address in 15 minutes. */
+  SIGNIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  /** Browser origins besides the API's own allowed to open sockets (the web app's), comma-separated. */
+  WEB_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean)),
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+  QUERY_MAX_COST: z.coerce.number().int().min(10).default(5000),
+});
+
+export const apiEnvSchema = platformEnvSchema.and(apiOnlyEnvSchema);
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

@@ -1,3 +1,3 @@
 export { createApi, type Api, type ApiOptions, MAX_GRAPHQL_BODY } from "./server.ts";
-export { readEnv, apiEnvSchema, type ApiEnv } from "./env.ts";
+export { readEnv, apiEnvSchema, apiOnlyEnvSchema, type ApiEnv } from "./env.ts";
 export { seedDemo } from "./demo.ts";
