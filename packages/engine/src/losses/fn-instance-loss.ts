@@ -88,7 +88,7 @@ const rowKthLargest = (x: tf.Tensor2D, k: number) =>
   (
     tf.customGrad((a) => ({
       value: tf.slice(tf.topk(a as tf.Tensor2D, k).values, [0, k - 1], [(a as tf.Tensor2D).shape[0], 1]),
-      gradFunc: (dy: tf.Tensor) => tf.zerosLike(a as tf.Tensor),
+      gradFunc: (_dy: tf.Tensor) => tf.zerosLike(a as tf.Tensor),
     })) as (a: tf.Tensor2D) => tf.Tensor2D
   )(x);
 
