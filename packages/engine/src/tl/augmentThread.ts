@@ -170,8 +170,22 @@ export interface AugmentThreadOptions {
   keyUnits?: number;
 }
 
+/**
+ * Where the worker loads tfjs-core and the wasm backend from, or null where they cannot be found by
+ * name from here (a bundle whose package does not list them): the worker then makes the views only.
+ */
+function tfModulePaths(): { core: string; wasm: string } | null {
+  try {
+    return { core: require.resolve("@tensorflow/tfjs-core"), wasm: require.resolve("@tensorflow/tfjs-backend-wasm") };
+  } catch {
+    return null;
+  }
+}
+
 export function startAugmentThread(nGenes: number, maxBatch: number, options: AugmentThreadOptions): AugmentThread {
-  const { keyUnits, ...params } = options;
+  const tfPaths = options.keyUnits ? tfModulePaths() : null;
+  const keyUnits = tfPaths ? options.keyUnits : undefined;
+  const { keyUnits: _asked, ...params } = options;
   const floats = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
   const slots: Slot[] = [0, 1].map(() => ({
     ctrl: new Int32Array(new SharedArrayBuffer(CTRL * 4)),
@@ -194,7 +208,7 @@ export function startAugmentThread(nGenes: number, maxBatch: number, options: Au
       maxBatch,
       ...params,
       errors: errorsOut,
-      tf: keyUnits ? { core: require.resolve("@tensorflow/tfjs-core"), wasm: require.resolve("@tensorflow/tfjs-backend-wasm") } : null,
+      tf: keyUnits ? tfPaths : null,
     },
   });
   let workerError: Error | null = null;
