@@ -59,15 +59,11 @@ export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: Instan
     const logits = tf.div(raw, temperature);
     const { partner, offDiagonal } = pairMasks(b);
     const candidates = tf.sub(offDiagonal, partner); // j ≠ i and j ≠ partner(i)
-    const cosine = stopGradient(raw);
-    let tooSimilar = tf.cast(tf.greaterEqual(cosine, phi), "float32");
     const cap = Math.floor(options.maxDropped ?? Infinity);
-    if (cap < n - 2) {
-      // The cap-th largest candidate cosine of each row: only negatives at or above it may go.
-      const kth = cap > 0 ? rowKthLargest(tf.where(tf.cast(candidates, "bool"), cosine, tf.fill([n, n], -2)), cap) : tf.fill([n, 1], 2);
-      tooSimilar = tf.mul(tooSimilar, tf.cast(tf.greaterEqual(cosine, kth), "float32"));
-    }
-    const dropped = tf.mul(candidates, tooSimilar);
+    const dropped =
+      cap < n - 2
+        ? cappedDropMask(raw, b, phi, cap)
+        : tf.mul(candidates, tf.cast(tf.greaterEqual(stopGradient(raw), phi), "float32"));
     const kept = tf.sub(offDiagonal, dropped); // positive + kept negatives
     const pos = tf.sum(tf.mul(logits, partner), 1); // [2B]
     // |logits| ≤ 1/τ, so exp cannot overflow for any τ ≥ 0.012: a plain masked log-sum-exp is
@@ -81,16 +77,58 @@ export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: Instan
 }
 
 /**
- * Each row's k-th largest value, [n, 1]: a constant for the gradient (a mask threshold), wrapped so
- * the tape never sees topk, which has no gradient in tfjs.
+ * The dropped-negative mask under a cap, [2B, 2B] (a constant for the gradient): candidate j of row
+ * i goes when cos ≥ φ and cos is among the row's `cap` largest candidate cosines. Built on the host:
+ * on wasm, tfjs's topk sorts every row and a broadcast comparison with a [n, 1] threshold runs a
+ * slow generic kernel (~45 ms a step together); this loop takes ~3 ms. Comparisons are in float32,
+ * as the backend's.
  */
-const rowKthLargest = (x: tf.Tensor2D, k: number) =>
-  (
-    tf.customGrad((a) => ({
-      value: tf.slice(tf.topk(a as tf.Tensor2D, k).values, [0, k - 1], [(a as tf.Tensor2D).shape[0], 1]),
-      gradFunc: (_dy: tf.Tensor) => tf.zerosLike(a as tf.Tensor),
-    })) as (a: tf.Tensor2D) => tf.Tensor2D
-  )(x);
+function cappedDropMask(raw: tf.Tensor2D, b: number, phi: number, cap: number): tf.Tensor2D {
+  const n = 2 * b;
+  const cos = raw.dataSync() as Float32Array;
+  const phi32 = Math.fround(phi);
+  const mask = new Float32Array(n * n);
+  const row = new Float32Array(n - 2);
+  for (let i = 0; i < n; i++) {
+    const partner = (i + b) % n;
+    let m = 0;
+    for (let j = 0; j < n; j++) if (j !== i && j !== partner) row[m++] = cos[i * n + j]!;
+    const kth = cap > 0 ? selectLargest(row, cap - 1) : Infinity;
+    for (let j = 0; j < n; j++) {
+      const c = cos[i * n + j]!;
+      if (j !== i && j !== partner && c >= phi32 && c >= kth) mask[i * n + j] = 1;
+    }
+  }
+  return tf.tensor2d(mask, [n, n]);
+}
+
+/** The value that would sit at `rank` (0 = largest) if `a` were sorted descending; reorders `a`. */
+export function selectLargest(a: Float32Array, rank: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot keeps sorted or constant rows from going quadratic.
+    const mid = (lo + hi) >>> 1;
+    const p = Math.max(Math.min(a[lo]!, a[mid]!), Math.min(Math.max(a[lo]!, a[mid]!), a[hi]!));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > p) i++;
+      while (a[j]! < p) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (rank <= j) hi = j;
+    else if (rank >= i) lo = i;
+    else return a[rank]!;
+  }
+  return a[rank]!;
+}
 
 /** Plain NT-Xent (SimCLR): every other row is a negative. */
 export function ntXent(zq: tf.Tensor2D, zk: tf.Tensor2D, options: { temperature?: number } = {}): tf.Scalar {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend.ts";
 import { createRng } from "../random.ts";
 import { ccClusterLoss, correlationClusterLoss, entropyPenalty } from "./cluster-losses.ts";
-import { fnInstanceLoss, ntXent } from "./fn-instance-loss.ts";
+import { fnInstanceLoss, ntXent, selectLargest } from "./fn-instance-loss.ts";
 
 beforeAll(async () => {
   await initBackend();
@@ -136,6 +136,17 @@ describe("fnInstanceLoss", () => {
     const f = (x: tf.Tensor2D) => fnInstanceLoss(x, k, { temperature: 0.5, phi: -0.5, maxDropped: 2 }).loss;
     const analytic = tf.tidy(() => tf.grad((x: tf.Tensor) => f(x as tf.Tensor2D))(tf.tensor2d(q)).arraySync() as number[][]);
     expectClose(analytic, finiteDifferences(f, q, 1e-3), 2e-3);
+  });
+
+  it("selects the k-th largest value as a full sort would, ties and constant rows included", () => {
+    const rng = createRng(13);
+    for (const make of [() => rng.normal(), () => Math.round(rng.normal() * 2), () => 1]) {
+      for (const len of [1, 2, 7, 398]) {
+        const a = Float32Array.from({ length: len }, make);
+        const sorted = Array.from(a).sort((x, y) => y - x);
+        for (const rank of [0, Math.floor(len / 3), len - 1]) expect(selectLargest(Float32Array.from(a), rank)).toBe(sorted[rank]);
+      }
+    }
   });
 
   it("with φ = ∞ is NT-Xent and drops nothing", () => {
