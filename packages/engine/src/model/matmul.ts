@@ -46,7 +46,7 @@ const constInputMatMul = tf.customGrad((a, b, save) => {
       const [sx] = saved as [tf.Tensor2D];
       // The input is data, not a parameter: its gradient is never used, so skip the
       // [batch, genes] matMul that would compute it (a third of a training step's FLOPs).
-      return [tf.zerosLike(sx), tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(sx), dy as tf.Tensor2D) : tf.matMul(sx, dy as tf.Tensor2D, true, false)];
+      return [tf.zerosLike(sx), matMulAT(sx, dy as tf.Tensor2D)];
     },
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
@@ -61,10 +61,10 @@ const precomputedInputMatMul = tf.customGrad((a, b, c, save) => {
   (save as (ts: tf.Tensor[]) => void)([x]);
   return {
     value: (c as tf.Tensor2D).clone(),
+    // The same gradient as matMulData's (and none for the product, a value only).
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx] = saved as [tf.Tensor2D];
-      const dw = tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(sx), dy as tf.Tensor2D) : tf.matMul(sx, dy as tf.Tensor2D, true, false);
-      return [tf.zerosLike(sx), dw, tf.zerosLike(c as tf.Tensor2D)];
+      return [tf.zerosLike(sx), matMulAT(sx, dy as tf.Tensor2D), tf.zerosLike(c as tf.Tensor2D)];
     },
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor2D) => tf.Tensor2D;

@@ -183,9 +183,9 @@ function tfModulePaths(): { core: string; wasm: string } | null {
 }
 
 export function startAugmentThread(nGenes: number, maxBatch: number, options: AugmentThreadOptions): AugmentThread {
-  const tfPaths = options.keyUnits ? tfModulePaths() : null;
-  const keyUnits = tfPaths ? options.keyUnits : undefined;
-  const { keyUnits: _asked, ...params } = options;
+  const { keyUnits: asked, ...params } = options;
+  const tfPaths = asked ? tfModulePaths() : null;
+  const keyUnits = tfPaths ? asked : undefined;
   const floats = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
   const slots: Slot[] = [0, 1].map(() => ({
     ctrl: new Int32Array(new SharedArrayBuffer(CTRL * 4)),

@@ -263,9 +263,10 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
   const maxBatch = Math.max(...bounds.map(([s, e]) => e - s));
   const view1 = new Float32Array(maxBatch * nGenes);
   const view2 = new Float32Array(maxBatch * nGenes);
-  // Sparse input: the batch's scaled rows are written densely here, then augmented as batch rows 0..b-1.
+  // The batch's scaled rows are written densely here (from either kind of matrix), then augmented
+  // as batch rows 0..b-1, on this thread or the worker's.
   const sparse = x instanceof Float32Array ? null : x;
-  const batchRows = new Float32Array(sparse ? maxBatch * nGenes : 0);
+  const batchRows = new Float32Array(maxBatch * nGenes);
   const identity = Int32Array.from({ length: maxBatch }, (_, i) => i);
   // Loss parts are summed on the backend and read once per epoch: [total, instance, cluster, entropy, dropped, extra].
   const sums = tf.tidy(() => tf.variable(tf.zeros([6]), false));
@@ -275,6 +276,9 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
   // Draws a step takes after its views: the attention dropout of the key and the query branch.
   const hDim = cfg.encoderDims.at(-1)!;
   const stepDraws = (b: number) => (cfg.attentionDropout > 0 ? 2 * b * hDim : 0);
+  // How many negatives φ may drop per row of a batch of b cells (2b − 2 candidates).
+  const dropShare = cfg.maxDroppedShare > 0 ? cfg.maxDroppedShare : 1 / cfg.k;
+  const maxDropped = (b: number) => (dropShare >= 1 ? Infinity : Math.floor(dropShare * (2 * b - 2)));
   const useThread = options.augmentThread ?? (availableParallelism() > 1 && !options.extraLoss && maxBatch * nGenes >= 100_000);
   if (useThread && options.extraLoss) throw new Error("augmentThread cannot be used with an extraLoss (its draws are not known ahead)");
   // On wasm the worker also computes the key branch's first-layer product with its own wasm
@@ -305,35 +309,21 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
         if (options.signal?.aborted) throw new TrainAbortedError(epoch);
         const rows = order.subarray(start, end);
         const b = end - start;
-        let x1Data: Float32Array;
-        let x2Data: Float32Array;
-        let expectedNext: Int32Array | null = null;
-        if (thread) {
-          const batch = thread.take(j);
-          if (thread.keyProduct) {
-            // The key encoder's EMA first, then its weights go with view 2 to the worker.
-            emaUpdate(ema, cfg.momentum);
-            thread.postKey(j, p.keyEncoder.layers[0]!.dense.w.dataSync() as Float32Array, firstUnits);
-          }
+        const batch = thread?.take(j);
+        let x1Data = batch?.view1;
+        let x2Data = batch?.view2;
+        if (!x1Data || !x2Data) {
+          fillRows(rows, batchRows);
+          x1Data = augmentInto(view1, batchRows, nGenes, identity.subarray(0, b), rng, augment).subarray(0, b * nGenes);
+          x2Data = augmentInto(view2, batchRows, nGenes, identity.subarray(0, b), rng, augment).subarray(0, b * nGenes);
+        }
+        emaUpdate(ema, cfg.momentum);
+        if (thread && batch) {
+          // The key encoder's new weights go with view 2 to the worker, before the next batch's views.
+          if (thread.keyProduct) thread.postKey(j, p.keyEncoder.layers[0]!.dense.w.dataSync() as Float32Array, firstUnits);
           if (j + 1 < bounds.length) postBatch(j + 1, batch.next);
           rng.state.set(batch.afterViews);
-          expectedNext = batch.next;
-          x1Data = batch.view1;
-          x2Data = batch.view2;
-        } else {
-          if (sparse) {
-            denseRows(sparse, rows, batchRows);
-            augmentInto(view1, batchRows, nGenes, identity.subarray(0, b), rng, augment);
-            augmentInto(view2, batchRows, nGenes, identity.subarray(0, b), rng, augment);
-          } else {
-            const dense = x as Float32Array;
-            augmentInto(view1, dense, nGenes, rows, rng, augment);
-            augmentInto(view2, dense, nGenes, rows, rng, augment);
-          }
-          x1Data = view1.subarray(0, b * nGenes);
-          x2Data = view2.subarray(0, b * nGenes);
         }
-        if (!thread?.keyProduct) emaUpdate(ema, cfg.momentum);
         const mode: Mode = { training: true, attentionDropout: cfg.attentionDropout, rng };
         tf.tidy(() => {
           const x1 = tf.tensor2d(x1Data, [b, nGenes]);
@@ -349,9 +339,7 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
             const hq = encode(p.encoder, x1, mode, queryProduct as tf.Tensor2D | undefined);
             const zq = instanceHead(p, hq);
             const pq = clusterHead(p, hq, mode);
-            const share = cfg.maxDroppedShare > 0 ? cfg.maxDroppedShare : 1 / cfg.k;
-            const maxDropped = share >= 1 ? Infinity : Math.floor(share * (2 * b - 2));
-            const inst = fnInstanceLoss(zq, zk, { temperature: cfg.temperature, phi: cfg.phi, maxDropped });
+            const inst = fnInstanceLoss(zq, zk, { temperature: cfg.temperature, phi: cfg.phi, maxDropped: maxDropped(b) });
             const clu =
               cfg.clusterLoss === "cc"
                 ? ccClusterLoss(pq, pk, { temperature: cfg.clusterTemperature, entropyWeight: cfg.entropyWeight })
@@ -363,9 +351,9 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
           }, trainable);
           adamStep(model.adam, grads, lr);
         });
-        if (thread) {
+        if (thread && batch) {
           // The thread foresaw this step's draws; a step that drew otherwise would get other bits.
-          if (!rng.state.every((v, i) => v === expectedNext![i])) throw new Error("augmentation thread out of step with the training's draws");
+          if (!rng.state.every((v, i) => v === batch.next[i])) throw new Error("augmentation thread out of step with the training's draws");
           thread.release(j);
         }
         // Let the event loop run so an abort (SIGINT, a cancelled job) is seen between steps.
