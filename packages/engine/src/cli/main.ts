@@ -45,7 +45,6 @@ function settingsLine(settings: MethodSettings): string {
   return parts.length ? `\n            ${parts.join(", ")}` : "";
 }
 
-
 let out: Streams = process;
 
 const integer = (name: string, min: number) =>
