@@ -2,11 +2,15 @@
  * pnpm bench:trajectory — how one training run's clusters evolve, to study label-free model
  * selection and defaults. Every `--every` epochs it embeds all cells with the model as it stands
  * and prints the losses beside ARI/NMI of k-means on z (the method's embedding), k-means on h
- * (the encoder output) and the cluster head's argmax. Labels are only printed, never used.
+ * (the encoder output) and the cluster head's argmax, with the share of the cluster head's hidden ReLU
+ * units that fire for any cell (a dead head passes no cluster-loss gradient to the encoder).
+ * Labels are only printed, never used.
  *
  *   pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--set name=value ...]
  */
 import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs-core";
+import { attention, encode, linear } from "../src/model/forward.ts";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
@@ -16,7 +20,19 @@ import { preprocess } from "../src/pp/preprocess.ts";
 import { loadCheckpoint } from "../src/tl/checkpoint.ts";
 import { argmaxClusters, embed } from "../src/tl/embed.ts";
 import { kmeans } from "../src/tl/kmeans.ts";
-import { disposeModel, train, type EpochStats, type TrainOptions } from "../src/tl/train.ts";
+import { disposeModel, train, type EpochStats, type TrainedModel, type TrainOptions } from "../src/tl/train.ts";
+
+/** Share of the cluster head's hidden ReLU units positive for at least one of (up to 2000) cells. */
+function liveHeadUnits(model: TrainedModel, x: Float32Array, nCells: number, nGenes: number): number {
+  const n = Math.min(nCells, 2000);
+  const hidden = tf.tidy(() => {
+    const h = encode(model.params.encoder, tf.tensor2d(x.subarray(0, n * nGenes), [n, nGenes]), { training: false });
+    return tf.max(linear(attention(model.params.attention, h, model.params.spec.attentionHeads, { training: false }), model.params.cluster[0]), 0);
+  });
+  const maxima = hidden.dataSync();
+  hidden.dispose();
+  return maxima.filter((v) => v > 0).length / maxima.length;
+}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,8 +60,8 @@ const overrides = parseMethodSettings("scfnccl", values.set);
 
 const fmt = (x: number) => x.toFixed(4);
 console.log(`# ${file} seed ${seed} k ${k} backend ${backend.name} ${JSON.stringify(overrides)}`);
-console.log("| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI z | ARI h | NMI h | ARI head | head clusters used |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI z | ARI h | NMI h | ARI head | head clusters used | live head units |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 let last: EpochStats | undefined;
 const options: TrainOptions = {
   ...overrides,
@@ -69,7 +85,7 @@ const options: TrainOptions = {
       const used = new Set(head).size;
       const s = last!;
       console.log(
-        `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} |`,
+        `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} | ${fmt(liveHeadUnits(model, pre.x, pre.nCells, pre.nGenes))} |`,
       );
     } finally {
       disposeModel(model);

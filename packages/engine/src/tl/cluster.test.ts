@@ -5,6 +5,7 @@ import { readDataset } from "../io/readDataset.ts";
 import type { Dataset } from "../io/types.ts";
 import { csrSubset } from "../pp/csr.ts";
 import { cluster, CLUSTER_METHOD_NAMES } from "./cluster.ts";
+import { clusterGraph } from "./clusterGraph.ts";
 import type { ClusterProgress } from "./progress.ts";
 
 const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
@@ -67,6 +68,22 @@ describe("tl.cluster", () => {
     await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, embedding: "q" } })).rejects.toThrow(/setting embedding of method sccl must be one of h, z/);
     await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, phi: 0.5 } })).rejects.toThrow(/method sccl has no setting 'phi'/);
     await expect(cluster(pbmc, { method: "sccl", settings: { epochs: 1, clusterLoss: "correlation" } })).rejects.toThrow(/has no setting 'clusterLoss'/);
+  });
+
+  it("scfnccl can cluster its embedding with Seurat's graph clustering instead of k-means", async () => {
+    const r = await cluster(pbmc, { method: "scfnccl", seed: 0, settings: { epochs: 2, clustering: "graph" } });
+    expect(r.details!.clustering).toBe("graph");
+    expect(r.k).toBe(8);
+    // The resolution search lands on k here; the count may differ by a singleton fold only on odd graphs.
+    expect(new Set(r.clusters).size).toBe(8);
+    // The clusters are the graph clustering of the embedding the run returns, not k-means'.
+    const { values, dim } = r.embedding!;
+    const graph = clusterGraph({ x: values, nRows: r.cells.length, nCols: dim }, { k: 8, seed: 0 });
+    expect(Array.from(r.clusters)).toEqual(Array.from(graph.grouped.labels));
+    expect(r.scores!.ari).toBeGreaterThan(0.2);
+    await expect(cluster(pbmc, { method: "scfnccl", settings: { epochs: 1, clustering: "leiden" } })).rejects.toThrow(
+      /setting clustering of method scfnccl must be one of kmeans, graph/,
+    );
   });
 
   it("jojoscl trains its 512→256→128 encoder with the SURE step and records the term", async () => {

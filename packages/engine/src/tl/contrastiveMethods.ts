@@ -14,7 +14,7 @@ export const SCCCL_LOSSES = { phi: Infinity, clusterLoss: "cc" } as const satisf
 /** Settings (`--set`) of scFNCCL: every scalar training option (the seed has its own flag) plus its own. */
 export const SCFNCCL_SETTINGS = settingsFrom(
   { ...TRAIN_DEFAULTS, ...SCFNCCL_DEFAULTS },
-  { instanceLoss: ["fn"], clusterLoss: ["correlation", "cc"], embedding: ["h", "z"] },
+  { instanceLoss: ["fn"], clusterLoss: ["correlation", "cc"], embedding: ["h", "z"], clustering: ["kmeans", "graph"] },
   ["seed"],
 );
 
@@ -55,7 +55,7 @@ export function trainedOutput(r: TrainedClustering, details: Record<string, unkn
 /** What the registry keeps of a scFNCCL-pipeline run. */
 export function contrastiveOutput(r: ScfncclResult, extraDetails: Record<string, unknown> = {}): MethodOutput {
   return {
-    ...trainedOutput(r, { embedding: r.embeddingName, clusterHead: r.headScores ?? null, ...extraDetails }),
+    ...trainedOutput(r, { embedding: r.embeddingName, clustering: r.clustering, clusterHead: r.headScores ?? null, ...extraDetails }),
     files: { "model.ckpt": r.checkpoint },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.ts";
 import { ari } from "../metrics/ari.ts";
 import { createRng } from "../random.ts";
+import { clusterGraph } from "./clusterGraph.ts";
 import { findResolution } from "./findResolution.ts";
 import { modularity, type WeightedGraph } from "./graph.ts";
 import { leiden } from "./leiden.ts";
@@ -168,5 +169,18 @@ describe("louvain and leiden", () => {
     expect(() => louvain(g, { resolution: 0 })).toThrow(InputError);
     expect(() => leiden(g, { resolution: -1 })).toThrow(InputError);
     expect(() => findResolution(g, 0, leiden)).toThrow(/k must be/);
+  });
+});
+
+describe("clusterGraph", () => {
+  it("clusters any embedding into the requested number of clusters through the SNN graph", () => {
+    const { x, truth } = blobs([60, 50, 40, 30], 8, 6, 11);
+    const r = clusterGraph({ x, nRows: truth.length, nCols: 8 }, { k: 4, seed: 0 });
+    expect(r.grouped.count).toBe(4);
+    expect(r.found.resolution).toBeGreaterThan(0);
+    expect(ari(truth, r.grouped.labels)).toBeGreaterThan(0.95);
+    // Numbered by size, as every community result.
+    const sizes = [0, 1, 2, 3].map((c) => r.grouped.labels.filter((l) => l === c).length);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
   });
 });

@@ -5,6 +5,7 @@ import { encodeLabels } from "../metrics/encodeLabels.ts";
 import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
 import { preprocess } from "../pp/preprocess.ts";
 import { argmaxClusters, embed } from "./embed.ts";
+import { clusterGraph } from "./clusterGraph.ts";
 import { kmeansAuto } from "./kmeans.ts";
 import { disposeModel, train, type EpochStats, type TrainOptions } from "./train.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
@@ -21,7 +22,21 @@ export interface ScfncclOptions extends Omit<TrainOptions, "k"> {
    * usually the better one to cluster.
    */
   embedding?: "h" | "z";
+  /**
+   * How the embedding becomes clusters: `kmeans` (k-means++, 10 starts; the reference's) or `graph`
+   * (Seurat's graph clustering of the embedding: SNN graph of its 20 nearest neighbours, Louvain at the
+   * resolution found to give k clusters).
+   */
+  clustering?: Clustering;
+  /**
+   * With labels, also score every other clustering of every representation (`scoresByReadout`), so a
+   * benchmark can compare them from one training. Off by default: the graph readouts cost a kNN each.
+   */
+  scoreEveryReadout?: boolean;
 }
+
+export type Clustering = "kmeans" | "graph";
+export type Readout = `${Clustering}-${"h" | "z"}`;
 
 export interface ScfncclResult {
   /** Indices (into the dataset's cells) of the cells that were clustered, in output order. */
@@ -38,8 +53,9 @@ export interface ScfncclResult {
   /** Present when the dataset has labels: scores of `clusters` and of `headClusters`. */
   scores?: ClusteringScores;
   headScores?: ClusteringScores;
-  /** With labels: scores of k-means on each representation, so the choice can be reported. */
-  scoresByEmbedding?: { h: ClusteringScores; z: ClusteringScores };
+  clustering: Clustering;
+  /** With labels and `scoreEveryReadout`: scores of every clustering of every representation. */
+  scoresByReadout?: Record<Readout, ClusteringScores>;
   history: EpochStats[];
   secondsPerEpoch: number;
   backend: BackendInfo;
@@ -49,7 +65,7 @@ export interface ScfncclResult {
 }
 
 /** The reference clusters z; h is better on PBMC only with other settings changed too (issue-2 note). */
-export const SCFNCCL_DEFAULTS = { embedding: "z" as "h" | "z" };
+export const SCFNCCL_DEFAULTS = { embedding: "z" as "h" | "z", clustering: "kmeans" as Clustering };
 
 /**
  * The whole scFNCCL method on a dataset: preprocessing as the reference, training, embedding of
@@ -71,21 +87,30 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
   try {
     const emb = embed(model, pre.scaled, pre.nCells, pre.nGenes);
     const embeddingName = options.embedding ?? SCFNCCL_DEFAULTS.embedding;
+    const clustering = options.clustering ?? SCFNCCL_DEFAULTS.clustering;
     const views = { h: { x: emb.h, d: emb.hDim }, z: { x: emb.z, d: emb.dim } };
-    const cluster = (name: "h" | "z") =>
-      kmeansAuto(views[name].x, { n: pre.nCells, d: views[name].d, k, nInit: 10, seed: model.config.seed, signal: options.signal }).labels;
-    const clusters = cluster(embeddingName);
+    const seed = model.config.seed;
+    const cluster = (how: Clustering, name: "h" | "z"): Int32Array => {
+      const m = { x: views[name].x, nRows: pre.nCells, nCols: views[name].d };
+      return how === "kmeans"
+        ? kmeansAuto(m.x, { n: m.nRows, d: m.nCols, k, nInit: 10, seed, signal: options.signal }).labels
+        : clusterGraph(m, { k, seed, signal: options.signal }).grouped.labels;
+    };
+    const clusters = cluster(clustering, embeddingName);
     const head = argmaxClusters(emb);
     let scores: ClusteringScores | undefined;
     let headScores: ClusteringScores | undefined;
-    let scoresByEmbedding: ScfncclResult["scoresByEmbedding"];
+    let scoresByReadout: ScfncclResult["scoresByReadout"];
     if (labels) {
       const kept = Int32Array.from(pre.keptCells, (i) => labels.codes[i]!);
       scores = evaluate(kept, clusters);
       headScores = evaluate(kept, head);
-      const other = embeddingName === "h" ? "z" : "h";
-      const otherScores = evaluate(kept, cluster(other));
-      scoresByEmbedding = embeddingName === "h" ? { h: scores, z: otherScores } : { h: otherScores, z: scores };
+      if (options.scoreEveryReadout) {
+        const readouts = (["kmeans", "graph"] as const).flatMap((how) => (["h", "z"] as const).map((name) => [how, name] as const));
+        scoresByReadout = Object.fromEntries(
+          readouts.map(([how, name]) => [`${how}-${name}`, how === clustering && name === embeddingName ? scores! : evaluate(kept, cluster(how, name))]),
+        ) as Record<Readout, ClusteringScores>;
+      }
     }
     return {
       cells: pre.keptCells,
@@ -94,10 +119,11 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
       embedding: views[embeddingName].x,
       dim: views[embeddingName].d,
       embeddingName,
+      clustering,
       k,
       scores,
       headScores,
-      scoresByEmbedding,
+      scoresByReadout,
       history,
       secondsPerEpoch,
       backend,

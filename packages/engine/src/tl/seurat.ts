@@ -8,14 +8,9 @@ import { normalizeTotal } from "../pp/normalizeTotal.ts";
 import { pca, type PcaResult } from "../pp/pca.ts";
 import { validateCounts } from "../pp/preprocess.ts";
 import { scale } from "../pp/scale.ts";
-import { relabelBySize, type CommunityResult } from "./communities.ts";
-import { findResolution } from "./findResolution.ts";
+import { clusterGraph } from "./clusterGraph.ts";
 import type { WeightedGraph } from "./graph.ts";
-import { leiden } from "./leiden.ts";
-import { louvain } from "./louvain.ts";
-import { neighbors } from "./neighbors.ts";
 import type { OnClusterProgress } from "./progress.ts";
-import { snnGraph } from "./snn.ts";
 
 export interface SeuratPcaOptions {
   /** Highly variable genes (Seurat's "vst", scanpy's seurat_v3 flavour on the counts). Default 2000. */
@@ -120,21 +115,10 @@ export function seuratCluster(counts: CsrMatrix, options: SeuratClusterOptions =
   if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > n)) {
     throw new InputError(`number of clusters must be an integer between 1 and the number of cells ${n} (got ${k})`, options.file);
   }
-  onProgress?.({ stage: "neighbors", fraction: 0.3, message: `${n > 50000 ? "approximate" : "exact"} ${nNeighbors}-NN on ${dim} PCs` });
-  const nn = neighbors({ x: pre.pca.scores, nRows: n, nCols: nComps }, { nNeighbors: Math.min(nNeighbors, n), nDims: dim, seed, signal });
-  const graph = snnGraph(nn, { prune });
-  onProgress?.({ stage: algorithm, fraction: 0.5, message: k ? `resolution search for ${k} clusters` : `resolution ${resolution}` });
-  const method = algorithm === "leiden" ? leiden : (g: WeightedGraph, o: object) => louvain(g, { ...o, nStart });
-  let tries = 0;
-  const found: CommunityResult =
-    k === undefined
-      ? method(graph, { resolution, seed, signal })
-      : findResolution(graph, k, method, {
-          seed,
-          signal,
-          onTry: (r) => onProgress?.({ stage: algorithm, fraction: Math.min(0.99, 0.5 + 0.02 * ++tries), message: `resolution ${r.resolution.toPrecision(4)}: ${r.count} clusters` }),
-        });
-  const grouped = groupSingletons(graph, found.labels);
+  const { graph, found, grouped } = clusterGraph(
+    { x: pre.pca.scores, nRows: n, nCols: nComps },
+    { nDims: dim, nNeighbors, prune, algorithm, resolution, k, nStart, seed, signal, onProgress },
+  );
   const embedding = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) embedding.set(pre.pca.scores.subarray(i * nComps, i * nComps + dim), i * dim);
   onProgress?.({ stage: "done", fraction: 1 });
@@ -149,33 +133,4 @@ export function seuratCluster(counts: CsrMatrix, options: SeuratClusterOptions =
     graph,
     pre,
   };
-}
-
-/** Each cluster of one cell moves to the cluster with the highest mean edge weight to it (Seurat's GroupSingletons). */
-function groupSingletons(g: WeightedGraph, labels: Int32Array): { labels: Int32Array; count: number } {
-  const size = new Map<number, number>();
-  for (const c of labels) size.set(c, (size.get(c) ?? 0) + 1);
-  if (![...size.values()].includes(1)) return { labels, count: size.size };
-  const out = Int32Array.from(labels);
-  for (let i = 0; i < g.n; i++) {
-    if (size.get(labels[i]!) !== 1) continue;
-    const sum = new Map<number, number>();
-    for (let e = g.indptr[i]!; e < g.indptr[i + 1]!; e++) {
-      const c = labels[g.indices[e]!]!;
-      if (size.get(c) === 1) continue;
-      sum.set(c, (sum.get(c) ?? 0) + g.weights[e]!);
-    }
-    let bestC = -1;
-    let bestMean = 0;
-    for (const [c, s] of sum) {
-      const mean = s / size.get(c)!;
-      if (mean > bestMean || (mean === bestMean && c < bestC)) {
-        bestC = c;
-        bestMean = mean;
-      }
-    }
-    // A cell with no edges at all stays on its own.
-    if (bestC >= 0) out[i] = bestC;
-  }
-  return relabelBySize(out);
 }
