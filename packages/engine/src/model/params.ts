@@ -169,6 +169,15 @@ export function trainableVariables(p: ModelParams): tf.Variable[] {
     .filter((v) => v.trainable);
 }
 
+/**
+ * Each trainable variable's share of the learning rate, in `trainableVariables` order: `clusterHead`
+ * for the cluster head (its attention block and two layers), 1 for the rest.
+ */
+export function learningRateScales(p: ModelParams, clusterHead: number): number[] {
+  const head = new Set<tf.Variable>(namedVariables(p).filter(([name]) => name.startsWith("attention.") || name.startsWith("cluster.")).map(([, v]) => v));
+  return trainableVariables(p).map((v) => (head.has(v) ? clusterHead : 1));
+}
+
 export function disposeParams(p: ModelParams): void {
   for (const [, v] of namedVariables(p)) v.dispose();
 }

@@ -14,6 +14,8 @@ export interface Adam {
   /** First and second moments, one per entry of `vars`. */
   readonly m: tf.Variable[];
   readonly v: tf.Variable[];
+  /** Each variable's share of the step's learning rate (1 for all unless given). */
+  readonly lrScale: readonly number[];
   step: number;
 }
 
@@ -21,9 +23,10 @@ export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPS = 1e-8;
 
-export function createAdam(vars: tf.Variable[]): Adam {
+export function createAdam(vars: tf.Variable[], lrScale: readonly number[] = vars.map(() => 1)): Adam {
+  if (lrScale.length !== vars.length) throw new Error(`createAdam: ${lrScale.length} learning-rate scales for ${vars.length} variables`);
   const zeros = () => vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
-  return { vars, m: zeros(), v: zeros(), step: 0 };
+  return { vars, m: zeros(), v: zeros(), lrScale, step: 0 };
 }
 
 /**
@@ -42,7 +45,11 @@ export function adamStep(adam: Adam, grads: Record<string, tf.Tensor>, lr: numbe
     const b2 = constantScalar(ADAM_BETA2);
     const b2c = constantScalar(1 - ADAM_BETA2);
     const eps = constantScalar(ADAM_EPS);
-    const stepSize = tf.scalar(lr / c1);
+    const stepSizes = new Map<number, tf.Scalar>();
+    const stepSize = (scale: number) => {
+      if (!stepSizes.has(scale)) stepSizes.set(scale, tf.scalar((lr * scale) / c1));
+      return stepSizes.get(scale)!;
+    };
     const unbias2 = tf.scalar(1 / c2);
     adam.vars.forEach((x, i) => {
       const g = grads[x.name] ?? tf.zerosLike(x);
@@ -51,7 +58,7 @@ export function adamStep(adam: Adam, grads: Record<string, tf.Tensor>, lr: numbe
       adam.m[i]!.assign(m);
       adam.v[i]!.assign(v);
       // lr·m̂/(√v̂ + ε) with the bias corrections folded into scalars.
-      x.assign(tf.sub(x, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, unbias2)), eps))));
+      x.assign(tf.sub(x, tf.div(tf.mul(m, stepSize(adam.lrScale[i]!)), tf.add(tf.sqrt(tf.mul(v, unbias2)), eps))));
     });
   });
 }

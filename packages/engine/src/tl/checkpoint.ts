@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { createParams, namedVariables, trainableVariables } from "../model/params.ts";
+import { createParams, learningRateScales, namedVariables, trainableVariables } from "../model/params.ts";
 import { createRng } from "../random.ts";
 import { createAdam } from "./adam.ts";
 import type { TrainConfig, TrainedModel } from "./train.ts";
@@ -67,7 +67,11 @@ export function loadCheckpoint(bytes: Uint8Array): TrainedModel {
   // Copy so the floats are aligned whatever the caller's buffer offset was.
   const floats = new Float32Array(bytes.slice(dataStart, dataStart + total * 4).buffer);
   // Settings added after a checkpoint was written take the value that reproduces how it was trained.
-  const c: TrainConfig = { ...header.config, maxDroppedShare: header.config.maxDroppedShare ?? 1 };
+  const c: TrainConfig = {
+    ...header.config,
+    maxDroppedShare: header.config.maxDroppedShare ?? 1,
+    clusterHeadLrScale: header.config.clusterHeadLrScale ?? 1,
+  };
   const params = createParams(
     {
       nGenes: header.nGenes,
@@ -80,7 +84,7 @@ export function loadCheckpoint(bytes: Uint8Array): TrainedModel {
     },
     createRng(0),
   );
-  const model: TrainedModel = { params, config: c, epoch: header.epoch, adam: createAdam(trainableVariables(params)) };
+  const model: TrainedModel = { params, config: c, epoch: header.epoch, adam: createAdam(trainableVariables(params), learningRateScales(params, c.clusterHeadLrScale)) };
   model.adam.step = header.adamStep;
   const byName = new Map(entries(model));
   for (const t of header.tensors) {

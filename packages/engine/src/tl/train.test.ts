@@ -8,7 +8,8 @@ import { separatedGroups } from "../test-support/synthetic.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { argmaxClusters, embed } from "./embed.ts";
 import { kmeans } from "./kmeans.ts";
-import { batchBounds, disposeModel, train, TrainAbortedError, type EpochStats } from "./train.ts";
+import { namedVariables } from "../model/params.ts";
+import { batchBounds, createModel, disposeModel, resolveConfig, train, TrainAbortedError, TRAIN_DEFAULTS, type EpochStats } from "./train.ts";
 
 const CELLS = 240;
 const GENES = 40;
@@ -101,6 +102,47 @@ describe("train", () => {
     disposeModel(model);
     // Half-way down at the second of two epochs.
     expect(seen[1]!.learningRate).toBeCloseTo(0.2e-3 + (0.2 - 0.2e-3) / 2, 6);
+  });
+
+  it("moves the cluster head by clusterHeadLrScale of the learning rate, the rest by the whole rate", async () => {
+    // One Adam step from the seeded initial weights: its first step moves each weight by lr·g/(|g|+ε) ≤ lr.
+    const options = { ...small, epochs: 1, batchSize: CELLS, seed: 2, clusterHeadLrScale: 0.01 };
+    const before = createModel(GENES, resolveConfig(options));
+    const { model } = await train(x, CELLS, GENES, options);
+    const largestMove = (part: (name: string) => boolean) => {
+      const after = new Map(namedVariables(model.params));
+      let most = 0;
+      for (const [name, v] of namedVariables(before.params)) {
+        if (!v.trainable || !part(name)) continue;
+        const a = v.dataSync();
+        const b = after.get(name)!.dataSync();
+        for (let i = 0; i < a.length; i++) most = Math.max(most, Math.abs(a[i]! - b[i]!));
+      }
+      return most;
+    };
+    const head = largestMove((name) => name.startsWith("attention.") || name.startsWith("cluster."));
+    const encoder = largestMove((name) => name.startsWith("encoder."));
+    disposeModel(before);
+    disposeModel(model);
+    expect(head).toBeLessThanOrEqual(0.2 * 0.01 * (1 + 1e-5));
+    expect(head).toBeGreaterThan(0.2 * 0.01 * 0.5);
+    expect(encoder).toBeGreaterThan(0.1);
+  });
+
+  it("keeps the cluster head learning at its default rate where the reference's full rate saturates it", async () => {
+    const headAfter = async (clusterHeadLrScale: number) => {
+      const seen: EpochStats[] = [];
+      const { model } = await train(x, CELLS, GENES, { ...small, epochs: 15, seed: 0, clusterHeadLrScale, onProgress: (s) => seen.push(s) });
+      const e = embed(model, x, CELLS, GENES);
+      disposeModel(model);
+      return { clusters: argmaxClusters(e), entropy: seen.at(-1)!.entropy };
+    };
+    const fixed = await headAfter(TRAIN_DEFAULTS.clusterHeadLrScale);
+    expect(new Set(fixed.clusters).size).toBe(3);
+    expect(ari(labels, fixed.clusters)).toBeGreaterThan(0.9);
+    const reference = await headAfter(1);
+    expect(ari(labels, reference.clusters)).toBeLessThan(0.5);
+    expect(reference.entropy).toBeGreaterThan(fixed.entropy);
   });
 
   it("stops on an AbortSignal and frees its tensors", async () => {
