@@ -18,7 +18,7 @@ import { preprocess, validateCounts } from "../pp/preprocess.ts";
 import { createRng, permutation } from "../random.ts";
 import { adamStep, createAdam, disposeAdam } from "./adam.ts";
 import { kmeans } from "./kmeans.ts";
-import { batchBounds, TrainAbortedError, type EpochStats } from "./train.ts";
+import { batchBounds, epochStatsFrom, TrainAbortedError, type EpochStats } from "./train.ts";
 
 /** scDCCA's settings. Network sizes follow scDeepCluster's autoencoder, which scDCCA builds on. */
 export const SCDCCA_DEFAULTS = {
@@ -175,21 +175,11 @@ export async function runScdcca(data: Dataset, options: ScdccaOptions): Promise<
       sums.dispose();
       const seconds = (performance.now() - started) / 1000;
       trainSeconds += seconds;
-      const nb = bounds.length;
-      const stats: EpochStats = {
-        epoch: epoch + 1,
-        epochs: cfg.epochs,
-        loss: total! / nb,
-        instanceLoss: inst! / nb,
-        clusterLoss: clu! / nb,
-        entropy: ent! / nb,
-        learningRate: cfg.learningRate,
-        droppedShare: 0,
-        extraLoss: zinb! / nb,
-        cellsPerSecond: n / seconds,
-        seconds,
-      };
-      if (!Number.isFinite(stats.loss)) throw new Error(`scDCCA training diverged at epoch ${epoch + 1} (loss ${stats.loss})`);
+      const stats = epochStatsFrom(
+        [total!, inst!, clu!, ent!, 0, zinb!],
+        { epoch: epoch + 1, epochs: cfg.epochs, batches: bounds.length, cells: n, seconds, learningRate: cfg.learningRate },
+        "scDCCA training",
+      );
       history.push(stats);
       options.onProgress?.(stats);
     }

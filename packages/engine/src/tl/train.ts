@@ -168,6 +168,33 @@ export interface TrainResult {
   secondsPerEpoch: number;
 }
 
+/**
+ * One epoch's statistics from the sums over its batches of [loss, instance loss, cluster loss,
+ * entropy, dropped share, extra loss]; a non-finite loss stops the training (`what` names it).
+ */
+export function epochStatsFrom(
+  sums: readonly [number, number, number, number, number, number],
+  at: { epoch: number; epochs: number; batches: number; cells: number; seconds: number; learningRate: number },
+  what = "training",
+): EpochStats {
+  const [loss, instanceLoss, clusterLoss, entropy, droppedShare, extraLoss] = sums.map((v) => v / at.batches);
+  const stats: EpochStats = {
+    epoch: at.epoch,
+    epochs: at.epochs,
+    loss: loss!,
+    instanceLoss: instanceLoss!,
+    clusterLoss: clusterLoss!,
+    entropy: entropy!,
+    learningRate: at.learningRate,
+    droppedShare: droppedShare!,
+    extraLoss: extraLoss!,
+    cellsPerSecond: at.cells / at.seconds,
+    seconds: at.seconds,
+  };
+  if (!Number.isFinite(stats.loss)) throw new Error(`${what} diverged at epoch ${at.epoch} (loss ${stats.loss})`);
+  return stats;
+}
+
 export class TrainAbortedError extends Error {
   override readonly name = "TrainAbortedError";
   constructor(readonly epoch: number) {
@@ -372,21 +399,14 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
       const seconds = (performance.now() - started) / 1000;
       trainSeconds += seconds;
       model.epoch = epoch + 1;
-      const nb = bounds.length;
-      const stats: EpochStats = {
+      const stats = epochStatsFrom([total!, inst!, clu!, ent!, dropped!, extra!], {
         epoch: epoch + 1,
         epochs: cfg.epochs,
-        loss: total! / nb,
-        instanceLoss: inst! / nb,
-        clusterLoss: clu! / nb,
-        entropy: ent! / nb,
-        learningRate: lr,
-        droppedShare: dropped! / nb,
-        extraLoss: extra! / nb,
-        cellsPerSecond: nCells / seconds,
+        batches: bounds.length,
+        cells: nCells,
         seconds,
-      };
-      if (!Number.isFinite(stats.loss)) throw new Error(`training diverged at epoch ${epoch + 1} (loss ${stats.loss})`);
+        learningRate: lr,
+      });
       history.push(stats);
       options.onProgress?.(stats);
       const every = options.checkpointEvery ?? 0;
