@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend } from "@scfnccl/engine";
-import { createLogger, createWorkerMetrics, openPlatform, startQueue, startWorker } from "@scfnccl/worker";
+import { createLogger, createWorkerMetrics, openPlatform, startQueue, startWorker, workerOptionsFromEnv } from "@scfnccl/worker";
 import { readEnv } from "./env.ts";
 import { seedDemo } from "./demo.ts";
 import { createApi } from "./server.ts";
@@ -26,12 +26,7 @@ if (env.EMBEDDED_WORKER ?? embedded) {
     ...platform,
     boss,
     log,
-    concurrency: env.WORKER_CONCURRENCY,
-    heartbeatSeconds: env.HEARTBEAT_SECONDS,
-    staleAfterSeconds: env.STALE_AFTER_SECONDS,
-    checkpointEvery: env.CHECKPOINT_EVERY,
-    onEpoch: (s) => metrics.epochSeconds.observe(s),
-    onOutcome: (o) => metrics.runOutcomes.inc({ outcome: o }),
+    ...workerOptionsFromEnv(env, metrics),
   });
 }
 

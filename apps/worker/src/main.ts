@@ -11,7 +11,7 @@ import { createLogger } from "./logger.ts";
 import { createWorkerMetrics } from "./metrics.ts";
 import { openPlatform } from "./platform.ts";
 import { startQueue } from "./queue.ts";
-import { startWorker } from "./worker.ts";
+import { startWorker, workerOptionsFromEnv } from "./worker.ts";
 
 const env = parseEnv(platformEnvSchema.and(z.object({ WORKER_PORT: z.coerce.number().int().min(0).default(9091) })), process.env);
 const log = createLogger("worker", env.LOG_LEVEL);
@@ -25,12 +25,7 @@ const worker = await startWorker({
   ...platform,
   boss,
   log,
-  concurrency: env.WORKER_CONCURRENCY,
-  heartbeatSeconds: env.HEARTBEAT_SECONDS,
-  staleAfterSeconds: env.STALE_AFTER_SECONDS,
-  checkpointEvery: env.CHECKPOINT_EVERY,
-  onEpoch: (s) => metrics.epochSeconds.observe(s),
-  onOutcome: (o) => metrics.runOutcomes.inc({ outcome: o }),
+  ...workerOptionsFromEnv(env, metrics),
 });
 
 const server = createServer((req, res) => {

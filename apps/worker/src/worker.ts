@@ -5,6 +5,8 @@ import type { ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { enqueueRun, RUN_QUEUE, type RunJob } from "./queue.ts";
+import type { PlatformEnv } from "./env.ts";
+import type { createWorkerMetrics } from "./metrics.ts";
 import { requeueStaleRuns } from "./reaper.ts";
 import { processRun, type RunOutcome } from "./train-run.ts";
 
@@ -21,6 +23,21 @@ export interface WorkerOptions {
   pollingIntervalSeconds?: number;
   onEpoch?: (seconds: number) => void;
   onOutcome?: (outcome: RunOutcome) => void;
+}
+
+/** The worker settings a process reads from its environment, wired to its metrics (the API's embedded worker and the standalone one). */
+export function workerOptionsFromEnv(
+  env: Pick<PlatformEnv, "WORKER_CONCURRENCY" | "HEARTBEAT_SECONDS" | "STALE_AFTER_SECONDS" | "CHECKPOINT_EVERY">,
+  metrics: Pick<ReturnType<typeof createWorkerMetrics>, "epochSeconds" | "runOutcomes">,
+): Pick<WorkerOptions, "concurrency" | "heartbeatSeconds" | "staleAfterSeconds" | "checkpointEvery" | "onEpoch" | "onOutcome"> {
+  return {
+    concurrency: env.WORKER_CONCURRENCY,
+    heartbeatSeconds: env.HEARTBEAT_SECONDS,
+    staleAfterSeconds: env.STALE_AFTER_SECONDS,
+    checkpointEvery: env.CHECKPOINT_EVERY,
+    onEpoch: (s) => metrics.epochSeconds.observe(s),
+    onOutcome: (o) => metrics.runOutcomes.inc({ outcome: o }),
+  };
 }
 
 export interface Worker {
