@@ -6,7 +6,10 @@
  * units that fire for any cell (a dead head passes no cluster-loss gradient to the encoder).
  * Labels are only printed, never used.
  *
- *   pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--set name=value ...]
+ * The last column clusters the mean of the last `--window` checkpoints' z (renormalised): whether a
+ * temporal ensemble of the embedding is steadier than the last epoch's alone.
+ *
+ *   pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--window 5] [--set name=value ...]
  */
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
@@ -40,6 +43,7 @@ const { values, positionals } = parseArgs({
     seed: { type: "string", default: "0" },
     epochs: { type: "string", default: "200" },
     every: { type: "string", default: "20" },
+    window: { type: "string", default: "5" },
     backend: { type: "string" },
     set: { type: "string", multiple: true, default: [] },
   },
@@ -60,8 +64,22 @@ const overrides = parseMethodSettings("scfnccl", values.set);
 
 const fmt = (x: number) => x.toFixed(4);
 console.log(`# ${file} seed ${seed} k ${k} backend ${backend.name} ${JSON.stringify(overrides)}`);
-console.log("| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI z | ARI h | NMI h | ARI head | head clusters used | live head units |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI z | ARI h | NMI h | ARI head | head clusters used | live head units | ARI mean z of last ${values.window} |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+const recentZ: Float32Array[] = [];
+
+/** Row-wise mean of the recent z's, renormalised to unit length. */
+function meanZ(zs: Float32Array[], dim: number): Float32Array {
+  const out = new Float32Array(zs[0]!.length);
+  for (const z of zs) for (let i = 0; i < z.length; i++) out[i]! += z[i]!;
+  for (let r = 0; r < out.length; r += dim) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) norm += out[r + j]! ** 2;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = 0; j < dim; j++) out[r + j]! *= scale;
+  }
+  return out;
+}
 let last: EpochStats | undefined;
 const options: TrainOptions = {
   ...overrides,
@@ -83,9 +101,12 @@ const options: TrainOptions = {
       const h = evaluate(truth, kh.labels);
       const hd = evaluate(truth, head);
       const used = new Set(head).size;
+      recentZ.push(e.z);
+      if (recentZ.length > Number(values.window)) recentZ.shift();
+      const ensemble = evaluate(truth, kmeans(meanZ(recentZ, e.dim), { n: pre.nCells, d: e.dim, k, nInit: 10, seed }).labels);
       const s = last!;
       console.log(
-        `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} | ${fmt(liveHeadUnits(model, pre.x, pre.nCells, pre.nGenes))} |`,
+        `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} | ${fmt(liveHeadUnits(model, pre.x, pre.nCells, pre.nGenes))} | ${fmt(ensemble.ari)} |`,
       );
     } finally {
       disposeModel(model);
