@@ -64,7 +64,7 @@ const overrides = parseMethodSettings("scfnccl", values.set);
 
 const fmt = (x: number) => x.toFixed(4);
 console.log(`# ${file} seed ${seed} k ${k} backend ${backend.name} ${JSON.stringify(overrides)}`);
-console.log("| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI z | ARI h | NMI h | ARI head | head clusters used | live head units | ARI mean z of last ${values.window} |");
+console.log(`| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI z | ARI h | NMI h | ARI head | head clusters used | live head units | ARI mean z of last ${values.window} |`);
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 const recentZ: Float32Array[] = [];
 
