@@ -8,9 +8,8 @@ import { normalizeTotal } from "../pp/normalizeTotal.ts";
 import { pca, type PcaResult } from "../pp/pca.ts";
 import { validateCounts } from "../pp/preprocess.ts";
 import { scale } from "../pp/scale.ts";
-import { clusterGraph } from "./clusterGraph.ts";
+import { clusterGraph, type ClusterGraphOptions } from "./clusterGraph.ts";
 import type { WeightedGraph } from "./graph.ts";
-import type { OnClusterProgress } from "./progress.ts";
 
 export interface SeuratPcaOptions {
   /** Highly variable genes (Seurat's "vst", scanpy's seurat_v3 flavour on the counts). Default 2000. */
@@ -69,21 +68,12 @@ export function seuratPca(counts: CsrMatrix, options: SeuratPcaOptions = {}): Se
   };
 }
 
-export interface SeuratClusterOptions extends SeuratPcaOptions {
+/** The graph's settings are `clusterGraph`'s; `dims` picks the PCs it is built on. */
+export interface SeuratClusterOptions
+  extends SeuratPcaOptions,
+    Pick<ClusterGraphOptions, "nNeighbors" | "prune" | "algorithm" | "resolution" | "k" | "nStart" | "onProgress"> {
   /** PCs the neighbour graph is built on (Seurat's dims = 1:30). Default 30. */
   dims?: number;
-  /** k of the kNN, the cell itself included (Seurat's k.param). Default 20. */
-  nNeighbors?: number;
-  /** Jaccard cutoff of the SNN graph (Seurat's prune.SNN). Default 1/15. */
-  prune?: number;
-  algorithm?: "louvain" | "leiden";
-  /** Modularity resolution, used when k is not given. Default 0.8 (Seurat's default). */
-  resolution?: number;
-  /** Wanted number of clusters: the resolution is searched to give it. */
-  k?: number;
-  /** Louvain random starts (Seurat's n.start). Default 10. */
-  nStart?: number;
-  onProgress?: OnClusterProgress;
 }
 
 export interface SeuratClusterResult {
@@ -105,8 +95,7 @@ export interface SeuratClusterResult {
  * Singleton clusters join the cluster they are most connected to, as Seurat's group.singletons.
  */
 export function seuratCluster(counts: CsrMatrix, options: SeuratClusterOptions = {}): SeuratClusterResult {
-  const { dims = 30, nNeighbors = 20, prune = 1 / 15, algorithm = "louvain", resolution = 0.8, k, nStart = 10, seed = 0 } = options;
-  const { onProgress, signal } = options;
+  const { dims = 30, k, onProgress } = options;
   onProgress?.({ stage: "pca", fraction: 0, message: "normalise, variable genes, scale, PCA" });
   const pre = seuratPca(counts, options);
   const n = pre.keptCells.length;
@@ -117,7 +106,7 @@ export function seuratCluster(counts: CsrMatrix, options: SeuratClusterOptions =
   }
   const { graph, found, grouped } = clusterGraph(
     { x: pre.pca.scores, nRows: n, nCols: nComps },
-    { nDims: dim, nNeighbors, prune, algorithm, resolution, k, nStart, seed, signal, onProgress },
+    { ...options, nDims: dim },
   );
   const embedding = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) embedding.set(pre.pca.scores.subarray(i * nComps, i * nComps + dim), i * dim);
