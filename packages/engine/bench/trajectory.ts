@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
-import { attention, encode, linear } from "../src/model/forward.ts";
+import { attention, l2Normalize, linear } from "../src/model/forward.ts";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
@@ -25,13 +25,11 @@ import { argmaxClusters, embed } from "../src/tl/embed.ts";
 import { kmeans } from "../src/tl/kmeans.ts";
 import { disposeModel, train, type EpochStats, type TrainedModel, type TrainOptions } from "../src/tl/train.ts";
 
-/** Share of the cluster head's hidden ReLU units positive for at least one of (up to 2000) cells. */
-function liveHeadUnits(model: TrainedModel, x: Float32Array, nCells: number, nGenes: number): number {
-  const n = Math.min(nCells, 2000);
-  const hidden = tf.tidy(() => {
-    const h = encode(model.params.encoder, tf.tensor2d(x.subarray(0, n * nGenes), [n, nGenes]), { training: false });
-    return tf.max(linear(attention(model.params.attention, h, model.params.spec.attentionHeads, { training: false }), model.params.cluster[0]), 0);
-  });
+/** Share of the cluster head's hidden ReLU units positive for at least one cell of h (the embedded encoder output). */
+function liveHeadUnits(model: TrainedModel, h: Float32Array, nCells: number, hDim: number): number {
+  const hidden = tf.tidy(() =>
+    tf.max(linear(attention(model.params.attention, tf.tensor2d(h, [nCells, hDim]), model.params.spec.attentionHeads, { training: false }), model.params.cluster[0]), 0),
+  );
   const maxima = hidden.dataSync();
   hidden.dispose();
   return maxima.filter((v) => v > 0).length / maxima.length;
@@ -68,16 +66,11 @@ console.log(`| epoch | loss | inst | clu | entropy | dropped | lr | ARI z | NMI 
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 const recentZ: Float32Array[] = [];
 
-/** Row-wise mean of the recent z's, renormalised to unit length. */
+/** Row-wise mean of the recent z's, back on the unit sphere (as each z is). */
 function meanZ(zs: Float32Array[], dim: number): Float32Array {
-  const out = new Float32Array(zs[0]!.length);
-  for (const z of zs) for (let i = 0; i < z.length; i++) out[i]! += z[i]!;
-  for (let r = 0; r < out.length; r += dim) {
-    let norm = 0;
-    for (let j = 0; j < dim; j++) norm += out[r + j]! ** 2;
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let j = 0; j < dim; j++) out[r + j]! *= scale;
-  }
+  const mean = tf.tidy(() => l2Normalize(tf.addN(zs.map((z) => tf.tensor2d(z, [z.length / dim, dim])))));
+  const out = mean.dataSync() as Float32Array;
+  mean.dispose();
   return out;
 }
 let last: EpochStats | undefined;
@@ -106,7 +99,7 @@ const options: TrainOptions = {
       const ensemble = evaluate(truth, kmeans(meanZ(recentZ, e.dim), { n: pre.nCells, d: e.dim, k, nInit: 10, seed }).labels);
       const s = last!;
       console.log(
-        `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} | ${fmt(liveHeadUnits(model, pre.x, pre.nCells, pre.nGenes))} | ${fmt(ensemble.ari)} |`,
+        `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} | ${fmt(liveHeadUnits(model, e.h, pre.nCells, e.hDim))} | ${fmt(ensemble.ari)} |`,
       );
     } finally {
       disposeModel(model);
