@@ -12,6 +12,8 @@ export interface Mode {
   rng?: Rng;
   /** Update BatchNorm running statistics while training (default true; the key branch never reads its own). */
   trackRunningStats?: boolean;
+  /** Weight of this batch in the running statistics (default 0.1, PyTorch's). */
+  bnMomentum?: number;
 }
 
 /** Identity whose gradient is zero (tfjs-core has no stop_gradient of its own). */
@@ -31,7 +33,7 @@ export function linear(x: tf.Tensor2D, d: Dense, dataInput = false, product?: tf
   return tf.add(xw, d.b);
 }
 
-export function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, track: boolean): tf.Tensor2D {
+export function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, track: boolean, momentum = BN_MOMENTUM): tf.Tensor2D {
   if (!training) {
     return tf.add(tf.mul(tf.div(tf.sub(x, bn.runningMean), tf.sqrt(tf.add(bn.runningVar, BN_EPS))), bn.gamma), bn.beta);
   }
@@ -40,10 +42,8 @@ export function batchNorm(x: tf.Tensor2D, bn: BatchNorm, training: boolean, trac
   if (!track) return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))), bn.gamma), bn.beta);
   // assign() is not recorded on the gradient tape, so the running statistics need no stop-gradient.
   // PyTorch keeps the unbiased variance in its running estimate but normalises with the biased one.
-  bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-  bn.runningVar.assign(
-    tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(variance, (BN_MOMENTUM * n) / Math.max(n - 1, 1))),
-  );
+  bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - momentum), tf.mul(mean, momentum)));
+  bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - momentum), tf.mul(variance, (momentum * n) / Math.max(n - 1, 1))));
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))), bn.gamma), bn.beta);
 }
 
@@ -60,7 +60,7 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
 export function encode(enc: EncoderParams, x: tf.Tensor2D, mode: Mode, firstProduct?: tf.Tensor2D): tf.Tensor2D {
   let h = x;
   enc.layers.forEach((l, i) => {
-    h = tf.relu(batchNorm(linear(h, l.dense, i === 0, i === 0 ? firstProduct : undefined), l.bn, mode.training, mode.trackRunningStats ?? true));
+    h = tf.relu(batchNorm(linear(h, l.dense, i === 0, i === 0 ? firstProduct : undefined), l.bn, mode.training, mode.trackRunningStats ?? true, mode.bnMomentum));
   });
   return l2Normalize(h);
 }

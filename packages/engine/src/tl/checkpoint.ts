@@ -2,11 +2,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { createParams, learningRateScales, namedVariables, trainableVariables } from "../model/params.ts";
 import { createRng } from "../random.ts";
 import { createAdam } from "./adam.ts";
+import { createWeightAverage } from "./weightAverage.ts";
 import type { TrainConfig, TrainedModel } from "./train.ts";
 
 /**
  * Checkpoint bytes: "SCFNCKP1", a little-endian uint32 header length, a UTF-8 JSON header
- * (config, epoch, Adam step, and each tensor's name, shape and float offset), padding to a
+ * (config, epoch, Adam step, epochs in the weight average, and each tensor's name, shape and float offset), padding to a
  * multiple of 4, then all tensors as little-endian float32 in header order. Self-describing so a
  * worker can resume a run another worker started, and small (the PBMC model is ~1.8 MB).
  */
@@ -17,6 +18,8 @@ interface Header {
   nGenes: number;
   epoch: number;
   adamStep: number;
+  /** Epochs in the weight average the checkpoint carries (absent: none). */
+  averageCount?: number;
   tensors: { name: string; shape: number[]; offset: number }[];
 }
 
@@ -27,6 +30,13 @@ function entries(model: TrainedModel): [string, tf.Variable][] {
   for (const [name, v] of named) {
     const i = trainIndex.get(v);
     if (i !== undefined) out.push([`adam.m.${name}`, model.adam.m[i]!], [`adam.v.${name}`, model.adam.v[i]!]);
+  }
+  const average = model.average;
+  if (average) {
+    for (const [name, v] of named) {
+      const i = trainIndex.get(v);
+      if (i !== undefined) out.push([`average.${name}`, average.values[i]!]);
+    }
   }
   return out;
 }
@@ -39,7 +49,7 @@ export function saveCheckpoint(model: TrainedModel): Uint8Array {
     offset += v.size;
     return t;
   });
-  const header: Header = { config: model.config, nGenes: model.params.spec.nGenes, epoch: model.epoch, adamStep: model.adam.step, tensors };
+  const header: Header = { config: model.config, nGenes: model.params.spec.nGenes, epoch: model.epoch, adamStep: model.adam.step, averageCount: model.average?.count, tensors };
   const json = new TextEncoder().encode(JSON.stringify(header, (_k, v: unknown) => (v === Infinity ? "Infinity" : v)));
   const headerEnd = 12 + json.length;
   const dataStart = Math.ceil(headerEnd / 4) * 4;
@@ -71,6 +81,7 @@ export function loadCheckpoint(bytes: Uint8Array): TrainedModel {
     ...header.config,
     maxDroppedShare: header.config.maxDroppedShare ?? 1,
     clusterHeadLrScale: header.config.clusterHeadLrScale ?? 1,
+    averageShare: header.config.averageShare ?? 0,
   };
   const params = createParams(
     {
@@ -86,6 +97,7 @@ export function loadCheckpoint(bytes: Uint8Array): TrainedModel {
   );
   const model: TrainedModel = { params, config: c, epoch: header.epoch, adam: createAdam(trainableVariables(params), learningRateScales(params, c.clusterHeadLrScale)) };
   model.adam.step = header.adamStep;
+  if (header.averageCount) model.average = { ...createWeightAverage(model.adam.vars), count: header.averageCount };
   const byName = new Map(entries(model));
   for (const t of header.tensors) {
     const v = byName.get(t.name);

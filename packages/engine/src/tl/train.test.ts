@@ -185,6 +185,39 @@ describe("train", () => {
     expect(Array.from(zResumed)).toEqual(Array.from(zFull));
   });
 
+  it("ends on the mean of the last averageShare of the epochs' weights, with BatchNorm measured again for it", async () => {
+    const saved = new Map<number, Uint8Array>();
+    const run = await train(x, CELLS, GENES, { ...small, epochs: 4, seed: 5, averageShare: 0.5, checkpointEvery: 1, onCheckpoint: (b, e) => void saved.set(e, b) });
+    const weights = (m: ReturnType<typeof loadCheckpoint>) => m.adam.vars.map((v) => Array.from(v.dataSync()));
+    const [e3, e4] = [loadCheckpoint(saved.get(3)!), loadCheckpoint(saved.get(4)!)];
+    expect([e3.average?.count, e4.average?.count]).toEqual([1, 2]);
+    const mean = weights(e3).map((w, i) => w.map((v, j) => (v + weights(e4)[i]![j]!) / 2));
+    const final = weights(run.model);
+    expect(run.model.average).toBeUndefined();
+    mean.forEach((w, i) => w.forEach((v, j) => expect(final[i]![j]).toBeCloseTo(v, 5)));
+    // The running statistics were measured again, not kept from the last step.
+    const bn = (m: ReturnType<typeof loadCheckpoint>) => Array.from(m.params.encoder.layers[0]!.bn.runningMean.dataSync());
+    expect(bn(run.model)).not.toEqual(bn(e4));
+    expect(bn(run.model).every(Number.isFinite)).toBe(true);
+    // Separated groups stay separated under the mean weights.
+    const e = embed(run.model, x, CELLS, GENES);
+    expect(ari(labels, kmeans(e.z, { n: CELLS, d: e.dim, k: 3, seed: 5 }).labels)).toBeGreaterThan(0.9);
+    [run.model, e3, e4].forEach(disposeModel);
+  });
+
+  it("resumes a weight-averaging run to the same bits, from inside the averaged epochs or from its last checkpoint", async () => {
+    const options = { ...small, epochs: 4, seed: 6, averageShare: 0.5 };
+    const saved = new Map<number, Uint8Array>();
+    const full = await train(x, CELLS, GENES, { ...options, checkpointEvery: 1, onCheckpoint: (b, e) => void saved.set(e, b) });
+    const zFull = Array.from(embed(full.model, x, CELLS, GENES).z);
+    disposeModel(full.model);
+    for (const epoch of [3, 4]) {
+      const resumed = await train(x, CELLS, GENES, { ...options, resumeFrom: saved.get(epoch) });
+      expect(Array.from(embed(resumed.model, x, CELLS, GENES).z)).toEqual(zFull);
+      disposeModel(resumed.model);
+    }
+  });
+
   it("round-trips a model through checkpoint bytes", async () => {
     const { model } = await train(x, CELLS, GENES, { ...small, epochs: 1 });
     const e1 = embed(model, x, CELLS, GENES);

@@ -21,6 +21,15 @@ import { createRng, permutation, type Rng } from "../random.ts";
 import { adamStep, cosineLearningRate, createAdam, disposeAdam, type Adam } from "./adam.ts";
 import { startAugmentThread, type AugmentThread } from "./augmentThread.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import {
+  addToAverage,
+  applyAverage,
+  createWeightAverage,
+  disposeWeightAverage,
+  firstAveragedEpoch,
+  remeasureBatchNorm,
+  type WeightAverage,
+} from "./weightAverage.ts";
 
 /** Every setting of a training run. Defaults are the reference program's unless noted. */
 export interface TrainConfig {
@@ -60,6 +69,12 @@ export interface TrainConfig {
   entropyWeight: number;
   augmentDropout: number;
   augmentNoise: number;
+  /**
+   * Share of the last epochs whose end-of-epoch weights are averaged into the final model (stochastic
+   * weight averaging; the encoder's BatchNorm statistics are then measured again for the mean weights).
+   * 0: the last epoch's weights, as the reference.
+   */
+  averageShare: number;
   /** Key encoder update: key ← momentum·key + (1 − momentum)·query, every step. */
   momentum: number;
   attentionDropout: number;
@@ -93,6 +108,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, "k"> = {
   entropyWeight: 1,
   augmentDropout: 0.9,
   augmentNoise: 0.1,
+  averageShare: 0,
   momentum: 0.5,
   attentionDropout: 0.8,
   ...DEFAULT_SPEC,
@@ -160,6 +176,8 @@ export interface TrainedModel {
   /** Epochs completed. */
   epoch: number;
   adam: Adam;
+  /** While the last `averageShare` of the epochs runs: the mean of their weights so far. */
+  average?: WeightAverage;
 }
 
 export interface TrainResult {
@@ -233,6 +251,7 @@ export function createModel(nGenes: number, config: TrainConfig): TrainedModel {
 
 export function disposeModel(model: TrainedModel): void {
   disposeAdam(model.adam);
+  if (model.average) disposeWeightAverage(model.average);
   disposeParams(model.params);
 }
 
@@ -409,12 +428,31 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
         seconds,
         learningRate: lr,
       });
+      if (model.epoch >= firstAveragedEpoch(cfg.epochs, cfg.averageShare)) {
+        model.average ??= createWeightAverage(trainable);
+        addToAverage(model.average, trainable);
+      }
       history.push(stats);
       options.onProgress?.(stats);
       const every = options.checkpointEvery ?? 0;
       if (options.onCheckpoint && ((every > 0 && model.epoch % every === 0) || model.epoch === cfg.epochs)) {
         await options.onCheckpoint(saveCheckpoint(model), model.epoch);
       }
+    }
+    // After the last checkpoint, so a run resumed from it takes this same step to the same bits.
+    if (model.average && model.epoch >= cfg.epochs) {
+      applyAverage(model.average, trainable);
+      disposeWeightAverage(model.average);
+      model.average = undefined;
+      // The running statistics of the training's last steps with views of this seeded draw, one training pass.
+      const rng = epochRng(cfg.seed, cfg.epochs);
+      const order = permutation(nCells, rng);
+      remeasureBatchNorm(p.encoder, bounds.length, (j, bnMomentum) => {
+        const [s, e] = bounds[j]!;
+        fillRows(order.subarray(s, e), batchRows);
+        const v = augmentInto(view1, batchRows, nGenes, identity.subarray(0, e - s), rng, augment).subarray(0, (e - s) * nGenes);
+        tf.tidy(() => encode(p.encoder, tf.tensor2d(v, [e - s, nGenes]), { training: true, bnMomentum }));
+      });
     }
   } catch (err) {
     sums.dispose();
