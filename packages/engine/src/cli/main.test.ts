@@ -64,6 +64,8 @@ describe("scfnccl train", () => {
     for (const key of ["acc", "nmi", "ari", "k", "epochs", "seed", "backend", "secondsPerEpoch"]) expect(metrics).toHaveProperty(key);
     expect(metrics.k).toBe(new Set(labels).size);
     expect(metrics.epochs).toBe(2);
+    // Half of 2 epochs averaged is the last one alone, its BatchNorm statistics measured again.
+    expect(metrics.selection).toBe("last epoch, BatchNorm re-measured (chosen without labels)");
     const csv = readFileSync(`${out}/clusters.csv`, "utf8").trim().split("\n");
     expect(csv[0]).toBe("cell,cluster,cluster_head");
     expect(csv).toHaveLength(CELLS + 1);

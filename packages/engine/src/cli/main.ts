@@ -220,7 +220,7 @@ async function train(argv: string[]): Promise<void> {
     genesUsed: result.nGenesUsed,
     input: data.source,
     labelKey: data.labelKey ?? null,
-    selection: "last epoch (chosen without labels)",
+    selection: result.finalWeights,
     settings: args.settings,
     clusterHead: result.headScores ?? null,
     history: result.history,

@@ -55,7 +55,7 @@ export function trainedOutput(r: TrainedClustering, details: Record<string, unkn
 /** What the registry keeps of a scFNCCL-pipeline run. */
 export function contrastiveOutput(r: ScfncclResult, extraDetails: Record<string, unknown> = {}): MethodOutput {
   return {
-    ...trainedOutput(r, { embedding: r.embeddingName, clustering: r.clustering, clusterHead: r.headScores ?? null, ...extraDetails }),
+    ...trainedOutput(r, { embedding: r.embeddingName, clustering: r.clustering, clusterHead: r.headScores ?? null, finalWeights: r.finalWeights, ...extraDetails }),
     files: { "model.ckpt": r.checkpoint },
   };
 }

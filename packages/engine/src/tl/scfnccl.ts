@@ -9,6 +9,7 @@ import { clusterGraph } from "./clusterGraph.ts";
 import { kmeansAuto } from "./kmeans.ts";
 import { disposeModel, train, type EpochStats, type TrainOptions } from "./train.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
+import { finalWeights } from "./weightAverage.ts";
 
 export interface ScfncclOptions extends Omit<TrainOptions, "k"> {
   /** Number of clusters; defaults to the number of label classes when the data has labels. */
@@ -57,6 +58,8 @@ export interface ScfncclResult {
   /** With labels and `scoreEveryReadout`: scores of every clustering of every representation. */
   scoresByReadout?: Record<Readout, ClusteringScores>;
   history: EpochStats[];
+  /** Which weights the model is (the last epoch's or a mean over the last ones), never picked with labels. */
+  finalWeights: string;
   secondsPerEpoch: number;
   backend: BackendInfo;
   /** Trained model weights (checkpoint bytes; `tl.loadCheckpoint` restores them). */
@@ -125,6 +128,7 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
       headScores,
       scoresByReadout,
       history,
+      finalWeights: finalWeights(model.config.epochs, model.config.averageShare),
       secondsPerEpoch,
       backend,
       checkpoint: saveCheckpoint(model),

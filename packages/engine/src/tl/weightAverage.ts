@@ -21,6 +21,13 @@ export function firstAveragedEpoch(epochs: number, averageShare: number): number
   return n > 0 ? epochs - n + 1 : Infinity;
 }
 
+/** Which weights a training of these settings ends on, in words (for metrics files and run details). */
+export function finalWeights(epochs: number, averageShare: number): string {
+  const first = firstAveragedEpoch(epochs, averageShare);
+  if (first > epochs) return "last epoch (chosen without labels)";
+  return first === epochs ? "last epoch, BatchNorm re-measured (chosen without labels)" : `mean of epochs ${first}–${epochs} (chosen without labels)`;
+}
+
 export function createWeightAverage(vars: readonly tf.Variable[]): WeightAverage {
   return { values: vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false))), count: 0 };
 }
