@@ -24,6 +24,7 @@ import { loadCheckpoint } from "../src/tl/checkpoint.ts";
 import { argmaxClusters, embed } from "../src/tl/embed.ts";
 import { kmeans } from "../src/tl/kmeans.ts";
 import { disposeModel, train, type EpochStats, type TrainedModel, type TrainOptions } from "../src/tl/train.ts";
+import { finalWeights } from "../src/tl/weightAverage.ts";
 
 /** Share of the cluster head's hidden ReLU units positive for at least one cell of h (the embedded encoder output). */
 function liveHeadUnits(model: TrainedModel, h: Float32Array, nCells: number, hDim: number): number {
@@ -107,6 +108,11 @@ const options: TrainOptions = {
   },
 };
 const r = await train(pre.x, pre.nCells, pre.nGenes, options);
+// The checkpoints hold each epoch's own weights; the model a run ends on may be their mean.
+const final = embed(r.model, pre.x, pre.nCells, pre.nGenes);
+const finalZ = evaluate(truth, kmeans(final.z, { n: pre.nCells, d: final.dim, k, nInit: 10, seed }).labels);
+const finalH = evaluate(truth, kmeans(final.h, { n: pre.nCells, d: final.hDim, k, nInit: 10, seed }).labels);
+console.log(`# final model (${finalWeights(r.model.config.epochs, r.model.config.averageShare)}): ARI z ${fmt(finalZ.ari)} NMI z ${fmt(finalZ.nmi)} ARI h ${fmt(finalH.ari)} NMI h ${fmt(finalH.nmi)}`);
 console.log(`# ${r.secondsPerEpoch.toFixed(2)} s/epoch`);
 disposeModel(r.model);
 
