@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
-import { runScfnccl, type Readout, type ScfncclOptions } from "../src/tl/scfnccl.ts";
+import { READOUTS, runScfnccl, type Readout, type ScfncclOptions } from "../src/tl/scfnccl.ts";
 import { runInChild } from "./child.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
 
@@ -28,8 +28,6 @@ const REFERENCE: Record<string, { labelPicked: number[]; lastEpoch: number[]; se
   "worm_neuron_cell.h5": { labelPicked: [0.31, 0.182, 0.122], lastEpoch: [0.31, 0.182, 0.122], seconds: 1.84, seurat08: [0.531, 0.705, 0.398], seuratK: [0.528, 0.565, 0.217] },
   "CITE_CBMC_counts_top2000.h5": { labelPicked: [0.636, 0.736, 0.528], lastEpoch: [0.608, 0.692, 0.464], seconds: 4.02, seurat08: [0.689, 0.782, 0.544], seuratK: [0.769, 0.846, 0.729] },
 };
-
-const READOUTS: Readout[] = ["kmeans-h", "kmeans-z", "graph-h", "graph-z"];
 
 interface RunRecord {
   dataset: string;

@@ -74,6 +74,8 @@ function meanZ(zs: Float32Array[], dim: number): Float32Array {
   mean.dispose();
   return out;
 }
+/** ARI/NMI of k-means (the method's: 10 starts, the run's seed) on an embedding of all cells. */
+const scoreKmeans = (x: Float32Array, d: number) => evaluate(truth, kmeans(x, { n: pre.nCells, d, k, nInit: 10, seed }).labels);
 let last: EpochStats | undefined;
 const options: TrainOptions = {
   ...overrides,
@@ -88,16 +90,14 @@ const options: TrainOptions = {
     const model = loadCheckpoint(bytes);
     try {
       const e = embed(model, pre.x, pre.nCells, pre.nGenes);
-      const kz = kmeans(e.z, { n: pre.nCells, d: e.dim, k, nInit: 10, seed });
-      const kh = kmeans(e.h, { n: pre.nCells, d: e.hDim, k, nInit: 10, seed });
       const head = argmaxClusters(e);
-      const z = evaluate(truth, kz.labels);
-      const h = evaluate(truth, kh.labels);
+      const z = scoreKmeans(e.z, e.dim);
+      const h = scoreKmeans(e.h, e.hDim);
       const hd = evaluate(truth, head);
       const used = new Set(head).size;
       recentZ.push(e.z);
       if (recentZ.length > Number(values.window)) recentZ.shift();
-      const ensemble = evaluate(truth, kmeans(meanZ(recentZ, e.dim), { n: pre.nCells, d: e.dim, k, nInit: 10, seed }).labels);
+      const ensemble = scoreKmeans(meanZ(recentZ, e.dim), e.dim);
       const s = last!;
       console.log(
         `| ${epoch} | ${fmt(s.loss)} | ${fmt(s.instanceLoss)} | ${fmt(s.clusterLoss)} | ${fmt(s.entropy)} | ${fmt(s.droppedShare)} | ${s.learningRate.toExponential(2)} | ${fmt(z.ari)} | ${fmt(z.nmi)} | ${fmt(h.ari)} | ${fmt(h.nmi)} | ${fmt(hd.ari)} | ${used} | ${fmt(liveHeadUnits(model, e.h, pre.nCells, e.hDim))} | ${fmt(ensemble.ari)} |`,
@@ -110,8 +110,8 @@ const options: TrainOptions = {
 const r = await train(pre.x, pre.nCells, pre.nGenes, options);
 // The checkpoints hold each epoch's own weights; the model a run ends on may be their mean.
 const final = embed(r.model, pre.x, pre.nCells, pre.nGenes);
-const finalZ = evaluate(truth, kmeans(final.z, { n: pre.nCells, d: final.dim, k, nInit: 10, seed }).labels);
-const finalH = evaluate(truth, kmeans(final.h, { n: pre.nCells, d: final.hDim, k, nInit: 10, seed }).labels);
+const finalZ = scoreKmeans(final.z, final.dim);
+const finalH = scoreKmeans(final.h, final.hDim);
 console.log(`# final model (${finalWeights(r.model.config.epochs, r.model.config.averageShare)}): ARI z ${fmt(finalZ.ari)} NMI z ${fmt(finalZ.nmi)} ARI h ${fmt(finalH.ari)} NMI h ${fmt(finalH.nmi)}`);
 console.log(`# ${r.secondsPerEpoch.toFixed(2)} s/epoch`);
 disposeModel(r.model);

@@ -38,6 +38,8 @@ export interface ScfncclOptions extends Omit<TrainOptions, "k"> {
 
 export type Clustering = "kmeans" | "graph";
 export type Readout = `${Clustering}-${"h" | "z"}`;
+/** Every clustering of every representation, in the order benchmarks print them. */
+export const READOUTS: readonly Readout[] = ["kmeans-h", "kmeans-z", "graph-h", "graph-z"];
 
 export interface ScfncclResult {
   /** Indices (into the dataset's cells) of the cells that were clustered, in output order. */
@@ -109,9 +111,11 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
       scores = evaluate(kept, clusters);
       headScores = evaluate(kept, head);
       if (options.scoreEveryReadout) {
-        const readouts = (["kmeans", "graph"] as const).flatMap((how) => (["h", "z"] as const).map((name) => [how, name] as const));
         scoresByReadout = Object.fromEntries(
-          readouts.map(([how, name]) => [`${how}-${name}`, how === clustering && name === embeddingName ? scores! : evaluate(kept, cluster(how, name))]),
+          READOUTS.map((readout) => {
+            const [how, name] = readout.split("-") as [Clustering, "h" | "z"];
+            return [readout, how === clustering && name === embeddingName ? scores! : evaluate(kept, cluster(how, name))];
+          }),
         ) as Record<Readout, ClusteringScores>;
       }
     }

@@ -448,7 +448,8 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
       applyAverage(model.average, trainable);
       disposeWeightAverage(model.average);
       model.average = undefined;
-      // The running statistics of the training's last steps with views of this seeded draw, one training pass.
+      // One pass of training views, drawn as the epoch after the last would draw them: the statistics
+      // describe what the encoder saw in training, which is what evaluation normalises by.
       const rng = epochRng(cfg.seed, cfg.epochs);
       const order = permutation(nCells, rng);
       remeasureBatchNorm(p.encoder, bounds.length, (j, bnMomentum) => {
