@@ -5,11 +5,7 @@
  * the raw results as JSON. Graph methods run twice: at the resolution searched for the true number of
  * types, and at resolution 0.8 (Seurat's default); every other method gets k = the true number of types.
  *
- *   pnpm bench:methods [--methods seurat,kmeans] [--seeds 0,1,2] [--datasets a,b] [--jobs N]
- *                      [--epochs N] [--backend wasm] [--out FILE]
- *                      [--set name=value ...]   (passed to the neural methods, e.g. --set temperature=0.2 --set embedding=h)
- *                      [--scfnccl-from FILE]    (scFNCCL's runs from a bench:quality JSON, for the scFNCCL vs ScCCL line)
- *   pnpm bench:methods --from FILE[,FILE…] [--scfnccl-from FILE]   (prints the table of saved runs again)
+ * Usage: see USAGE below (`--help` prints it).
  *
  * Runs go seed by seed (every dataset and method at seed 0 first), so an interrupted benchmark has
  * covered every dataset before it repeats one.
@@ -18,13 +14,13 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName } from "../src/tl/cluster.ts";
 import { runInChild } from "./child.ts";
 import { parseSettingPairs, type MethodSettings } from "../src/tl/settings.ts";
+import { benchArgs } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
@@ -67,7 +63,14 @@ interface RunRecord {
   settings?: Record<string, number | string>;
 }
 
-const { values } = parseArgs({
+const USAGE = `usage:
+  pnpm bench:methods [--methods seurat,kmeans] [--seeds 0,1,2] [--datasets a,b] [--jobs N]
+                     [--epochs N] [--backend wasm] [--out FILE]
+                     [--set name=value ...]   (passed to the neural methods, e.g. --set temperature=0.2 --set embedding=h)
+                     [--scfnccl-from FILE]    (scFNCCL's runs from a bench:quality JSON, for the scFNCCL vs ScCCL line)
+  pnpm bench:methods --from FILE[,FILE…] [--scfnccl-from FILE]   (prints the table of saved runs again)`;
+
+const { values } = benchArgs(USAGE, {
   options: {
     methods: { type: "string", default: CLUSTER_METHOD_NAMES.join(",") },
     seeds: { type: "string", default: "0,1,2" },

@@ -3,19 +3,17 @@
  * Prints one markdown table (label-free ACC/NMI/ARI mean ± sd, s/epoch, backend) beside the
  * reference program's figures measured on this machine kind, and saves the raw results as JSON.
  *
- *   pnpm bench:quality [--seeds 0,1,2] [--datasets a,b] [--epochs N] [--backend wasm] [--out FILE]
- *                      [--jobs N]   (N runs at once, one process each: use one per core)
- *                      [--set name=value ...]   (any scFNCCL option, e.g. --set temperature=0.2 --set embedding=h)
+ * Usage: see USAGE below (`--help` prints it).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { READOUTS, runScfnccl, type Readout, type ScfncclOptions } from "../src/tl/scfnccl.ts";
 import { runInChild } from "./child.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
+import { benchArgs } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
@@ -44,7 +42,12 @@ interface RunRecord {
   k: number;
 }
 
-const { values } = parseArgs({
+const USAGE = `usage:
+  pnpm bench:quality [--seeds 0,1,2] [--datasets a,b] [--epochs N] [--backend wasm] [--out FILE]
+                     [--jobs N]   (N runs at once, one process each: use one per core)
+                     [--set name=value ...]   (any scFNCCL option, e.g. --set temperature=0.2 --set embedding=h)`;
+
+const { values } = benchArgs(USAGE, {
   options: {
     seeds: { type: "string", default: "0,1,2" },
     datasets: { type: "string", default: Object.keys(REFERENCE).join(",") },

@@ -10,13 +10,12 @@
  * ~2% non-zero), generated under --dir when missing (/usr/bin/python3 with numpy and h5py; ~4 min
  * and 3.2 GB for a million cells).
  *
- *   pnpm bench:scale [--sizes 10000,100000,1000000] [--dir /tmp] [--epochs 1] [--backend wasm]
+ * Usage: see USAGE below (`--help` prints it).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { ari } from "../src/metrics/ari.ts";
@@ -26,6 +25,7 @@ import { preprocess } from "../src/pp/preprocess.ts";
 import { embed } from "../src/tl/embed.ts";
 import { kmeansAuto, MINI_BATCH_ABOVE } from "../src/tl/kmeans.ts";
 import { disposeModel, train } from "../src/tl/train.ts";
+import { benchArgs } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const GiB = 1024 ** 3;
@@ -34,7 +34,10 @@ type Phase = (typeof PHASES)[number];
 const MEMORY_BOUND_GIB = 12;
 const LINEAR_BOUND = 1.3;
 
-const { values } = parseArgs({
+const USAGE = `usage:
+  pnpm bench:scale [--sizes 10000,100000,1000000] [--dir /tmp] [--epochs 1] [--backend wasm]`;
+
+const { values } = benchArgs(USAGE, {
   options: {
     sizes: { type: "string", default: "10000,100000,1000000" },
     dir: { type: "string", default: "/tmp" },

@@ -4,9 +4,7 @@
  * measured matMul peak, and peak memory; beside it, a PyTorch comparator of the same model, loss
  * and batch (bench/torch_comparator.py, Debian's python3-torch) timed in the same run.
  *
- *   pnpm bench:speed [--epochs 4] [--backends tensorflow,wasm,cpu] [--torch-threads 1,2] [--data FILE]
- *                    [--augment-thread off]   (make the views on the training thread, to see what the pipeline saves)
- *                    [--cap 1/K]   (with the engine's cap on dropped negatives instead of the reference's rule)
+ * Usage: see USAGE below (`--help` prints it).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -14,7 +12,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
@@ -23,12 +20,18 @@ import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { preprocess } from "../src/pp/preprocess.ts";
 import { createRng } from "../src/random.ts";
 import { disposeModel, resolveConfig, train } from "../src/tl/train.ts";
+import { benchArgs } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_DATA = join(here, "../../../../shared/data/10X_PBMC_top2000.h5");
 const REFERENCE_SECONDS = { oneThread: 2.1, twoThreads: 3.1 };
 
-const { values } = parseArgs({
+const USAGE = `usage:
+  pnpm bench:speed [--epochs 4] [--backends tensorflow,wasm,cpu] [--torch-threads 1,2] [--data FILE]
+                   [--augment-thread off]   (make the views on the training thread, to see what the pipeline saves)
+                   [--cap 1/K]   (with the engine's cap on dropped negatives instead of the reference's rule)`;
+
+const { values } = benchArgs(USAGE, {
   options: {
     epochs: { type: "string", default: "4" },
     backends: { type: "string", default: "tensorflow,wasm,cpu" },

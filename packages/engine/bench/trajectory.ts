@@ -9,9 +9,8 @@
  * The last column clusters the mean of the last `--window` checkpoints' z (renormalised): whether a
  * temporal ensemble of the embedding is steadier than the last epoch's alone.
  *
- *   pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--window 5] [--set name=value ...]
+ * Usage: see USAGE below (`--help` prints it).
  */
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import { attention, l2Normalize, linear } from "../src/model/forward.ts";
 import { initBackend, type BackendName } from "../src/backend.ts";
@@ -25,6 +24,7 @@ import { argmaxClusters, embed } from "../src/tl/embed.ts";
 import { kmeans } from "../src/tl/kmeans.ts";
 import { disposeModel, train, type EpochStats, type TrainedModel, type TrainOptions } from "../src/tl/train.ts";
 import { finalWeights } from "../src/tl/weightAverage.ts";
+import { benchArgs } from "./args.ts";
 
 /** Share of the cluster head's hidden ReLU units positive for at least one cell of h (the embedded encoder output). */
 function liveHeadUnits(model: TrainedModel, h: Float32Array, nCells: number, hDim: number): number {
@@ -36,7 +36,10 @@ function liveHeadUnits(model: TrainedModel, h: Float32Array, nCells: number, hDi
   return maxima.filter((v) => v > 0).length / maxima.length;
 }
 
-const { values, positionals } = parseArgs({
+const USAGE = `usage:
+  pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--window 5] [--set name=value ...]`;
+
+const { values, positionals } = benchArgs(USAGE, {
   allowPositionals: true,
   options: {
     seed: { type: "string", default: "0" },
@@ -48,7 +51,10 @@ const { values, positionals } = parseArgs({
   },
 });
 const file = positionals[0];
-if (!file) throw new Error("usage: bench:trajectory <dataset.h5> [--seed S] [--epochs N] [--every E] [--set name=value]");
+if (!file) {
+  process.stderr.write(`a dataset file is required\n${USAGE}\n`);
+  process.exit(2);
+}
 
 const backend = await initBackend(values.backend as BackendName | undefined);
 const data = await readDataset(file);

@@ -1,0 +1,19 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/**
+ * `parseArgs` for a benchmark script: `--help` prints the usage and exits 0; an unknown option or a
+ * missing value prints one line naming it, then the usage, and exits 2, instead of Node's stack trace.
+ */
+export function benchArgs<T extends ParseArgsConfig>(usage: string, config: T): ReturnType<typeof parseArgs<T>> {
+  const args = config.args ?? process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+}
