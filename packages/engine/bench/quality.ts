@@ -98,14 +98,15 @@ const triple = (v: number[]) => v.map((x) => x.toFixed(3)).join("/");
 
 function table(records: RunRecord[]): string {
   const rows = [
-    "| dataset | k | ours ACC (label-free) | ours NMI | ours ARI | ARI k-means h / z, graph h / z | ours head-argmax ARI | s/epoch | backend | ref. last epoch ACC/NMI/ARI | ref. labels pick epoch | ref. s/epoch | Seurat res 0.8 | Seurat res→k | ARI ≥ ref last? | ARI ≥ best of ref-picked & Seurat-k? |",
+    "| dataset | k | ours ACC (label-free) | ours NMI | ours ARI | ARI k-means h / z, graph h / z | ours head-argmax ARI | s/epoch | backend | ref. last epoch ACC/NMI/ARI | ref. labels pick epoch | ref. s/epoch | Seurat res 0.8 | Seurat res→k | ARI ≥ ref last? | ARI ≥ best of ref-picked & both Seurat? |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const dataset of [...new Set(records.map((r) => r.dataset))]) {
     const rs = records.filter((r) => r.dataset === dataset);
     const ref = REFERENCE[dataset]!;
     const ari = meanSd(rs.map((r) => r.ari));
-    const bar = Math.max(ref.labelPicked[2]!, ref.seuratK[2]!);
+    // "R Seurat's" read as either Seurat column, whichever is higher (worm: res 0.8, 0.398 against 0.217).
+    const bar = Math.max(ref.labelPicked[2]!, ref.seurat08[2]!, ref.seuratK[2]!);
     rows.push(
       `| ${dataset.replace(/\.h5$/, "")} | ${rs[0]!.k} | ${meanSd(rs.map((r) => r.acc)).text} | ${meanSd(rs.map((r) => r.nmi)).text} | ${ari.text} | ` +
         `${READOUTS.map((name) => meanSd(rs.map((r) => r.ariBy[name])).m.toFixed(3)).join(" / ")} | ` +
