@@ -9,7 +9,18 @@ import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const USAGE = "usage:\n  pnpm bench:scatter [N ...]   (numbers of points; default 10000 100000 300000)";
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const wrong = args.find((a) => !(Number.isInteger(Number(a)) && Number(a) > 0));
+if (wrong !== undefined) {
+  console.error(`not a number of points: ${wrong}\n${USAGE}`);
+  process.exit(2);
+}
+const sizes = args.map(Number);
 const ns = sizes.length ? sizes : [10_000, 100_000, 300_000];
 const bundle = await build({ entryPoints: [join(here, "scatter-page.ts")], bundle: true, format: "iife", platform: "browser", write: false, logLevel: "error" });
 const browser = await chromium.launch({

@@ -12,9 +12,13 @@ import { fileURLToPath } from "node:url";
 import { readDataset } from "../src/io/readDataset.ts";
 import { log1p } from "../src/pp/log1p.ts";
 import { normalizeTotal } from "../src/pp/normalizeTotal.ts";
+import { benchArgs } from "./args.ts";
 
 const BOUND_GIB = 8;
-const path = process.argv[2] ?? "/tmp/scfnccl-1m.h5ad";
+const USAGE = `usage:
+  pnpm bench:io [file.h5ad]   (default /tmp/scfnccl-1m.h5ad, generated when missing)`;
+const { positionals } = benchArgs(USAGE, { allowPositionals: true, options: {} });
+const path = positionals[0] ?? "/tmp/scfnccl-1m.h5ad";
 const GiB = 1024 ** 3;
 
 /** Peak resident set size of this process so far, from /proc (Linux), else the current RSS. */
@@ -29,7 +33,10 @@ function peakRss(): number {
 }
 
 if (!existsSync(path)) {
-  if (process.argv[2]) throw new Error(`${path} does not exist`);
+  if (positionals[0]) {
+    process.stderr.write(`${path}: no such file\n`);
+    process.exit(2);
+  }
   const script = join(dirname(fileURLToPath(import.meta.url)), "../scripts/make_big_h5ad.py");
   console.log(`generating ${path} with ${script} (1,000,000 × 20,000, ~2% non-zero; a few minutes) …`);
   execFileSync("/usr/bin/python3", [script, path], { stdio: "inherit" });

@@ -6,8 +6,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { createRng } from "../src/random.ts";
+import { benchArgs } from "./args.ts";
 
-const info = await initBackend(process.argv[2] as BackendName | undefined);
+const USAGE = `usage:
+  pnpm bench:matmul [tensorflow|wasm|cpu]   (default: the best backend that loads)`;
+const { positionals } = benchArgs(USAGE, { allowPositionals: true, options: {} });
+const info = await initBackend(positionals[0] as BackendName | undefined);
 const [b, g, h] = [200, 2000, 200];
 // Inputs made as training makes them: host arrays uploaded with tf.tensor2d.
 const rng = createRng(1);

@@ -9,8 +9,14 @@
  * The last column clusters the mean of the last `--window` checkpoints' z (renormalised): whether a
  * temporal ensemble of the embedding is steadier than the last epoch's alone.
  *
+ * `--dump DIR` also writes the labels (`truth.npy`), each checkpoint's z (`z-e<epoch>.npy`) and the final
+ * model's z and h (`z-final.npy`, `h-final.npy`) as .npy, so other clusterings of the same embeddings can be
+ * studied without training again (`bench/readouts.py DIR` scores the ones the README quotes).
+ *
  * Usage: see USAGE below (`--help` prints it).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { attention, l2Normalize, linear } from "../src/model/forward.ts";
 import { initBackend, type BackendName } from "../src/backend.ts";
@@ -18,6 +24,7 @@ import { readDataset } from "../src/io/readDataset.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
+import { encodeNpy } from "../src/io/npy.ts";
 import { preprocess } from "../src/pp/preprocess.ts";
 import { loadCheckpoint } from "../src/tl/checkpoint.ts";
 import { argmaxClusters, embed } from "../src/tl/embed.ts";
@@ -37,7 +44,8 @@ function liveHeadUnits(model: TrainedModel, h: Float32Array, nCells: number, hDi
 }
 
 const USAGE = `usage:
-  pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--window 5] [--set name=value ...]`;
+  pnpm bench:trajectory <dataset.h5> [--seed 0] [--epochs 200] [--every 20] [--window 5] [--set name=value ...]
+                         [--dump DIR]   (write the labels and every checkpoint's embedding as .npy)`;
 
 const { values, positionals } = benchArgs(USAGE, {
   allowPositionals: true,
@@ -46,6 +54,7 @@ const { values, positionals } = benchArgs(USAGE, {
     epochs: { type: "string", default: "200" },
     every: { type: "string", default: "20" },
     window: { type: "string", default: "5" },
+    dump: { type: "string" },
     backend: { type: "string" },
     set: { type: "string", multiple: true, default: [] },
   },
@@ -64,6 +73,14 @@ const k = labels.classes.length;
 const pre = preprocess(data.counts, { nTopGenes: 2000, emptyCells: "error", file });
 const truth = Int32Array.from(pre.keptCells, (i) => labels.codes[i]!);
 const seed = Number(values.seed);
+const dump = values.dump;
+if (dump) {
+  mkdirSync(dump, { recursive: true });
+  writeFileSync(join(dump, "truth.npy"), encodeNpy(truth, [truth.length]));
+}
+const dumpEmbedding = (name: string, x: Float32Array, d: number) => {
+  if (dump) writeFileSync(join(dump, `${name}.npy`), encodeNpy(x, [pre.nCells, d]));
+};
 
 const overrides = parseMethodSettings("scfnccl", values.set);
 
@@ -96,6 +113,7 @@ const options: TrainOptions = {
     const model = loadCheckpoint(bytes);
     try {
       const e = embed(model, pre.x, pre.nCells, pre.nGenes);
+      dumpEmbedding(`z-e${epoch}`, e.z, e.dim);
       const head = argmaxClusters(e);
       const z = scoreKmeans(e.z, e.dim);
       const h = scoreKmeans(e.h, e.hDim);
@@ -116,6 +134,8 @@ const options: TrainOptions = {
 const r = await train(pre.x, pre.nCells, pre.nGenes, options);
 // The checkpoints hold each epoch's own weights; the model a run ends on may be their mean.
 const final = embed(r.model, pre.x, pre.nCells, pre.nGenes);
+dumpEmbedding("z-final", final.z, final.dim);
+dumpEmbedding("h-final", final.h, final.hDim);
 const finalZ = scoreKmeans(final.z, final.dim);
 const finalH = scoreKmeans(final.h, final.hDim);
 console.log(`# final model (${finalWeights(r.model.config.epochs, r.model.config.averageShare)}): ARI z ${fmt(finalZ.ari)} NMI z ${fmt(finalZ.nmi)} ARI h ${fmt(finalH.ari)} NMI h ${fmt(finalH.nmi)}`);
