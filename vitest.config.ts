@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "packages/*/bench/**/*.test.ts", "apps/*/src/**/*.test.ts", "test/**/*.test.ts"],
     // Training tests are CPU-bound on a 2-core machine; running files in parallel only thrashes.
     fileParallelism: false,
     testTimeout: 120_000,

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { benchArgs } from "./args.ts";
+
+const USAGE = "usage:\n  pnpm bench:x [--seeds 0,1,2]";
+const config = (args: string[]) => ({ args, options: { seeds: { type: "string" as const, default: "0,1,2" } } });
+
+/** Runs benchArgs with process.exit and the output streams captured; exit throws so the call stops there. */
+function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+  vi.spyOn(process, "exit").mockImplementation((code) => {
+    throw Object.assign(new Error("exit"), { code });
+  });
+  try {
+    return { values: benchArgs(USAGE, config(args)).values, out: out.join(""), err: err.join("") };
+  } catch (e) {
+    return { code: (e as { code?: number }).code, out: out.join(""), err: err.join("") };
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("benchArgs", () => {
+  it("parses the options a benchmark declares, with their defaults", () => {
+    expect(run(["--seeds", "4"]).values).toEqual({ seeds: "4" });
+    expect(run([]).values).toEqual({ seeds: "0,1,2" });
+  });
+
+  it("prints the usage on --help and exits 0", () => {
+    const r = run(["--seeds", "4", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${USAGE}\n`);
+    expect(r.err).toBe("");
+  });
+
+  it("names an unknown option in one line, then the usage, and exits 2 without a stack trace", () => {
+    const r = run(["--sedes", "4"]);
+    expect(r.code).toBe(2);
+    const [first, ...rest] = r.err.trimEnd().split("\n");
+    expect(first).toContain("--sedes");
+    expect(rest.join("\n")).toBe(USAGE);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("says which option lacks its value", () => {
+    const r = run(["--seeds"]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toContain("--seeds");
+  });
+});
