@@ -13,7 +13,12 @@ export function benchArgs<T extends ParseArgsConfig>(usage: string, config: T): 
   try {
     return parseArgs(config);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-    process.exit(2);
+    return usageError(usage, (err as Error).message);
   }
+}
+
+/** What a benchmark says when its arguments are wrong: one line, then the usage, exit 2. */
+export function usageError(usage: string, message: string): never {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
 }

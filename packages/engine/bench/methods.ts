@@ -21,18 +21,11 @@ import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName 
 import { runInChild } from "./child.ts";
 import { parseSettingPairs, type MethodSettings } from "../src/tl/settings.ts";
 import { benchArgs } from "./args.ts";
+import { REFERENCE_FIGURES } from "./reference.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
 const DATA = join(here, "../../../../shared/data");
-
-/** R Seurat 4.3 (LogNormalize, 2000 vst genes, 50 PCs, SNN on 30, Louvain) on these files: ACC/NMI/ARI (issue 4). */
-const R_SEURAT: Record<string, { atK: number[]; at08: number[] }> = {
-  "10X_PBMC_top2000.h5": { atK: [0.789, 0.751, 0.723], at08: [0.643, 0.7, 0.566] },
-  "mouse_bladder_cell_top2000.h5": { atK: [0.657, 0.772, 0.567], at08: [0.741, 0.792, 0.672] },
-  "worm_neuron_cell.h5": { atK: [0.528, 0.565, 0.217], at08: [0.531, 0.705, 0.398] },
-  "CITE_CBMC_counts_top2000.h5": { atK: [0.769, 0.846, 0.729], at08: [0.689, 0.782, 0.544] },
-};
 
 /** The seed paper's README table for 10X PBMC (10 runs, ACC/NMI/ARI, checkpoints picked with labels). */
 const PAPER_PBMC: Record<string, number[]> = {
@@ -74,7 +67,7 @@ const { values } = benchArgs(USAGE, {
   options: {
     methods: { type: "string", default: CLUSTER_METHOD_NAMES.join(",") },
     seeds: { type: "string", default: "0,1,2" },
-    datasets: { type: "string", default: Object.keys(R_SEURAT).join(",") },
+    datasets: { type: "string", default: Object.keys(REFERENCE_FIGURES).join(",") },
     epochs: { type: "string" },
     backend: { type: "string" },
     out: { type: "string", default: join(here, "../../../bench-results/methods.json") },
@@ -181,7 +174,7 @@ function table(records: RunRecord[], datasets: string[]): string {
       const name = graph ? `${method} (${variant === "k" ? "res → k" : "res 0.8"})` : method;
       const ks = [...new Set(rs.map((r) => r.k))].join(",");
       const ari = meanSd(rs.map((r) => r.ari));
-      const ref = graph ? R_SEURAT[dataset]?.[variant === "k" ? "atK" : "at08"] : R_SEURAT[dataset]?.atK;
+      const ref = graph ? REFERENCE_FIGURES[dataset]?.[variant === "k" ? "seuratK" : "seurat08"] : REFERENCE_FIGURES[dataset]?.seuratK;
       const delta = ref ? `${ari.m - ref[2]! >= 0 ? "+" : ""}${(ari.m - ref[2]!).toFixed(3)}` : "—";
       const paper = dataset.startsWith("10X_PBMC") ? triple(PAPER_PBMC[method]) : "—";
       rows.push(

@@ -14,18 +14,11 @@ import { READOUTS, runScfnccl, type Readout, type ScfncclOptions } from "../src/
 import { runInChild } from "./child.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
 import { benchArgs } from "./args.ts";
+import { REFERENCE_FIGURES } from "./reference.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
 const DATA = join(here, "../../../../shared/data");
-
-/** Reference program (its defaults, 200 epochs, seed 0) and R Seurat 4.3, measured on this machine kind. */
-const REFERENCE: Record<string, { labelPicked: number[]; lastEpoch: number[]; seconds: number; seurat08: number[]; seuratK: number[] }> = {
-  "10X_PBMC_top2000.h5": { labelPicked: [0.844, 0.785, 0.793], lastEpoch: [0.832, 0.782, 0.773], seconds: 3.1, seurat08: [0.643, 0.7, 0.566], seuratK: [0.789, 0.751, 0.723] },
-  "mouse_bladder_cell_top2000.h5": { labelPicked: [0.611, 0.707, 0.673], lastEpoch: [0.582, 0.726, 0.495], seconds: 1.36, seurat08: [0.741, 0.792, 0.672], seuratK: [0.657, 0.772, 0.567] },
-  "worm_neuron_cell.h5": { labelPicked: [0.31, 0.182, 0.122], lastEpoch: [0.31, 0.182, 0.122], seconds: 1.84, seurat08: [0.531, 0.705, 0.398], seuratK: [0.528, 0.565, 0.217] },
-  "CITE_CBMC_counts_top2000.h5": { labelPicked: [0.636, 0.736, 0.528], lastEpoch: [0.608, 0.692, 0.464], seconds: 4.02, seurat08: [0.689, 0.782, 0.544], seuratK: [0.769, 0.846, 0.729] },
-};
 
 interface RunRecord {
   dataset: string;
@@ -50,7 +43,7 @@ const USAGE = `usage:
 const { values } = benchArgs(USAGE, {
   options: {
     seeds: { type: "string", default: "0,1,2" },
-    datasets: { type: "string", default: Object.keys(REFERENCE).join(",") },
+    datasets: { type: "string", default: Object.keys(REFERENCE_FIGURES).join(",") },
     epochs: { type: "string" },
     backend: { type: "string" },
     out: { type: "string", default: join(here, "../../../bench-results/quality.json") },
@@ -103,7 +96,7 @@ function table(records: RunRecord[]): string {
   ];
   for (const dataset of [...new Set(records.map((r) => r.dataset))]) {
     const rs = records.filter((r) => r.dataset === dataset);
-    const ref = REFERENCE[dataset]!;
+    const ref = REFERENCE_FIGURES[dataset]!;
     const ari = meanSd(rs.map((r) => r.ari));
     // "R Seurat's" read as either Seurat column, whichever is higher (worm: res 0.8, 0.398 against 0.217).
     const bar = Math.max(ref.labelPicked[2]!, ref.seurat08[2]!, ref.seuratK[2]!);

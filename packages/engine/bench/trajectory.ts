@@ -31,7 +31,7 @@ import { argmaxClusters, embed } from "../src/tl/embed.ts";
 import { kmeans } from "../src/tl/kmeans.ts";
 import { disposeModel, train, type EpochStats, type TrainedModel, type TrainOptions } from "../src/tl/train.ts";
 import { finalWeights } from "../src/tl/weightAverage.ts";
-import { benchArgs } from "./args.ts";
+import { benchArgs, usageError } from "./args.ts";
 
 /** Share of the cluster head's hidden ReLU units positive for at least one cell of h (the embedded encoder output). */
 function liveHeadUnits(model: TrainedModel, h: Float32Array, nCells: number, hDim: number): number {
@@ -60,10 +60,7 @@ const { values, positionals } = benchArgs(USAGE, {
   },
 });
 const file = positionals[0];
-if (!file) {
-  process.stderr.write(`a dataset file is required\n${USAGE}\n`);
-  process.exit(2);
-}
+if (!file) usageError(USAGE, "a dataset file is required");
 
 const backend = await initBackend(values.backend as BackendName | undefined);
 const data = await readDataset(file);
