@@ -96,6 +96,11 @@ describe("scfnccl train", () => {
     await expectInputError([tmp.path("blob.bin")], "blob.bin", /unrecognised format/i);
   });
 
+  it("says 'not an HDF5 file' for a .h5 whose content is not HDF5", async () => {
+    writeFileSync(tmp.path("page.h5"), "<html>Access denied</html>\n");
+    await expectInputError([tmp.path("page.h5")], "page.h5", /not an HDF5 file \(no HDF5 signature: it holds text/);
+  });
+
   it("names the file and the problem for HDF5 of no known layout", async () => {
     await writeH5(tmp.path("other.h5"), [{ name: "matrix", data: new Float32Array(4), shape: [2, 2] }]);
     await expectInputError([tmp.path("other.h5")], "other.h5", /no known layout \(not h5ad, loom, 10x or X\/Y; found: matrix\)/);

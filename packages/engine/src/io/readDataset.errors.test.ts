@@ -56,20 +56,27 @@ describe("file-level problems", () => {
     await expectInputError(readDataset(p), p, "file is empty");
   });
 
-  it("a file of no known format (a short binary file, the HDF5 signature at a non-user-block offset, plain prose, a bare .mtx)", async () => {
+  it("a file of no known format (a short binary file, the HDF5 signature at a non-user-block offset, plain prose, a bare .mtx); under an HDF5 name, 'not an HDF5 file'", async () => {
     const unrecognised = "unrecognised format (not HDF5, not text; gzip is read only when it holds text)";
+    const notHdf5 = "not an HDF5 file (no HDF5 signature at byte 0 or after a user block; truncated or another format)";
     const csv = tmp.path("counts.h5");
     writeFileSync(csv, "cell,g1,g2\nc1,1,2\n");
     await expectInputError(readScDeepClusterH5(csv), csv, "not an HDF5 file (unrecognised format)");
     const short = tmp.path("short.h5");
     writeFileSync(short, Uint8Array.of(0x89, 0x48, 0x44));
-    await expectInputError(readDataset(short), short, unrecognised);
+    await expectInputError(readDataset(short), short, notHdf5);
+    const blob = tmp.path("blob.bin");
+    writeFileSync(blob, Uint8Array.of(0x89, 0x48, 0x44, 0, 1, 2));
+    await expectInputError(readDataset(blob), blob, unrecognised);
     const shifted = tmp.path("shifted.h5");
     writeFileSync(shifted, Buffer.concat([Buffer.alloc(100), readFileSync(DATA_DIR + "mouse_bladder_cell_top2000.h5")]));
-    await expectInputError(readDataset(shifted), shifted, unrecognised);
+    await expectInputError(readDataset(shifted), shifted, notHdf5);
     const prose = tmp.path("notes.txt");
     writeFileSync(prose, "just some words\n");
     await expectInputError(readDataset(prose), prose, "is a text file but not a CSV/TSV table (no comma, tab or semicolon in its first line)");
+    const proseH5 = tmp.path("download.h5ad");
+    writeFileSync(proseH5, "<html>404 Not Found</html>\n");
+    await expectInputError(readDataset(proseH5), proseH5, "not an HDF5 file (no HDF5 signature: it holds text, not a CSV/TSV table either)");
     const mtx = tmp.path("matrix.mtx");
     writeFileSync(mtx, "%%MatrixMarket matrix coordinate integer general\n1 1 1\n1 1 5\n");
     await expectInputError(readDataset(mtx), mtx, /^is a Matrix Market file, which holds no cell or gene names/);

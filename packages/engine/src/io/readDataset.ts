@@ -92,6 +92,9 @@ async function withLabelFile(read: (path: string, options: ReadOptions) => Promi
   return { ...data, ...labels, ...(warnings.length ? { warnings } : {}) };
 }
 
+/** File names whose extension says HDF5 (scDeepCluster and 10x .h5, .hdf5, h5ad, loom). */
+const HDF5_NAME = /\.(h5|hdf5|h5ad|loom)$/i;
+
 async function detect(path: string): Promise<Exclude<Format, "auto">> {
   const isDir = await stat(path).then(
     (s) => s.isDirectory(),
@@ -109,12 +112,17 @@ async function detect(path: string): Promise<Exclude<Format, "auto">> {
       path,
     );
   }
+  // The content decides the format, but a name that promises HDF5 makes "not HDF5" the diagnosis
+  // the user needs (a text or truncated download saved as .h5), rather than what else it is not.
+  const namedHdf5 = HDF5_NAME.test(path);
   if (format.kind === "text") {
     if (/^%%MatrixMarket/i.test(format.firstLine)) {
       throw new InputError("is a Matrix Market file, which holds no cell or gene names; read the 10x folder it belongs to", path);
     }
     if (/[,\t;]/.test(format.firstLine)) return "csv";
+    if (namedHdf5) throw new InputError("not an HDF5 file (no HDF5 signature: it holds text, not a CSV/TSV table either)", path);
     throw new InputError("is a text file but not a CSV/TSV table (no comma, tab or semicolon in its first line)", path);
   }
+  if (namedHdf5) throw new InputError("not an HDF5 file (no HDF5 signature at byte 0 or after a user block; truncated or another format)", path);
   throw new InputError("unrecognised format (not HDF5, not text; gzip is read only when it holds text)", path);
 }
