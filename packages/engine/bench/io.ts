@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { readDataset } from "../src/io/readDataset.ts";
 import { log1p } from "../src/pp/log1p.ts";
 import { normalizeTotal } from "../src/pp/normalizeTotal.ts";
-import { benchArgs } from "./args.ts";
+import { benchArgs, usageError } from "./args.ts";
 
 const BOUND_GIB = 8;
 const USAGE = `usage:
@@ -33,10 +33,7 @@ function peakRss(): number {
 }
 
 if (!existsSync(path)) {
-  if (positionals[0]) {
-    process.stderr.write(`${path}: no such file\n`);
-    process.exit(2);
-  }
+  if (positionals[0]) usageError(USAGE, `${path}: no such file`);
   const script = join(dirname(fileURLToPath(import.meta.url)), "../scripts/make_big_h5ad.py");
   console.log(`generating ${path} with ${script} (1,000,000 × 20,000, ~2% non-zero; a few minutes) …`);
   execFileSync("/usr/bin/python3", [script, path], { stdio: "inherit" });
