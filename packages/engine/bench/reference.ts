@@ -1,7 +1,8 @@
 /**
  * The issue-2 figures (ACC/NMI/ARI) of the reference PyTorch program (its defaults, 200 epochs, seed 0)
- * and of R Seurat 4.3 (Debian; LogNormalize, 2000 vst genes, 50 PCs, SNN graph on 30, Louvain), measured on this machine kind for the four benchmark datasets: one table
- * for every benchmark that prints them beside ours.
+ * and of R Seurat 4.3 (Debian; LogNormalize, 2000 vst genes, 50 PCs, SNN graph on 30, Louvain),
+ * measured on this machine kind for the four benchmark datasets: one table for every benchmark that
+ * prints them beside ours.
  */
 export interface ReferenceFigures {
   /** The reference program at the epoch its labels pick (its own protocol). */
