@@ -32,7 +32,9 @@ export function decodeNpy(bytes: Uint8Array): { values: Float32Array | Int32Arra
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number);
-  const data = bytes.slice(10 + len);
+  // A copy into a fresh buffer: a Node Buffer's slice is a view into the whole file (or Node's shared
+  // pool), so reading `.buffer` would take the header as values; the copy also aligns them.
+  const data = Uint8Array.prototype.slice.call(bytes, 10 + len);
   if (descr === DTYPES.float32) return { values: new Float32Array(data.buffer), shape };
   if (descr === DTYPES.int32) return { values: new Int32Array(data.buffer), shape };
   throw new Error(`unsupported .npy dtype ${descr}`);
