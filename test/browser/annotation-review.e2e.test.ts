@@ -16,10 +16,11 @@ import { promisify } from "node:util";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPlatform, REPO_ROOT, startWebPlatform, type WebPlatform } from "../support/web-platform.ts";
+import { sharedData } from "@scfnccl/engine/testing";
 
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 // 274 cells × 28,204 genes, three cell lines in obs.cell_type: small enough to train in seconds.
-const DATASET = join(REPO_ROOT, "../shared/data/formats/CellBench_sc_celseq2.h5ad");
+const DATASET = sharedData("formats", "CellBench_sc_celseq2.h5ad");
 const SHOTS = join(REPO_ROOT, "test-results/screenshots");
 const EPOCHS = 3;
 const PASSWORD = "correct horse battery";

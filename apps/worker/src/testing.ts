@@ -4,13 +4,11 @@
  * takes a second per epoch instead of seven.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { io } from "@scfnccl/engine";
 import h5wasm from "h5wasm/node";
+import { sharedData } from "@scfnccl/engine/testing";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-export const PBMC_PATH = join(repoRoot, "..", "shared", "data", "10X_PBMC_top2000.h5");
+export const PBMC_PATH = sharedData("10X_PBMC_top2000.h5");
 export const hasPbmc = existsSync(PBMC_PATH);
 
 export async function writePbmcSubset(path: string, nCells: number): Promise<string> {

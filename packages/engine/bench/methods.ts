@@ -22,10 +22,10 @@ import { runInChild } from "./child.ts";
 import { parseSettingPairs, type MethodSettings } from "../src/tl/settings.ts";
 import { benchArgs } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
+import { sharedData } from "../src/test-support/sharedData.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
-const DATA = join(here, "../../../../shared/data");
+const DATA = sharedData();
 
 /** The seed paper's README table for 10X PBMC (10 runs, ACC/NMI/ARI, checkpoints picked with labels). */
 const PAPER_PBMC: Record<string, number[]> = {

@@ -15,10 +15,10 @@ import { runInChild } from "./child.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
 import { benchArgs } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
+import { sharedData } from "../src/test-support/sharedData.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Bundled to packages/engine/dist/, so the shared data folder is three levels up from here.
-const DATA = join(here, "../../../../shared/data");
+const DATA = sharedData();
 
 interface RunRecord {
   dataset: string;

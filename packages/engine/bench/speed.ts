@@ -21,9 +21,10 @@ import { preprocess } from "../src/pp/preprocess.ts";
 import { createRng } from "../src/random.ts";
 import { disposeModel, resolveConfig, train } from "../src/tl/train.ts";
 import { benchArgs } from "./args.ts";
+import { sharedData } from "../src/test-support/sharedData.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_DATA = join(here, "../../../../shared/data/10X_PBMC_top2000.h5");
+const DEFAULT_DATA = sharedData("10X_PBMC_top2000.h5");
 const REFERENCE_SECONDS = { oneThread: 2.1, twoThreads: 3.1 };
 
 const USAGE = `usage:

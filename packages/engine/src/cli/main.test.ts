@@ -7,9 +7,10 @@ import { loadH5wasm, type H5Dataset } from "../io/hdf5.ts";
 import { decodeNpy } from "../io/npy.ts";
 import { makeTempDir, writeH5 } from "../io/testFiles.ts";
 import { main } from "./main.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
 /** The shared benchmark data folder beside the repository. */
-const sharedFile = (name: string) => fileURLToPath(new URL(`../../../../../shared/data/${name}`, import.meta.url));
+const sharedFile = (name: string) => sharedData(name);
 
 const ENGINE = fileURLToPath(new URL("../../", import.meta.url));
 const tmp = makeTempDir("scfnccl-cli-");

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadH5wasm, type H5Dataset } from "../io/hdf5.ts";
 import { decodeNpy } from "../io/npy.ts";
 import { makeTempDir, writeH5 } from "../io/testFiles.ts";
 import { main } from "./main.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const sharedFile = (name: string) => fileURLToPath(new URL(`../../../../../shared/data/${name}`, import.meta.url));
+const sharedFile = (name: string) => sharedData(name);
 const tmp = makeTempDir("scfnccl-cli-method-");
 const CELLS = 400;
 

@@ -3,14 +3,14 @@
  * the row names, labels in a separate metadata file), and small tables for each layout and error.
  */
 import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { csrToDense } from "../pp/csr.ts";
 import { readDataset, readDelimited } from "./index.ts";
 import { inputErrorOf, makeTempDir, sameCsr } from "./testFiles.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const DATA = sharedData() + "/";
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 let fileNo = 0;

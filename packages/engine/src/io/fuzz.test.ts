@@ -7,7 +7,6 @@
  */
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import h5wasm from "h5wasm/node";
 import type { Group as H5Group } from "h5wasm/node";
@@ -18,8 +17,9 @@ import { isH5Group } from "./h5elements.ts";
 import { isH5Dataset, loadH5wasm } from "./hdf5.ts";
 import { readDataset, type Dataset } from "./index.ts";
 import { makeTempDir, writeH5 } from "./testFiles.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const DATA = sharedData() + "/";
 const tmp = makeTempDir("scfnccl-fuzz-");
 afterAll(() => tmp.cleanup());
 

@@ -2,12 +2,12 @@
  * The h5ad files of ../shared/data/formats (written by anndata 0.8.0), checked against what anndata
  * itself reads from them (shape, nnz, total, names, label counts).
  */
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readDataset, readH5ad } from "./index.ts";
 import { sameCsr } from "./testFiles.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const FORMATS = fileURLToPath(new URL("../../../../../shared/data/formats/", import.meta.url));
+const FORMATS = sharedData("formats") + "/";
 
 const tally = (labels: string[] | undefined) => {
   const counts: Record<string, number> = {};

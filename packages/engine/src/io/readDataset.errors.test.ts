@@ -3,13 +3,13 @@
  * file is closed afterwards. Test files are written with h5wasm into a temp folder.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { InputError } from "../errors.ts";
 import { readDataset, readScDeepClusterH5 } from "./index.ts";
 import { inputErrorOf, isClosed, makeTempDir, writeH5, type H5Entry } from "./testFiles.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const DATA_DIR = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const DATA_DIR = sharedData() + "/";
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 

@@ -3,12 +3,12 @@
  * and against values h5py reads (scripts/golden/io_golden.py → __golden__/io.json).
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CsrMatrix } from "../pp/csr.ts";
 import { readDataset, readScDeepClusterH5, type Dataset } from "./index.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const DATA_DIR = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const DATA_DIR = sharedData() + "/";
 
 interface GoldenRow {
   row: number;

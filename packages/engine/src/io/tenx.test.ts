@@ -4,14 +4,14 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { csrToDense } from "../pp/csr.ts";
 import { read10xH5, read10xMtx, readDataset } from "./index.ts";
 import { inputErrorOf, makeTempDir, writeH5, type H5Entry } from "./testFiles.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const FORMATS = fileURLToPath(new URL("../../../../../shared/data/formats/", import.meta.url));
+const FORMATS = sharedData("formats") + "/";
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 let dirNo = 0;

@@ -3,13 +3,13 @@
  * python3-anndata, which .ci/run installs) through /usr/bin/python3.
  */
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { csrFromDense } from "../pp/csr.ts";
 import { readDataset, readH5ad, writeH5ad } from "./index.ts";
 import { makeTempDir, sameCsr } from "./testFiles.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const FORMATS = fileURLToPath(new URL("../../../../../shared/data/formats/", import.meta.url));
+const FORMATS = sharedData("formats") + "/";
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 

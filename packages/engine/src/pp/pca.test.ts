@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readDataset } from "../io/readDataset.ts";
 import { createRng } from "../random.ts";
 import { InputError } from "../errors.ts";
 import { pca } from "./pca.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const DATA = sharedData() + "/";
 const golden = JSON.parse(readFileSync(new URL("./__golden__/pca.json", import.meta.url), "utf8")) as {
   file: string;
   nCells: number;

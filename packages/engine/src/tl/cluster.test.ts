@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.ts";
 import { readDataset } from "../io/readDataset.ts";
@@ -7,8 +6,9 @@ import { csrSubset } from "../pp/csr.ts";
 import { cluster, CLUSTER_METHOD_NAMES } from "./cluster.ts";
 import { clusterGraph } from "./clusterGraph.ts";
 import type { ClusterProgress } from "./progress.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const DATA = sharedData() + "/";
 
 /** The first n cells of a dataset (a subset keeps the test fast). */
 function head(data: Dataset, n: number): Dataset {

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../errors.ts";
 import { readDataset } from "../io/readDataset.ts";
@@ -8,8 +7,9 @@ import { log1p } from "../pp/log1p.ts";
 import { normalizeTotal } from "../pp/normalizeTotal.ts";
 import { rankGenes } from "./rankGenes.ts";
 import { benjaminiHochberg, erfc, studentTTwoSided } from "./stats.ts";
+import { sharedData } from "../test-support/sharedData.ts";
 
-const DATA = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+const DATA = sharedData() + "/";
 interface GoldenGroup {
   label: string;
   n: number;

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Dataset } from "h5wasm/node";
 import { expect } from "vitest";
 import { csrFromDense, type CsrMatrix } from "../csr.ts";
+import { sharedData } from "../../test-support/sharedData.ts";
 
 type Json = Record<string, unknown>;
 
@@ -49,7 +50,7 @@ export async function bladderCounts(nCells: number): Promise<CsrMatrix> {
   // Loaded on demand: compiling the HDF5 wasm module costs every test file that does not need it.
   const { default: h5wasm } = await import("h5wasm/node");
   await h5wasm.ready;
-  const path = new URL("../../../../../../shared/data/mouse_bladder_cell_select_2100.h5", import.meta.url).pathname;
+  const path = sharedData("mouse_bladder_cell_select_2100.h5");
   if (!existsSync(path)) throw new Error(`bladder data not found at ${path}`);
   const file = new h5wasm.File(path, "r");
   try {
