@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { benchArgs } from "./args.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { benchArgs, datasetFiles } from "./args.ts";
 
 const USAGE = "usage:\n  pnpm bench:x [--seeds 0,1,2]";
 const config = (args: string[]) => ({ args, options: { seeds: { type: "string" as const, default: "0,1,2" } } });
 
-/** Runs benchArgs with process.exit and the output streams captured; exit throws so the call stops there. */
-function run(args: string[]) {
+/** Runs `f` with process.exit and the output streams captured; exit throws so the call stops there. */
+function capture<T>(f: () => T) {
   const out: string[] = [];
   const err: string[] = [];
   vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
@@ -14,11 +17,13 @@ function run(args: string[]) {
     throw Object.assign(new Error("exit"), { code });
   });
   try {
-    return { values: benchArgs(USAGE, config(args)).values, out: out.join(""), err: err.join("") };
+    return { values: f(), out: out.join(""), err: err.join("") };
   } catch (e) {
     return { code: (e as { code?: number }).code, out: out.join(""), err: err.join("") };
   }
 }
+
+const run = (args: string[]) => capture(() => benchArgs(USAGE, config(args)).values);
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -48,5 +53,20 @@ describe("benchArgs", () => {
     const r = run(["--seeds"]);
     expect(r.code).toBe(2);
     expect(r.err.split("\n")[0]).toContain("--seeds");
+  });
+});
+
+describe("datasetFiles", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-args-"));
+  writeFileSync(join(dir, "a.h5"), "");
+
+  it("returns the names of a list whose files all exist", () => {
+    expect(capture(() => datasetFiles(USAGE, dir, "a.h5")).values).toEqual(["a.h5"]);
+  });
+
+  it("names the missing file's path in one line, then the usage, and exits 2", () => {
+    const r = capture(() => datasetFiles(USAGE, dir, "a.h5,nope.h5"));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`${join(dir, "nope.h5")}: no such file\n${USAGE}\n`);
   });
 });

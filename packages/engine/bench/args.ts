@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /**
@@ -21,4 +23,12 @@ export function benchArgs<T extends ParseArgsConfig>(usage: string, config: T): 
 export function usageError(usage: string, message: string): never {
   process.stderr.write(`${message}\n${usage}\n`);
   process.exit(2);
+}
+
+/** A `--datasets a,b` list of files in `dir`; a name that is not there is a usage error naming its path. */
+export function datasetFiles(usage: string, dir: string, list: string): string[] {
+  const names = list.split(",");
+  const missing = names.find((name) => !existsSync(join(dir, name)));
+  if (missing !== undefined) usageError(usage, `${join(dir, missing)}: no such file`);
+  return names;
 }

@@ -20,7 +20,7 @@ import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName } from "../src/tl/cluster.ts";
 import { runInChild } from "./child.ts";
 import { parseSettingPairs, type MethodSettings } from "../src/tl/settings.ts";
-import { benchArgs } from "./args.ts";
+import { benchArgs, datasetFiles } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
 import { sharedData } from "../src/test-support/sharedData.ts";
 
@@ -234,7 +234,7 @@ if (values.from) {
   const unknown = methods.filter((m) => !CLUSTER_METHOD_NAMES.includes(m));
   if (unknown.length) throw new Error(`unknown method(s) ${unknown.join(", ")}; registered: ${CLUSTER_METHOD_NAMES.join(", ")}`);
   const seeds = values.seeds.split(",").map(Number);
-  const datasets = values.datasets.split(",");
+  const datasets = datasetFiles(USAGE, DATA, values.datasets);
   const queue = seeds.flatMap((seed) =>
     datasets.flatMap((dataset) =>
       methods.flatMap((method) =>

@@ -13,7 +13,7 @@ import { readDataset } from "../src/io/readDataset.ts";
 import { READOUTS, runScfnccl, type Readout, type ScfncclOptions } from "../src/tl/scfnccl.ts";
 import { runInChild } from "./child.ts";
 import { parseMethodSettings } from "../src/tl/cluster.ts";
-import { benchArgs } from "./args.ts";
+import { benchArgs, datasetFiles } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
 import { sharedData } from "../src/test-support/sharedData.ts";
 
@@ -116,7 +116,7 @@ if (values["one-run"]) {
   process.stdout.write(`${JSON.stringify(await oneRun(dataset!, Number(seed)))}\n`);
 } else {
   const seeds = values.seeds.split(",").map(Number);
-  const datasets = values.datasets.split(",");
+  const datasets = datasetFiles(USAGE, DATA, values.datasets);
   const queue = datasets.flatMap((dataset) => seeds.map((seed) => ({ dataset, seed })));
   const records: RunRecord[] = [];
   const jobs = Math.max(1, Number(values.jobs));
