@@ -91,7 +91,7 @@ def snn_edges(emb, n_neighbors=20, prune=1 / 15):
     return edges
 
 
-def louvain_at_k(edges, n, seed=0):
+def louvain_at_k(edges, n, k, seed=0):
     """Louvain (networkx) at the resolution, found by bisection, whose clustering is closest to k clusters."""
     import networkx as nx
 
@@ -118,5 +118,5 @@ if args.data:
     z_edges = snn_edges(z)
     union = {e: pca_edges.get(e, 0) + z_edges.get(e, 0) for e in set(pca_edges) | set(z_edges)}
     for name, edges in [("input's 30 PCs", pca_edges), ("final z", z_edges), ("union of both graphs", union)]:
-        found, labels = louvain_at_k(edges, len(truth))
+        found, labels = louvain_at_k(edges, len(truth), k)
         report(f"graph (SNN, Louvain) of the {name}, {found} clusters", labels)

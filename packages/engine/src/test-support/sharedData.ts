@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The monorepo's root: the nearest folder above this module (source or bundle) with pnpm-workspace.yaml. */
-export function repoRoot(): string {
+function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "pnpm-workspace.yaml"))) {
     const up = dirname(dir);
