@@ -11,7 +11,7 @@
  *
  * `--dump DIR` also writes the labels (`truth.npy`), each checkpoint's z (`z-e<epoch>.npy`) and the final
  * model's z and h (`z-final.npy`, `h-final.npy`) as .npy, so other clusterings of the same embeddings can be
- * studied without training again (`bench/readouts.py DIR` scores the ones the README quotes).
+ * studied without training again (`bench/readouts.py DIR` scores the ones docs/experiments/engine-defaults.md quotes).
  *
  * Usage: see USAGE below (`--help` prints it).
  */
