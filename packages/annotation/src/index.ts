@@ -5,3 +5,5 @@ export { MarkerDatabase, type CellTypeMarkers, type MarkerQuery } from "./marker
 export { ORGANISMS, type Organism, type MarkerSource } from "./markers/types.ts";
 export { suggestCellTypes, suggestForClusters, type MarkerStat, type SuggestOptions, type Suggestion, type GeneEvidence } from "./suggest/suggest.ts";
 export { guessOrganism, type OrganismGuess } from "./organism.ts";
+export { buildCas, validateCas, readCas, formatPerson, personEmail, CAS_LABELSETS, CAS_SCHEMA_VERSION } from "./cas/cas.ts";
+export type { CasDocument, CasAnnotation, CasImportedAnnotation, CasDocumentInput, CasProposalInput, CasReviewInput, CasAutomatedInput, CasPerson } from "./cas/cas.ts";
