@@ -29,7 +29,7 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
     S3_ACCESS_KEY: s3.accessKey,
     S3_SECRET_KEY: s3.secretKey,
     S3_BUCKET: "scfnccl-test",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
     ...options.env,
   });
   const platform = await openPlatform(env);

@@ -30,6 +30,11 @@ export const apiOnlyEnvSchema = z.object({
     .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean)),
   QUERY_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   QUERY_MAX_COST: z.coerce.number().int().min(10).default(5000),
+  /** Aliased fields per operation (each one resolves again). */
+  QUERY_MAX_ALIASES: z.coerce.number().int().min(0).default(20),
+  QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  /** Lexical tokens per document (the web app's largest operation has about 150). */
+  QUERY_MAX_TOKENS: z.coerce.number().int().min(100).default(1500),
 });
 
 export const apiEnvSchema = platformEnvSchema.and(apiOnlyEnvSchema);

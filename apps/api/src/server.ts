@@ -53,9 +53,15 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   const apollo = new ApolloServer<RequestContext>({
     typeDefs: loadTypeDefs(options.schemaDir),
     resolvers,
-    validationRules: [queryLimits({ maxDepth: env.QUERY_MAX_DEPTH, maxCost: env.QUERY_MAX_COST })],
+    validationRules: queryLimits({ maxDepth: env.QUERY_MAX_DEPTH, maxCost: env.QUERY_MAX_COST, maxAliases: env.QUERY_MAX_ALIASES, maxDirectives: env.QUERY_MAX_DIRECTIVES }),
+    // graphql-js stops parsing past this many tokens, which bounds every validation rule's work
+    // (some, like OverlappingFieldsCanBeMerged, are quadratic in the fields of one selection).
+    parseOptions: { maxTokens: env.QUERY_MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, err) => {
+      // Apollo answers every validation error as GRAPHQL_VALIDATION_FAILED; a refused limit keeps its own code.
+      const original = (err as { originalError?: { extensions?: Record<string, unknown> } } | null)?.originalError;
+      if (original?.extensions?.["code"] === "QUERY_TOO_COMPLEX") return { ...formatted, extensions: { ...formatted.extensions, code: "QUERY_TOO_COMPLEX" } };
       // Errors without a code are bugs: log them, and tell the client no more than that.
       if (!formatted.extensions?.["code"] || formatted.extensions["code"] === "INTERNAL_SERVER_ERROR") {
         log.error({ err }, "graphql error");
