@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { clusters, runs } from "@scfnccl/db";
-import { hasPbmc, writePbmcSubset } from "@scfnccl/worker/testing";
+import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startHarness, type Harness } from "./support/harness.ts";
 

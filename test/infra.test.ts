@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { apiEnvSchema, apiOnlyEnvSchema } from "@scfnccl/api";
-import { platformEnvSchema } from "@scfnccl/worker";
+import { platformEnvSchema } from "@scfnccl/platform";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { hasPbmc, PBMC_PATH } from "@scfnccl/worker/testing";
+import { hasPbmc, PBMC_PATH } from "@scfnccl/engine/testing";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, npyShape, startHarness, waitFor, type Harness } from "./support/harness.ts";

@@ -5,7 +5,7 @@
  */
 import { createApi, readEnv, type Api } from "@scfnccl/api";
 import { clusters, createDb, datasets, runs, type DbClient } from "@scfnccl/db";
-import { createLogger, publishEvent, startQueue } from "@scfnccl/worker";
+import { createLogger, publishEvent, startQueue } from "@scfnccl/platform";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startHarness, waitFor, type Harness } from "./support/harness.ts";

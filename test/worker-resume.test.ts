@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq, runs } from "@scfnccl/db";
 import { readAll } from "@scfnccl/storage";
-import { subscribeEvents, type PlatformEvent } from "@scfnccl/worker";
-import { hasPbmc, writePbmcSubset } from "@scfnccl/worker/testing";
+import { subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
+import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startHarness, waitFor, type Harness } from "./support/harness.ts";
 

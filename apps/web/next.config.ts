@@ -5,6 +5,8 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The per-cell results codec is shared with the worker as TypeScript source.
+  transpilePackages: ["@scfnccl/platform"],
   // `pnpm typecheck` checks apps/web with the rest of the repository; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
 };

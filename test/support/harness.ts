@@ -6,7 +6,8 @@
 import { createApi, readEnv, type Api } from "@scfnccl/api";
 import { createTempDatabase, type TempDatabase } from "@scfnccl/db/testing";
 import { startTestS3Server, type TestS3Server } from "@scfnccl/storage/testing";
-import { createLogger, openPlatform, startQueue, startWorker, type Platform, type Worker } from "@scfnccl/worker";
+import { createLogger, openPlatform, startQueue, type Platform } from "@scfnccl/platform";
+import { startWorker, type Worker } from "@scfnccl/worker";
 import { io as connectSocket, type Socket } from "socket.io-client";
 
 export interface Harness {

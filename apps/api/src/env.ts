@@ -1,5 +1,5 @@
 /** The only place that reads process.env: everything else receives the parsed `ApiEnv`. */
-import { parseEnv, platformEnvSchema } from "@scfnccl/worker";
+import { parseEnv, platformEnvSchema } from "@scfnccl/platform";
 import { z } from "zod";
 
 const bool = z

@@ -5,13 +5,14 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend } from "@scfnccl/engine";
-import { createLogger, createWorkerMetrics, openPlatform, startQueue, startWorker, workerOptionsFromEnv } from "@scfnccl/worker";
+import { createLogger, createWorkerMetrics, onShutdown, openPlatform, startQueue } from "@scfnccl/platform";
+import { startWorker, workerOptionsFromEnv } from "@scfnccl/worker";
 import { readEnv } from "./env.ts";
 import { seedDemo } from "./demo.ts";
 import { createApi } from "./server.ts";
 
 const env = readEnv();
-const log = createLogger("api", env.LOG_LEVEL);
+const log = createLogger("api", { level: env.LOG_LEVEL });
 const embedded = !env.DATABASE_URL;
 const platform = await openPlatform(env);
 log.info({ database: platform.db.kind, storage: platform.store.kind, dataDir: embedded ? env.DATA_DIR : undefined }, "platform opened");
@@ -42,17 +43,4 @@ if (env.DEMO ?? embedded) {
 const url = await api.listen(env.PORT, env.HOST);
 log.info({ url, graphql: `${url}/graphql`, demo: (env.DEMO ?? embedded) ? env.DEMO_EMAIL : undefined }, "API listening");
 
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void (async () => {
-      await worker?.stop();
-      await api.close();
-      await boss.stop({ graceful: true, wait: true, close: false });
-      await platform.db.close();
-      process.exit(0);
-    })();
-  });
-}
+onShutdown(log, [() => worker?.stop(), () => api.close(), () => boss.stop({ graceful: true, wait: true, close: false }), () => platform.db.close()]);

@@ -5,7 +5,7 @@
  * so a worker's progress reaches sockets on any instance without a socket.io adapter.
  */
 import type { Server as HttpServer } from "node:http";
-import { subscribeEvents } from "@scfnccl/worker";
+import { subscribeEvents } from "@scfnccl/platform";
 import { Server } from "socket.io";
 import { authenticate, createContext, type Deps, type Viewer } from "./context.ts";
 import { AppError } from "./errors.ts";

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { count, runs, type DbClient } from "@scfnccl/db";
 import type { ObjectStore } from "@scfnccl/storage";
-import { createWorkerMetrics, RUN_QUEUE } from "@scfnccl/worker";
+import { createWorkerMetrics, handleHealth, RUN_QUEUE } from "@scfnccl/platform";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { Counter, Gauge } from "prom-client";
@@ -118,21 +118,8 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
-    if (path === "/healthz") return void res.writeHead(200).end("ok"), "healthz";
-    if (path === "/readyz") {
-      try {
-        await db.sql.executeSql("select 1", []);
-        await store.ping();
-        res.writeHead(200).end("ready");
-      } catch (err) {
-        res.writeHead(503).end(`not ready: ${(err as Error).message}`);
-      }
-      return "readyz";
-    }
-    if (path === "/metrics") {
-      res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
-      return "metrics";
-    }
+    const health = await handleHealth(req, res, { db, store }, { metrics });
+    if (health) return health;
 
     const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
     res.setHeader("x-request-id", requestId);

@@ -1,11 +1,4 @@
-export { platformEnvSchema, parseEnv, type PlatformEnv } from "./env.ts";
-export { openPlatform, type Platform } from "./platform.ts";
-export { EVENTS_CHANNEL, publishEvent, subscribeEvents, type PlatformEvent } from "./events.ts";
-export { runParamsSchema, METHODS, TRAINING_PARAMS, CLASSICAL_METHODS, methodTrains, checkMethodParams, type RunParams, type Method } from "./params.ts";
-export { startQueue, enqueueRun, RUN_QUEUE, RUN_DEAD_LETTER_QUEUE, type RunJob, type QueueOptions } from "./queue.ts";
 export { startWorker, workerOptionsFromEnv, type Worker, type WorkerOptions } from "./worker.ts";
-export { computeMarkers, computeUmap, decodeCellsFile, encodeCellsFile, markersCsv, MARKERS_PER_CLUSTER, type CellsFile, type CellsFileHeader, type Clustering } from "./results.ts";
+export { computeMarkers, computeUmap, markersCsv, type Clustering } from "./results.ts";
 export { processRun, runKeys, type RunOutcome, type RunContext } from "./train-run.ts";
 export { requeueStaleRuns } from "./reaper.ts";
-export { createWorkerMetrics } from "./metrics.ts";
-export { createLogger } from "./logger.ts";

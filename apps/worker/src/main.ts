@@ -6,15 +6,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { initBackend } from "@scfnccl/engine";
 import { z } from "zod";
-import { parseEnv, platformEnvSchema } from "./env.ts";
-import { createLogger } from "./logger.ts";
-import { createWorkerMetrics } from "./metrics.ts";
-import { openPlatform } from "./platform.ts";
-import { startQueue } from "./queue.ts";
+import { createLogger, createWorkerMetrics, handleHealth, onShutdown, openPlatform, parseEnv, platformEnvSchema, startQueue } from "@scfnccl/platform";
 import { startWorker, workerOptionsFromEnv } from "./worker.ts";
 
 const env = parseEnv(platformEnvSchema.and(z.object({ WORKER_PORT: z.coerce.number().int().min(0).default(9091) })), process.env);
-const log = createLogger("worker", env.LOG_LEVEL);
+const log = createLogger("worker", { level: env.LOG_LEVEL });
 if (!env.DATABASE_URL) log.warn("DATABASE_URL is unset: this worker uses its own embedded database, which no API sees (use `pnpm platform` for the embedded setup)");
 const backend = await initBackend(env.BACKEND);
 log.info({ backend }, "engine backend");
@@ -29,38 +25,15 @@ const worker = await startWorker({
 });
 
 const server = createServer((req, res) => {
-  void (async () => {
-    if (req.url === "/healthz") return res.writeHead(200).end("ok");
-    if (req.url === "/readyz") {
-      try {
-        await platform.db.sql.executeSql("select 1", []);
-        await platform.store.ping();
-        return res.writeHead(200).end("ready");
-      } catch (err) {
-        return res.writeHead(503).end(`not ready: ${(err as Error).message}`);
-      }
-    }
-    if (req.url === "/metrics") {
-      metrics.activeRuns.set(worker.active());
-      return res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
-    }
-    res.writeHead(404).end();
-  })();
+  const metricsOptions = { registry: metrics.registry, beforeScrape: () => void metrics.activeRuns.set(worker.active()) };
+  handleHealth(req, res, platform, { metrics: metricsOptions })
+    .then((route) => void (route ?? res.writeHead(404).end()))
+    .catch((err: unknown) => {
+      log.error({ err }, "health request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
 });
 server.listen(env.WORKER_PORT, () => log.info({ port: (server.address() as AddressInfo).port }, "worker health endpoint"));
 
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "stopping: runs in hand go back to the queue");
-    void (async () => {
-      await worker.stop();
-      await boss.stop({ graceful: true, wait: true, close: false });
-      await platform.db.close();
-      server.close();
-      process.exit(0);
-    })();
-  });
-}
+// Runs in hand go back to the queue.
+onShutdown(log, [() => worker.stop(), () => boss.stop({ graceful: true, wait: true, close: false }), () => platform.db.close(), () => server.close()]);

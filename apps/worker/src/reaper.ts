@@ -1,7 +1,6 @@
 import { and, eq, lt, runs, sql, type DbClient } from "@scfnccl/db";
 import type PgBoss from "pg-boss";
-import { publishEvent } from "./events.ts";
-import { enqueueRun, RUN_QUEUE } from "./queue.ts";
+import { enqueueRun, publishEvent, RUN_QUEUE } from "@scfnccl/platform";
 
 /**
  * Puts back in the queue every running run whose worker stopped sending heartbeats (a crash, a

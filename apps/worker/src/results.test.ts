@@ -1,6 +1,7 @@
 import { pp } from "@scfnccl/engine";
 import { describe, expect, it } from "vitest";
-import { computeMarkers, computeUmap, decodeCellsFile, encodeCellsFile, markersCsv } from "./results.ts";
+import { decodeCellsFile } from "@scfnccl/platform/cells";
+import { cellsFile, computeMarkers, computeUmap, markersCsv } from "./results.ts";
 
 // 40 cells × 5 genes in two clusters: gene 2 only in cluster 0, gene 4 only in cluster 1.
 const n = 40;
@@ -46,13 +47,13 @@ describe("run results", () => {
     const umap = await computeUmap(clustering, { seed: 1 });
     expect(umap).toHaveLength(2 * n);
     expect(await computeUmap(clustering, { seed: 1 })).toEqual(umap);
-    const bytes = encodeCellsFile(data, clustering, umap);
+    const bytes = cellsFile(data, clustering, umap);
     // Decoded from an unaligned copy, as a download may give it.
     const shifted = new Uint8Array(bytes.length + 1).subarray(1);
     shifted.set(bytes);
     const f = decodeCellsFile(shifted);
     expect(f.header).toMatchObject({ n, k: 2, nComponents: 2, labelKey: "obs/cell_type", labelNames: ["B", "NK"] });
-    for (const a of Object.values(f.header.arrays)) expect(a.offset % 4).toBe(0);
+    for (const a of Object.values(f.header.arrays)) expect(a!.offset % 4).toBe(0);
     expect(f.umap).toEqual(umap);
     expect(f.cluster).toEqual(clustering.clusters);
     expect(f.cell).toEqual(clustering.cells);

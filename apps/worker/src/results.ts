@@ -1,19 +1,9 @@
 import type { MarkerGene } from "@scfnccl/db";
-import { pp, tl, type io } from "@scfnccl/engine";
+import { io, pp, tl } from "@scfnccl/engine";
+import { MARKERS_PER_CLUSTER } from "@scfnccl/platform";
+import { encodeCellsFile } from "@scfnccl/platform/cells";
 
 type Dataset = Awaited<ReturnType<typeof io.readDataset>>;
-
-function csvField(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-/** One line per clustered cell: its name, its cluster and, for scFNCCL, the cluster head's argmax. */
-export function clustersCsv(data: Dataset, r: { cells: Int32Array; clusters: Int32Array; headClusters?: Int32Array }): string {
-  const head = r.headClusters;
-  const lines = [head ? "cell,cluster,cluster_head" : "cell,cluster"];
-  r.cells.forEach((cell, i) => lines.push(`${csvField(data.cells[cell]!)},${r.clusters[i]}${head ? `,${head[i]}` : ""}`));
-  return `${lines.join("\n")}\n`;
-}
 
 export interface ClusterSummary {
   index: number;
@@ -50,8 +40,6 @@ export interface Clustering {
   dim: number;
 }
 
-/** Marker genes kept per cluster (the web shows ~10; 50 leave room for a longer table). */
-export const MARKERS_PER_CLUSTER = 50;
 
 /**
  * Marker genes of every cluster against the rest (engine `tl.rankGenes`: Wilcoxon rank-sum with
@@ -88,7 +76,7 @@ const finite = (v: number) => (Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE
 export function markersCsv(markers: MarkerGene[][]): string {
   const lines = ["cluster,rank,gene,score,logfoldchange,pct_in,pct_out,pval,pval_adj"];
   markers.forEach((list, cluster) =>
-    list.forEach((m, i) => lines.push([cluster, i + 1, csvField(m.gene), m.score, m.logFoldChange, m.pctIn, m.pctOut, m.pval, m.pvalAdj].join(","))),
+    list.forEach((m, i) => lines.push([cluster, i + 1, io.csvField(m.gene), m.score, m.logFoldChange, m.pctIn, m.pctOut, m.pval, m.pvalAdj].join(","))),
   );
   return `${lines.join("\n")}\n`;
 }
@@ -104,87 +92,14 @@ export async function computeUmap(c: Clustering, options: { seed: number; signal
   return r.coords;
 }
 
-export interface CellsFileHeader {
-  version: 1;
-  n: number;
-  nComponents: number;
-  k: number;
-  labelKey: string | null;
-  labelNames: string[];
-  arrays: Record<string, { offset: number; dtype: "float32" | "int32"; shape: number[] }>;
-}
-
-export interface CellsFile {
-  header: CellsFileHeader;
-  umap: Float32Array;
-  cluster: Int32Array;
-  cell: Int32Array;
-  /** Index into header.labelNames per cell, -1 = missing; null without labels. */
-  label: Int32Array | null;
-}
-
-/**
- * The per-cell results a browser plots, in one compact file (umap.bin): a uint32 header length, a
- * JSON header naming each array's offset, dtype and shape, then the arrays, 4-byte aligned, so a
- * client maps them with typed-array views and no parsing. Little-endian, as every platform we run.
- */
-export function encodeCellsFile(data: Dataset, c: Clustering, umap: Float32Array): Uint8Array {
-  const n = c.cells.length;
-  let labelNames: string[] = [];
-  let label: Int32Array | null = null;
-  if (data.labels) {
-    const index = new Map<string, number>();
-    label = Int32Array.from(c.cells, (cell) => {
-      const name = data.labels![cell]!;
-      if (name === "") return -1;
-      let i = index.get(name);
-      if (i === undefined) index.set(name, (i = index.size));
-      return i;
-    });
-    labelNames = [...index.keys()];
-  }
-  const parts: [string, Float32Array | Int32Array, number[]][] = [
-    ["umap", umap, [n, 2]],
-    ["cluster", c.clusters, [n]],
-    ["cell", c.cells, [n]],
-  ];
-  if (label) parts.push(["label", label, [n]]);
-  // The header's length depends on the offsets it holds; offsets are computed for a header padded
-  // to a fixed size first, which is then checked to be big enough.
-  const base = { version: 1 as const, n, nComponents: 2, k: c.k, labelKey: data.labels ? (data.labelKey ?? null) : null, labelNames };
-  let headerSize = 256;
-  for (;;) {
-    const arrays: CellsFileHeader["arrays"] = {};
-    let offset = 4 + headerSize;
-    for (const [name, values, shape] of parts) {
-      arrays[name] = { offset, dtype: values instanceof Float32Array ? "float32" : "int32", shape };
-      offset += values.byteLength;
-    }
-    const json = Buffer.from(JSON.stringify({ ...base, arrays }));
-    if (json.length > headerSize) {
-      headerSize = Math.ceil(json.length / 4) * 4 + 64;
-      continue;
-    }
-    const out = new Uint8Array(offset);
-    new DataView(out.buffer).setUint32(0, headerSize, true);
-    out.set(json, 4);
-    out.fill(0x20, 4 + json.length, 4 + headerSize);
-    for (const [name, values] of parts) out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), arrays[name]!.offset);
-    return out;
-  }
-}
-
-export function decodeCellsFile(bytes: Uint8Array): CellsFile {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerSize = view.getUint32(0, true);
-  const header = JSON.parse(Buffer.from(bytes.subarray(4, 4 + headerSize)).toString("utf8")) as CellsFileHeader;
-  // Copy each array out: the Buffer a download gives may not be 4-byte aligned.
-  const array = <T extends Float32Array | Int32Array>(name: string, Ctor: { new (b: ArrayBuffer): T }): T | null => {
-    const a = header.arrays[name];
-    if (!a) return null;
-    const len = a.shape.reduce((x, y) => x * y, 1) * 4;
-    // (Buffer.slice is a view; copying through a new Uint8Array gives an own, aligned buffer.)
-    return new Ctor(new Uint8Array(bytes.subarray(a.offset, a.offset + len)).buffer);
-  };
-  return { header, umap: array("umap", Float32Array)!, cluster: array("cluster", Int32Array)!, cell: array("cell", Int32Array)!, label: array("label", Int32Array) };
+/** The per-cell results file (`umap.bin`, codec in `@scfnccl/platform/cells`) of one clustering. */
+export function cellsFile(data: Dataset, c: Clustering, umap: Float32Array): Uint8Array {
+  return encodeCellsFile({
+    k: c.k,
+    umap,
+    cluster: c.clusters,
+    cell: c.cells,
+    labels: data.labels ? Array.from(c.cells, (cell) => data.labels![cell]!) : null,
+    labelKey: data.labelKey ?? null,
+  });
 }

@@ -13,9 +13,8 @@ import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, t
 import { activeBackend, InputError, io, tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
-import { publishEvent } from "./events.ts";
-import { TRAINING_PARAMS, type Method, type RunParams } from "./params.ts";
-import { clustersCsv, computeMarkers, computeUmap, encodeCellsFile, markersCsv, summariseClusters, type Clustering } from "./results.ts";
+import { publishEvent, TRAINING_PARAMS, type Method, type RunParams } from "@scfnccl/platform";
+import { cellsFile, computeMarkers, computeUmap, markersCsv, summariseClusters, type Clustering } from "./results.ts";
 
 interface ArtifactFile {
   kind: ArtifactKind;
@@ -172,7 +171,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         clustering: { cells: result.cells, clusters: result.clusters, k: result.k, embedding: result.embedding, dim: result.dim },
         files: [
           { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(result.embedding, [result.cells.length, result.dim]) },
-          { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, result)) },
+          { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(io.clustersCsv(data.cells, { ...result, extraClusters: { cluster_head: result.headClusters } })) },
           { kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: result.checkpoint },
           { kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(result.history)) },
         ],
@@ -212,7 +211,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
       if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
       const files: ArtifactFile[] = [
         { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(clustering.embedding, [r.cells.length, clustering.dim]) },
-        { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(clustersCsv(data, r)) },
+        { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(io.clustersCsv(data.cells, r)) },
       ];
       if (history.length) files.push({ kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(history)) });
       const backend = history.length ? await activeBackend() : null;
@@ -234,7 +233,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
 
     const files: ArtifactFile[] = [
       ...produced.files,
-      { kind: "umap", file: "umap.bin", contentType: "application/octet-stream", body: encodeCellsFile(data, clustering, umap) },
+      { kind: "umap", file: "umap.bin", contentType: "application/octet-stream", body: cellsFile(data, clustering, umap) },
       { kind: "markers", file: "markers.csv", contentType: "text/csv", body: Buffer.from(markersCsv(markers)) },
     ];
     const stored: (typeof artifacts.$inferInsert)[] = [];

@@ -6,11 +6,9 @@ import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { subscribeEvents, type PlatformEvent } from "./events.ts";
-import { methodTrains } from "./params.ts";
-import { decodeCellsFile } from "./results.ts";
-import { enqueueRun, RUN_DEAD_LETTER_QUEUE, RUN_QUEUE, startQueue } from "./queue.ts";
-import { hasPbmc, writePbmcSubset } from "./testing.ts";
+import { enqueueRun, methodTrains, RUN_DEAD_LETTER_QUEUE, RUN_QUEUE, startQueue, subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
+import { decodeCellsFile } from "@scfnccl/platform/cells";
+import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { startWorker, type Worker } from "./worker.ts";
 
 let dir: string;

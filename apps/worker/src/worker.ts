@@ -4,9 +4,7 @@ import type { DbClient } from "@scfnccl/db";
 import type { ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
-import { enqueueRun, RUN_QUEUE, type RunJob } from "./queue.ts";
-import type { PlatformEnv } from "./env.ts";
-import type { createWorkerMetrics } from "./metrics.ts";
+import { enqueueRun, RUN_QUEUE, type createWorkerMetrics, type PlatformEnv, type RunJob } from "@scfnccl/platform";
 import { requeueStaleRuns } from "./reaper.ts";
 import { processRun, type RunOutcome } from "./train-run.ts";
 

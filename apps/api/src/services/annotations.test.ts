@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { annotations, artifacts, auditLog, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type Role } from "@scfnccl/db";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
-import { encodeCellsFile, subscribeEvents, type PlatformEvent } from "@scfnccl/worker";
+import { subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
+import { encodeCellsFile } from "@scfnccl/platform/cells";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "../auth/rateLimit.ts";
@@ -56,11 +57,7 @@ async function addRun(cellClusters: number[], seed: number): Promise<string> {
   const [r] = await db.db.insert(runs).values({ teamId, datasetId, createdById: user.owner, method: "scfnccl", params: {}, seed, status: "succeeded" }).returning();
   await db.db.insert(clusters).values(Array.from({ length: k }, (_, index) => ({ runId: r!.id, index, size: cellClusters.filter((c) => c === index).length })));
   const n = cellClusters.length;
-  const body = encodeCellsFile(
-    { counts: { nRows: n, nCols: 1, indptr: new Float64Array(n + 1), indices: new Int32Array(0), data: new Float32Array(0) }, cells: [], genes: [], source: "x" },
-    { cells: Int32Array.from({ length: n }, (_, i) => i), clusters: Int32Array.from(cellClusters), k, embedding: new Float32Array(n), dim: 1 },
-    new Float32Array(2 * n),
-  );
+  const body = encodeCellsFile({ k, umap: new Float32Array(2 * n), cluster: Int32Array.from(cellClusters), cell: Int32Array.from({ length: n }, (_, i) => i), labels: null, labelKey: null });
   const put = await store.put(`runs/${r!.id}/umap.bin`, body);
   await db.db.insert(artifacts).values({ runId: r!.id, kind: "umap", storageKey: put.key, contentType: "application/octet-stream", sizeBytes: put.sizeBytes, checksum: put.sha256 });
   return r!.id;

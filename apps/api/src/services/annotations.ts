@@ -16,7 +16,7 @@
  * the state before and after. Events go out after the commit.
  */
 import { and, annotations, clusters, comments, eq, sql, votes, type AnnotationStatus, type Db, type Role } from "@scfnccl/db";
-import { publishEvent } from "@scfnccl/worker";
+import { publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { AppError, forbidden, invalid, notFound } from "../errors.ts";

@@ -1,7 +1,7 @@
 import { artifacts, eq } from "@scfnccl/db";
 import { metrics } from "@scfnccl/engine";
 import { readAll } from "@scfnccl/storage";
-import { decodeCellsFile, type CellsFile } from "@scfnccl/worker";
+import { decodeCellsFile, type CellsFile } from "@scfnccl/platform/cells";
 import type { RequestContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { assertCan, checkId } from "./access.ts";

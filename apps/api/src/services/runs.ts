@@ -1,6 +1,6 @@
 import { and, eq, inArray, runs, sql, type RunStatus } from "@scfnccl/db";
 import { tl } from "@scfnccl/engine";
-import { checkMethodParams, enqueueRun, METHODS, methodTrains, publishEvent, runParamsSchema } from "@scfnccl/worker";
+import { checkMethodParams, enqueueRun, METHODS, methodTrains, publishEvent, runParamsSchema } from "@scfnccl/platform";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";

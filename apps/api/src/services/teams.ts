@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, memberships, ROLES, teams, users, type Role } from "@scfnccl/db";
-import { publishEvent } from "@scfnccl/worker";
+import { publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { AppError, conflict, notFound } from "../errors.ts";

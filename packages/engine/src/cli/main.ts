@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { BACKENDS, initBackend } from "../backend.ts";
 import { InputError } from "../errors.ts";
+import { clustersCsv } from "../io/csvOut.ts";
 import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
 import { FORMATS, type Dataset } from "../io/types.ts";
@@ -145,16 +146,6 @@ function progressPrinter(): (s: EpochStats) => void {
   };
 }
 
-function clustersCsv(data: Dataset, r: ScfncclResult): string {
-  const lines = ["cell,cluster,cluster_head"];
-  r.cells.forEach((cell, i) => lines.push(`${csvField(data.cells[cell]!)},${r.clusters[i]},${r.headClusters[i]}`));
-  return `${lines.join("\n")}\n`;
-}
-
-function csvField(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 /** Write every output into a staging folder beside `out`, then move the files in. */
 async function writeOutputs(out: string, files: Record<string, string | Uint8Array | ((path: string) => Promise<void>)>): Promise<void> {
   const parent = dirname(out);
@@ -226,7 +217,7 @@ async function train(argv: string[]): Promise<void> {
     history: result.history,
   };
   await writeOutputs(outDir, {
-    "clusters.csv": clustersCsv(data, result),
+    "clusters.csv": clustersCsv(data.cells, { ...result, extraClusters: { cluster_head: result.headClusters } }),
     "embedding.npy": encodeNpy(result.embedding, [result.cells.length, result.dim]),
     "model.ckpt": result.checkpoint,
     "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
@@ -266,9 +257,6 @@ async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promis
   } finally {
     process.off("SIGINT", onSigint);
   }
-  const extra = Object.entries(r.extraClusters ?? {});
-  const lines = [["cell", "cluster", ...extra.map(([name]) => name)].join(",")];
-  r.cells.forEach((cell, i) => lines.push([csvField(data.cells[cell]!), r.clusters[i], ...extra.map(([, c]) => c[i])].join(",")));
   const metrics = {
     method: r.method,
     ...(r.scores ?? {}),
@@ -283,7 +271,7 @@ async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promis
     ...r.details,
   };
   await writeOutputs(outDir, {
-    "clusters.csv": `${lines.join("\n")}\n`,
+    "clusters.csv": clustersCsv(data.cells, r),
     ...(r.embedding ? { "embedding.npy": encodeNpy(r.embedding.values, [r.cells.length, r.embedding.dim]) } : {}),
     ...r.files,
     "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,

@@ -7,4 +7,5 @@ export { writeH5ad, type H5adContent, type ObsColumn, type UnsValue } from "./wr
 export { readLoom } from "./loom.ts";
 export { detectFormat, type FileFormat } from "./detectFormat.ts";
 export { encodeNpy, decodeNpy } from "./npy.ts";
+export { csvField, clustersCsv } from "./csvOut.ts";
 export { DEFAULT_LABEL_KEYS, FORMATS, type Dataset, type Format, type ReadOptions } from "./types.ts";

@@ -1,4 +1,4 @@
-import { MARKERS_PER_CLUSTER } from "@scfnccl/worker";
+import { MARKERS_PER_CLUSTER } from "@scfnccl/platform";
 import { clusterHistory } from "../../services/annotations.ts";
 import { query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";

@@ -1,18 +1,18 @@
 /**
- * Test fixtures shared by the worker's and the cross-package tests: the shared PBMC file, and a
+ * Test fixtures shared by the platform's and the cross-package tests: the shared PBMC file, and a
  * small subset of it (first cells, same genes) written in the same X/Y HDF5 layout so training
  * takes a second per epoch instead of seven.
  */
 import { existsSync } from "node:fs";
-import { io } from "@scfnccl/engine";
+import { readDataset } from "../io/readDataset.ts";
 import h5wasm from "h5wasm/node";
-import { sharedData } from "@scfnccl/engine/testing";
+import { sharedData } from "./sharedData.ts";
 
 export const PBMC_PATH = sharedData("10X_PBMC_top2000.h5");
 export const hasPbmc = existsSync(PBMC_PATH);
 
 export async function writePbmcSubset(path: string, nCells: number): Promise<string> {
-  const data = await io.readDataset(PBMC_PATH);
+  const data = await readDataset(PBMC_PATH);
   const { counts } = data;
   const n = Math.min(nCells, counts.nRows);
   const x = new Float32Array(n * counts.nCols);

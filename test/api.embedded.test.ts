@@ -6,13 +6,13 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger, openPlatform, startQueue, startWorker, type Platform, type Worker } from "@scfnccl/worker";
-import { hasPbmc, writePbmcSubset } from "@scfnccl/worker/testing";
+import { createLogger, openPlatform, startQueue, type Platform } from "@scfnccl/platform";
+import { startWorker, type Worker } from "@scfnccl/worker";
+import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasets, eq } from "@scfnccl/db";
-import { readEnv } from "./env.ts";
-import { createApi, type Api } from "./server.ts";
+import { createApi, readEnv, type Api } from "@scfnccl/api";
 
 let dir: string;
 let platform: Platform;

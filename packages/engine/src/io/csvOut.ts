@@ -1,0 +1,19 @@
+/** One CSV field as RFC 4180 writes it: quoted when it holds a quote, comma or line break. */
+export function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/**
+ * `clusters.csv`, the one writer of it: `cell,cluster[,extra…]`, one line per clustered cell in
+ * output order, each cell by its dataset name; extra columns are further clusterings of the same
+ * cells (scFNCCL's `cluster_head`).
+ */
+export function clustersCsv(
+  cellNames: readonly string[],
+  r: { cells: Int32Array; clusters: Int32Array; extraClusters?: Readonly<Record<string, Int32Array>> },
+): string {
+  const extra = Object.entries(r.extraClusters ?? {});
+  const lines = [["cell", "cluster", ...extra.map(([name]) => csvField(name))].join(",")];
+  r.cells.forEach((cell, i) => lines.push([csvField(cellNames[cell]!), r.clusters[i], ...extra.map(([, c]) => c[i])].join(",")));
+  return `${lines.join("\n")}\n`;
+}

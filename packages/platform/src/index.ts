@@ -1,0 +1,15 @@
+/**
+ * @scfnccl/platform: what the API and the worker share. `@scfnccl/platform/cells` is the
+ * browser-safe per-cell results codec.
+ */
+export { platformEnvSchema, parseEnv, type PlatformEnv } from "./env.ts";
+export { createLogger, REDACTED_PATHS, type LoggerOptions } from "./logger.ts";
+export { createWorkerMetrics } from "./metrics.ts";
+export { startQueue, enqueueRun, RUN_QUEUE, RUN_DEAD_LETTER_QUEUE, type RunJob, type QueueOptions } from "./queue.ts";
+export { EVENTS_CHANNEL, publishEvent, subscribeEvents, type PlatformEvent } from "./events.ts";
+export { openPlatform, type Platform } from "./open.ts";
+export { handleHealth, type HealthOptions } from "./health.ts";
+export { onShutdown } from "./shutdown.ts";
+export { runParamsSchema, METHODS, TRAINING_PARAMS, CLASSICAL_METHODS, methodTrains, checkMethodParams, type RunParams, type Method } from "./runParams.ts";
+export { MARKERS_PER_CLUSTER } from "./results.ts";
+export { decodeCellsFile, encodeCellsFile, type CellsFile, type CellsFileHeader, type CellsFileInput } from "./cells.ts";
