@@ -39,8 +39,10 @@ describe.each(["postgres", "pglite"])("%s client", (kind) => {
 
   it("delivers NOTIFY payloads to listeners", async () => {
     const c = clients[kind]!;
-    const got = new Promise<string>((resolve) => void c.listen("test_channel", resolve));
-    await new Promise((r) => setTimeout(r, 50));
+    let received: (payload: string) => void = () => undefined;
+    const got = new Promise<string>((resolve) => (received = resolve));
+    // Awaited: LISTEN opens its own connection, which a loaded machine may take long to connect.
+    await c.listen("test_channel", received);
     await c.notify("test_channel", '{"hello":1}');
     expect(await got).toBe('{"hello":1}');
   });
