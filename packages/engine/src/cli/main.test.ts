@@ -97,9 +97,9 @@ describe("scfnccl train", () => {
     await expectInputError([tmp.path("blob.bin")], "blob.bin", /unrecognised format/i);
   });
 
-  it("says 'not an HDF5 file' for a .h5 whose content is not HDF5", async () => {
+  it("says both what the name promises and what the content is for a .h5 whose content is not HDF5", async () => {
     writeFileSync(tmp.path("page.h5"), "<html>Access denied</html>\n");
-    await expectInputError([tmp.path("page.h5")], "page.h5", /not an HDF5 file \(no HDF5 signature: it holds text/);
+    await expectInputError([tmp.path("page.h5")], "page.h5", /the name says HDF5 \(\.h5\) but the content is text, not HDF5/);
   });
 
   it("names the file and the problem for HDF5 of no known layout", async () => {
@@ -121,7 +121,9 @@ describe("scfnccl train", () => {
       const script = [
         "import sys, json, warnings; warnings.simplefilter('ignore'); import anndata",
         "a = anndata.read_h5ad(sys.argv[1])",
-        "print(json.dumps({'shape': list(a.shape), 'obs': {c: str(a.obs[c].dtype) for c in a.obs.columns}, 'k': len(a.obs['scfnccl'].cat.categories), 'obsm': {k: list(v.shape) for k, v in a.obsm.items()}, 'seed': int(a.uns['scfnccl']['seed'])}))",
+        "r = a.uns.get('rank_genes_groups')",
+        "rgg = None if r is None else {'groups': list(r['names'].dtype.names), 'n': int(r['names'].shape[0]), 'method': r['params']['method'], 'first': r['names'][0].tolist()[0] in a.var_names}",
+        "print(json.dumps({'shape': list(a.shape), 'obs': {c: str(a.obs[c].dtype) for c in a.obs.columns}, 'k': len(a.obs['scfnccl'].cat.categories), 'obsm': {k: list(v.shape) for k, v in a.obsm.items()}, 'seed': int(a.uns['scfnccl']['seed']), 'var': list(a.var.columns), 'rgg': rgg, 'categories': [str(c) for c in a.obs['scfnccl'].cat.categories]}))",
       ].join("\n");
       const view = JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, `${out}/result.h5ad`], { encoding: "utf8" }));
       expect(view).toEqual({
@@ -130,6 +132,9 @@ describe("scfnccl train", () => {
         k: expect.any(Number),
         obsm: { X_scfnccl: [nCells, 100] },
         seed: 0,
+        var: expect.any(Array),
+        rgg: view.k > 1 ? { groups: view.categories, n: view.shape[1], method: "wilcoxon", first: true } : null,
+        categories: expect.any(Array),
       });
       expect(view.k).toBeLessThanOrEqual(3);
     }

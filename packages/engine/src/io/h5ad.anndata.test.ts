@@ -25,7 +25,7 @@ obs = pd.DataFrame({
     "score": np.array([0.5, 1.5, 2.5]),
     "donor": ["d1", "d2", "d1"],
 }, index=["c1", "c2", "c3"])
-a = anndata.AnnData(X=X, obs=obs, var=pd.DataFrame(index=["g1", "g2", "g3", "g4"]))
+a = anndata.AnnData(X=X, obs=obs, var=pd.DataFrame({"feature_name": pd.Categorical(["A", "B", "C", "B"]), "n_cells": [1, 1, 1, 1]}, index=["g1", "g2", "g3", "g4"]))
 a.layers["counts"] = sp.csr_matrix(X) * 2
 a.raw = a
 a = a[:, ["g2", "g4"]].copy()
@@ -40,6 +40,9 @@ describe("h5ad written by anndata", () => {
       const d = await readDataset(path);
       expect(d.cells).toEqual(["c1", "c2", "c3"]);
       expect(d.genes).toEqual(["g2", "g4"]);
+      // Symbols (which may repeat) beside the unique index; the symbol column is the display name.
+      expect(d.geneColumns).toEqual({ var_names: ["g2", "g4"], feature_name: ["B", "B"] });
+      expect(d.geneNameColumn).toBe("feature_name");
       expect(Array.from(csrToDense(d.counts))).toEqual([0, 0, 0, 3, 5, 0]);
       expect(d.labelKey).toBe("obs/cell_type");
       expect(d.labels).toEqual(["T", "", "B"]);

@@ -13,7 +13,7 @@ import { childDataset, elementName, integerListAttr, isH5Group, readNumberSlice,
 import { columnStrings, readDataFrame, type DataFrame } from "./h5adDataframe.ts";
 import { describeKeys, describeShape, entityKind, H5T_FLOAT, H5T_INTEGER, isH5Dataset, loadH5wasm, withH5File, type H5Dataset, type H5File } from "./hdf5.ts";
 import { checkIndptr, readCompressed, transposeCsr } from "./sparse.ts";
-import { DEFAULT_LABEL_KEYS, type Dataset, type ReadOptions } from "./types.ts";
+import { DEFAULT_LABEL_KEYS, GENE_SYMBOL_KEYS, type Dataset, type ReadOptions } from "./types.ts";
 import { checkDataset } from "./validate.ts";
 
 /** Reads an h5ad file; see the module comment. Every problem with the file is an InputError naming it. */
@@ -45,12 +45,22 @@ function readAnnData(file: H5File, path: string, options: ReadOptions): Dataset 
       counts,
       cells: obs.index,
       genes: vars.index,
+      ...geneTable(vars),
       ...labels,
       source: path,
       ...(warnings.length ? { warnings } : {}),
     },
     { cells: "obs index", genes: `${varKey} index` },
   );
+}
+
+/** The var index (as `var_names`) and var's text columns; the display name is the first symbol column found. */
+function geneTable(vars: DataFrame): Pick<Dataset, "geneColumns" | "geneNameColumn"> {
+  const geneColumns: Record<string, string[]> = { var_names: vars.index };
+  for (const [key, column] of vars.columns) {
+    if ((column.kind === "string" || column.kind === "categorical") && key !== "var_names") geneColumns[key] = columnStrings(column);
+  }
+  return { geneColumns, geneNameColumn: GENE_SYMBOL_KEYS.find((k) => k in geneColumns) ?? "var_names" };
 }
 
 function availableMatrices(file: H5File): string {

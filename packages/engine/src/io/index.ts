@@ -8,4 +8,6 @@ export { readLoom } from "./loom.ts";
 export { detectFormat, type FileFormat } from "./detectFormat.ts";
 export { encodeNpy, decodeNpy } from "./npy.ts";
 export { csvField, clustersCsv } from "./csvOut.ts";
-export { DEFAULT_LABEL_KEYS, FORMATS, type Dataset, type Format, type ReadOptions } from "./types.ts";
+export { DEFAULT_LABEL_KEYS, FORMATS, GENE_SYMBOL_KEYS, type Dataset, type Format, type ReadOptions } from "./types.ts";
+export { RecArray, UnsDataFrame } from "./writeH5ad.ts";
+export { rankGenesGroupsUns, type RankedGroupResult, type RankGenesGroupsParams } from "./rankGenesGroups.ts";

@@ -1,7 +1,7 @@
 /**
  * A separate label file (CSV/TSV, gzip or not) with one row per cell: the cell name first, then
  * columns such as `cell_type`. Rows are matched to the matrix's cells by name, so their order does
- * not matter; every cell must have a row.
+ * not matter; a cell without a row, or with an empty value, is unlabelled ("") and left out of scores.
  */
 import { basename } from "node:path";
 import { InputError } from "../errors.ts";
@@ -51,14 +51,23 @@ export async function readLabelFile(
   }
   const labels = new Array<string>(cells.length);
   let missing = 0;
+  let empty = 0;
+  let matched = 0;
   let firstMissing = "";
   cells.forEach((cell, i) => {
     const label = byCell.get(cell);
     if (label === undefined) {
       if (missing++ === 0) firstMissing = cell;
-    } else labels[i] = label;
+      labels[i] = "";
+    } else {
+      matched++;
+      if (label === "") empty++;
+      labels[i] = label;
+    }
   });
-  if (missing > 0) throw new InputError(`has no row for ${missing} of the ${cells.length} cells (first: '${firstMissing}')`, path);
-  if (byCell.size > cells.length) warnings.push(`${path}: ${byCell.size - cells.length} rows name cells that are not in the matrix; ignored`);
+  if (matched === 0) throw new InputError(`names none of the ${cells.length} cells (first cell: '${cells[0]}'; first row: '${rows[0]![0]}')`, path);
+  if (missing > 0) warnings.push(`${path}: no row for ${missing} of the ${cells.length} cells (first: '${firstMissing}'); they are unlabelled and left out of scores`);
+  if (empty > 0) warnings.push(`${path}: ${empty} cells have an empty '${key}'; they are unlabelled and left out of scores`);
+  if (matched < byCell.size) warnings.push(`${path}: ${byCell.size - matched} rows name cells that are not in the matrix; ignored`);
   return { labels, labelKey: `${basename(path)}:${key}` };
 }

@@ -8,7 +8,7 @@ import { InputError } from "../errors.ts";
 import { assertHdf5 } from "./detectFormat.ts";
 import { DenseToCsr, planRowBlocks, type DenseValues } from "./denseToCsr.ts";
 import { childDataset, isH5Group, readStrings, type H5Group } from "./h5elements.ts";
-import { describeKeys, describeShape, H5T_FLOAT, H5T_INTEGER, isH5Dataset, loadH5wasm, withH5File, type H5File } from "./hdf5.ts";
+import { describeKeys, describeShape, H5T_FLOAT, H5T_INTEGER, H5T_STRING, isH5Dataset, loadH5wasm, withH5File, type H5File } from "./hdf5.ts";
 import { transposeCsr } from "./sparse.ts";
 import { DEFAULT_LABEL_KEYS, type Dataset, type ReadOptions } from "./types.ts";
 import { checkDataset } from "./validate.ts";
@@ -37,7 +37,15 @@ function readLoomFile(file: H5File, path: string, options: ReadOptions): Dataset
 
   const rowAttrs = attrsGroup(file, "row_attrs", path);
   const colAttrs = attrsGroup(file, "col_attrs", path);
-  const genes = names(rowAttrs, GENE_NAME_KEYS, nGenes, "gene", path);
+  let genes = names(rowAttrs, GENE_NAME_KEYS, nGenes, "gene", path);
+  // Gene symbols may repeat in `Gene` while `Accession` is unique: then the accessions are the ids.
+  if (new Set(genes).size < genes.length && rowAttrs.keys().includes("Accession")) genes = readStrings(childDataset(rowAttrs, "Accession", path), path, { n: nGenes, what: "genes" });
+  const geneColumns: Record<string, string[]> = {};
+  for (const key of ["Gene", "Accession", "gene_names", "var_names"]) {
+    const ds = rowAttrs.get(key);
+    if (isH5Dataset(ds) && ds.metadata.type === H5T_STRING) geneColumns[key] = readStrings(childDataset(rowAttrs, key, path), path, { n: nGenes, what: "genes" });
+  }
+  const geneNameColumn = ["Gene", "gene_names"].find((k) => k in geneColumns);
   const cells = names(colAttrs, CELL_NAME_KEYS, nCells, "cell", path);
   let labels: Pick<Dataset, "labels" | "labelKey"> = {};
   const labelKey = options.labelKey ?? DEFAULT_LABEL_KEYS.find((k) => colAttrs.keys().includes(k));
@@ -59,7 +67,7 @@ function readLoomFile(file: H5File, path: string, options: ReadOptions): Dataset
   const counts = transposeCsr(builder.finish());
   const warning = builder.nonIntegerWarning;
   return checkDataset(
-    { counts, cells, genes, ...labels, source: path, ...(warning ? { warnings: [warning] } : {}) },
+    { counts, cells, genes, geneColumns, ...(geneNameColumn ? { geneNameColumn } : {}), ...labels, source: path, ...(warning ? { warnings: [warning] } : {}) },
     { cells: "col_attrs cell names", genes: "row_attrs gene names" },
   );
 }

@@ -56,9 +56,9 @@ describe("file-level problems", () => {
     await expectInputError(readDataset(p), p, "file is empty");
   });
 
-  it("a file of no known format (a short binary file, the HDF5 signature at a non-user-block offset, plain prose, a bare .mtx); under an HDF5 name, 'not an HDF5 file'", async () => {
+  it("a file of no known format (a short binary file, the HDF5 signature at a non-user-block offset, plain prose, a bare .mtx); under an HDF5 name, what the name says and what the content is", async () => {
     const unrecognised = "unrecognised format (not HDF5, not text; gzip is read only when it holds text)";
-    const notHdf5 = "not an HDF5 file (no HDF5 signature at byte 0 or after a user block; truncated or another format)";
+    const notHdf5 = "the name says HDF5 (.h5) but the content is not HDF5 (no HDF5 signature at byte 0 or after a user block; truncated or another format)";
     const csv = tmp.path("counts.h5");
     writeFileSync(csv, "cell,g1,g2\nc1,1,2\n");
     await expectInputError(readScDeepClusterH5(csv), csv, "not an HDF5 file (unrecognised format)");
@@ -76,7 +76,11 @@ describe("file-level problems", () => {
     await expectInputError(readDataset(prose), prose, "is a text file but not a CSV/TSV table (no comma, tab or semicolon in its first line)");
     const proseH5 = tmp.path("download.h5ad");
     writeFileSync(proseH5, "<html>404 Not Found</html>\n");
-    await expectInputError(readDataset(proseH5), proseH5, "not an HDF5 file (no HDF5 signature: it holds text, not a CSV/TSV table either)");
+    await expectInputError(readDataset(proseH5), proseH5, "the name says HDF5 (.h5ad) but the content is text, not HDF5 (no HDF5 signature), and not a CSV/TSV table either");
+    // The walkthrough's case: a CSV saved as .h5ad was read as a table and diagnosed as one ("a header but no rows").
+    const tableH5ad = tmp.path("table.h5ad");
+    writeFileSync(tableH5ad, "cell,g1,g2\n");
+    await expectInputError(readDataset(tableH5ad), tableH5ad, "the name says HDF5 (.h5ad) but the content is a text table (CSV/TSV), not HDF5; rename it to .csv, or upload the real HDF5 file");
     const mtx = tmp.path("matrix.mtx");
     writeFileSync(mtx, "%%MatrixMarket matrix coordinate integer general\n1 1 1\n1 1 5\n");
     await expectInputError(readDataset(mtx), mtx, /^is a Matrix Market file, which holds no cell or gene names/);

@@ -119,10 +119,16 @@ async function detect(path: string): Promise<Exclude<Format, "auto">> {
     if (/^%%MatrixMarket/i.test(format.firstLine)) {
       throw new InputError("is a Matrix Market file, which holds no cell or gene names; read the 10x folder it belongs to", path);
     }
+    if (namedHdf5) {
+      const table = /[,\t;]/.test(format.firstLine);
+      throw new InputError(
+        `the name says HDF5 (${path.match(HDF5_NAME)![0]}) but the content is ${table ? "a text table (CSV/TSV), not HDF5; rename it to .csv, or upload the real HDF5 file" : "text, not HDF5 (no HDF5 signature), and not a CSV/TSV table either"}`,
+        path,
+      );
+    }
     if (/[,\t;]/.test(format.firstLine)) return "csv";
-    if (namedHdf5) throw new InputError("not an HDF5 file (no HDF5 signature: it holds text, not a CSV/TSV table either)", path);
     throw new InputError("is a text file but not a CSV/TSV table (no comma, tab or semicolon in its first line)", path);
   }
-  if (namedHdf5) throw new InputError("not an HDF5 file (no HDF5 signature at byte 0 or after a user block; truncated or another format)", path);
+  if (namedHdf5) throw new InputError(`the name says HDF5 (${path.match(HDF5_NAME)![0]}) but the content is not HDF5 (no HDF5 signature at byte 0 or after a user block; truncated or another format)`, path);
   throw new InputError("unrecognised format (not HDF5, not text; gzip is read only when it holds text)", path);
 }

@@ -62,7 +62,7 @@ describe("10x matrix folders", () => {
     expect(b.warnings).toEqual(["dropped 1 feature that is not Gene Expression (Antibody Capture: 1)"]);
   });
 
-  it("labels from a labels file given explicitly; every cell must have a row", async () => {
+  it("labels from a labels file given explicitly; a cell without a row or with an empty value is unlabelled, with a warning", async () => {
     const dir = folder({ "matrix.mtx": MTX_V2, "genes.tsv": "G1\tA\nG2\tB\nG3\tC\n", "barcodes.tsv": BARCODES }, false);
     const labels = tmp.path("labels.tsv");
     writeFileSync(labels, "barcode\tgroup\nAAAG-1\tB cell\nAAAC-1\tT cell\n");
@@ -71,8 +71,22 @@ describe("10x matrix folders", () => {
     expect(d.labelKey).toBe("labels.tsv:group");
     const partial = tmp.path("partial.csv");
     writeFileSync(partial, "barcode,cell_type\nAAAC-1,T\n");
-    const e = await problem(read10xMtx(dir, { labelsFile: partial }));
-    expect(e.message).toBe(`${partial}: has no row for 1 of the 2 cells (first: 'AAAG-1')`);
+    const p = await read10xMtx(dir, { labelsFile: partial });
+    expect(p.labels).toEqual(["T", ""]);
+    expect(p.warnings).toEqual([`${partial}: no row for 1 of the 2 cells (first: 'AAAG-1'); they are unlabelled and left out of scores`]);
+    const blank = tmp.path("blank.csv");
+    writeFileSync(blank, "barcode,cell_type\nAAAC-1,\nAAAG-1,B\nZZZZ-1,T\n");
+    const b = await read10xMtx(dir, { labelsFile: blank });
+    expect(b.labels).toEqual(["", "B"]);
+    expect(b.warnings).toEqual([
+      `${blank}: 1 cells have an empty 'cell_type'; they are unlabelled and left out of scores`,
+      `${blank}: 1 rows name cells that are not in the matrix; ignored`,
+    ]);
+    const none = tmp.path("none.csv");
+    writeFileSync(none, "barcode,cell_type\nXXXX-1,T\n");
+    expect((await problem(read10xMtx(dir, { labelsFile: none }))).message).toBe(`${none}: names none of the 2 cells (first cell: 'AAAC-1'; first row: 'XXXX-1')`);
+    expect(d.geneColumns).toEqual({ gene_ids: ["G1", "G2", "G3"], gene_symbols: ["A", "B", "C"] });
+    expect(d.geneNameColumn).toBe("gene_symbols");
   });
 
   it("names the file and the problem for mismatched or broken folders", async () => {

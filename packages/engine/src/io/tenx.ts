@@ -2,8 +2,9 @@
  * Cell Ranger output: matrix folders (v2: matrix.mtx, genes.tsv, barcodes.tsv; v3: the same gzipped
  * with features.tsv.gz) and filtered_feature_bc_matrix.h5 files (v3: a `matrix` group; v2: one group
  * per genome). Both store genes × cells, i.e. CSC with one column per cell, which is our cells × genes
- * CSR as it stands. Genes are named by their feature ID (unique, unlike symbols); features whose type
- * is not "Gene Expression" (antibody capture, CRISPR guides…) are dropped with a warning.
+ * CSR as it stands. Genes are named by their feature ID (unique, unlike symbols), and the symbols are
+ * kept beside them as scanpy names the columns (`gene_ids`, `gene_symbols`); features whose type is
+ * not "Gene Expression" (antibody capture, CRISPR guides…) are dropped with a warning.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -54,29 +55,36 @@ export async function read10xMtx(dir: string, options: ReadOptions = {}): Promis
   if (nCells !== barcodes.length) throw new InputError(`${matrixName} has ${nCells} cells (columns) but ${barcodesName} lists ${barcodes.length}`, dir);
   if (nonInteger) warnings.push(`${matrixName}: ${nonInteger}`);
 
-  const { counts, genes } = keepGeneExpression(matrix, features.map((f) => f[0]!), features.map((f) => f[2]), warnings);
+  const { counts, genes, geneColumns } = keepGeneExpression(matrix, features.map((f) => f[0]!), features.map((f) => f[1]!), features.map((f) => f[2]), warnings);
   let labels: Pick<Dataset, "labels" | "labelKey"> = {};
   const labelsFile = options.labelsFile ?? (find("labels.csv", "labels.tsv", "labels.csv.gz") && join(dir, find("labels.csv", "labels.tsv", "labels.csv.gz")!));
   if (labelsFile) labels = await readLabelFile(labelsFile, barcodes, options.labelKey, warnings);
   else if (options.labelKey !== undefined) throw new InputError(`labelKey '${options.labelKey}' given but the folder has no labels.csv and no labelsFile was given`, dir);
   return checkDataset(
-    { counts, cells: barcodes, genes, ...labels, source: dir, ...(warnings.length ? { warnings } : {}) },
+    { counts, cells: barcodes, genes, geneColumns, geneNameColumn: "gene_symbols", ...labels, source: dir, ...(warnings.length ? { warnings } : {}) },
     { cells: barcodesName, genes: featuresName },
   );
 }
 
 /** Drops features whose type is given and is not Gene Expression, with a warning counting them by type. */
-function keepGeneExpression(m: CsrMatrix, ids: string[], types: (string | undefined)[], warnings: string[]): { counts: CsrMatrix; genes: string[] } {
+function keepGeneExpression(
+  m: CsrMatrix,
+  ids: string[],
+  symbols: string[],
+  types: (string | undefined)[],
+  warnings: string[],
+): { counts: CsrMatrix; genes: string[]; geneColumns: Record<string, string[]> } {
   const keep: number[] = [];
   const dropped = new Map<string, number>();
   types.forEach((t, i) => {
     if (t === undefined || t === GENE_EXPRESSION) keep.push(i);
     else dropped.set(t, (dropped.get(t) ?? 0) + 1);
   });
-  if (dropped.size === 0) return { counts: m, genes: ids };
+  if (dropped.size === 0) return { counts: m, genes: ids, geneColumns: { gene_ids: ids, gene_symbols: symbols } };
   const n = ids.length - keep.length;
   warnings.push(`dropped ${n} ${n === 1 ? "feature that is" : "features that are"} not Gene Expression (${[...dropped].map(([t, c]) => `${t}: ${c}`).join(", ")})`);
-  return { counts: csrSubset(m, null, keep), genes: keep.map((i) => ids[i]!) };
+  const genes = keep.map((i) => ids[i]!);
+  return { counts: csrSubset(m, null, keep), genes, geneColumns: { gene_ids: genes, gene_symbols: keep.map((i) => symbols[i]!) } };
 }
 
 /** Reads a Cell Ranger HDF5 matrix (v3 `matrix` group, or the one genome group of v2; options.matrix picks a genome). */
@@ -100,6 +108,9 @@ function read10xGroup(file: H5File, path: string, options: ReadOptions, warnings
   const v3 = isH5Group(group.get("features"));
   const featureGroup = v3 ? (group.get("features") as H5Group) : group;
   const ids = readStrings(childDataset(featureGroup, v3 ? "id" : "genes", path), path, { n: nGenes, what: "genes (rows)" });
+  // v3 names symbols features/name, v2 gene_names; files without them get the ids as names.
+  const nameKey = v3 ? "name" : "gene_names";
+  const symbols = featureGroup.get(nameKey) !== null ? readStrings(childDataset(featureGroup, nameKey, path), path, { n: nGenes, what: "genes (rows)" }) : ids;
   const types = v3 && featureGroup.get("feature_type") !== null ? readStrings(childDataset(featureGroup, "feature_type", path), path, { n: nGenes, what: "genes (rows)" }) : [];
 
   const data = childDataset(group, "data", path);
@@ -115,8 +126,8 @@ function read10xGroup(file: H5File, path: string, options: ReadOptions, warnings
     options,
   );
   if (nonInteger) warnings.push(nonInteger);
-  const { counts, genes } = keepGeneExpression(matrix, ids, types, warnings);
-  return { counts, cells, genes, source: path };
+  const { counts, genes, geneColumns } = keepGeneExpression(matrix, ids, symbols, types, warnings);
+  return { counts, cells, genes, geneColumns, geneNameColumn: "gene_symbols", source: path };
 }
 
 function pickGroup(file: H5File, path: string, name: string | undefined): H5Group {

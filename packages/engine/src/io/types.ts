@@ -6,9 +6,21 @@ export interface Dataset {
   counts: CsrMatrix;
   /** One name per cell (generated as `cell0…` when the file has none). */
   cells: string[];
-  /** One name per gene (generated as `gene0…` when the file has none). */
+  /** One name per gene, unique (the file's ids: 10x feature ids, the h5ad `var` index, loom `Gene`; generated as `gene0…` when the file has none). */
   genes: string[];
-  /** The chosen label column, one entry per cell ("" where the file marks the value missing), or undefined when there are no labels. */
+  /**
+   * The file's text columns about genes, one entry per gene, such as `gene_ids` and `gene_symbols`
+   * (10x features.tsv columns 1–2), the h5ad `var` index and its string columns (`feature_name`, …), or
+   * loom `row_attrs` (`Gene`, `Accession`). Symbols repeat and may be empty, which is why `genes` stays the id.
+   */
+  geneColumns?: Record<string, string[]>;
+  /** Which of geneColumns names genes as people read them (symbols), when the file has such a column. */
+  geneNameColumn?: string;
+  /**
+   * The chosen label column, one entry per cell, or undefined when there are no labels. "" marks an
+   * unlabelled cell (a missing value, or a cell a label file does not name): left out of every score
+   * and of the number of classes, never a class of its own.
+   */
   labels?: string[];
   /** Where the labels came from (e.g. `Y`, `obs/cell_type`). */
   labelKey?: string;
@@ -56,3 +68,6 @@ export interface ReadOptions {
 
 /** Label columns tried, in order, when no labelKey is given. */
 export const DEFAULT_LABEL_KEYS = ["cell_type", "celltype", "cell_types", "CellType", "cell_ontology_class", "labels", "label", "ClusterName"];
+
+/** var columns taken as gene symbols, in order of preference (10x, CELLxGENE, scanpy, Seurat, loom). */
+export const GENE_SYMBOL_KEYS = ["gene_symbols", "feature_name", "gene_name", "gene_names", "symbol", "Symbol", "gene_symbol", "Gene", "features"];

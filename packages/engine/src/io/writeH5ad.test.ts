@@ -5,7 +5,8 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { csrFromDense } from "../pp/csr.ts";
-import { readDataset, readH5ad, writeH5ad } from "./index.ts";
+import { rankGenes } from "../tl/rankGenes.ts";
+import { rankGenesGroupsUns, readDataset, readH5ad, writeH5ad } from "./index.ts";
 import { makeTempDir, sameCsr } from "./testFiles.ts";
 import { sharedData } from "../test-support/sharedData.ts";
 
@@ -97,5 +98,62 @@ describe("writeH5ad", () => {
     await writeH5ad(p, { counts: d.counts, cells: d.cells, genes: d.genes, obs: { cell_type: d.labels! } }, { sliceValues: 500_000 });
     expect(sameCsr((await readH5ad(p)).counts, d.counts)).toBe(true);
     expect(anndataView(p)).toMatchObject({ shape: [274, 28204], nnz: 1954979, sum: 10321416, categories: { cell_type: ["H1975", "H2228", "HCC827"] } });
+  });
+
+  it("writes uns['rank_genes_groups'] in scanpy's layout: rank_genes_groups_df's fields, shapes, dtypes and each group's first gene", async () => {
+    // Six cells, two groups: gene A is group 0's marker, C group 1's, B is everywhere.
+    const x = csrFromDense([5, 1, 0, 4, 1, 0, 6, 1, 0, 0, 1, 3, 0, 1, 4, 1, 1, 5], 6, 3);
+    const genes = ["ENSG_A", "ENSG_B", "ENSG_C"];
+    const groups = rankGenes(x, [0, 0, 0, 1, 1, 1]);
+    const p = tmp.path("markers.h5ad");
+    await writeH5ad(p, {
+      counts: x,
+      cells: ["a", "b", "c", "d", "e", "f"],
+      genes,
+      obs: { leiden: ["0", "0", "0", "1", "1", "1"] },
+      var: { gene_symbols: ["A", "B", "C"] },
+      uns: { rank_genes_groups: rankGenesGroupsUns(genes, groups.map((g) => [String(g.group), g] as const), { groupby: "leiden", method: "wilcoxon" }) },
+    });
+    // scanpy.get.rank_genes_groups_df, step by step (scanpy itself is not a Debian package).
+    const script = `
+import json, sys, warnings
+warnings.simplefilter("ignore")
+import anndata, pandas as pd
+a = anndata.read_h5ad(sys.argv[1])
+r = a.uns["rank_genes_groups"]
+out = {"params": {k: (v.item() if hasattr(v, "item") else v) for k, v in r["params"].items()},
+       "dtypes": {c: [str(r[c].dtype[g]) for g in r[c].dtype.names] for c in ["names", "scores", "logfoldchanges", "pvals", "pvals_adj"]},
+       "shapes": {c: list(r[c].shape) for c in ["names", "scores", "logfoldchanges", "pvals", "pvals_adj"]},
+       "pts": [list(r["pts"].shape), r["pts"].index.tolist(), r["pts"].columns.tolist()], "pts_rest": list(r["pts_rest"].shape),
+       "var": a.var["gene_symbols"].astype(str).tolist()}
+colnames = ["names", "scores", "logfoldchanges", "pvals", "pvals_adj"]
+group = list(r["names"].dtype.names)
+d = [pd.DataFrame(r[c])[group] for c in colnames]
+d = pd.concat(d, axis=1, names=[None, "group"], keys=colnames)
+d = d.stack(level=1).reset_index()
+d["group"] = pd.Categorical(d["group"], categories=group)
+d = d.sort_values(["group", "level_0"]).drop(columns="level_0")
+pts = r["pts"][group].rename_axis(index="names")
+d = d.merge(pts.reset_index().melt(id_vars="names", var_name="group", value_name="pct_nz_group"), on=["names", "group"], how="left")
+out["first"] = {g: d[d["group"] == g].iloc[0][["names", "scores", "pct_nz_group"]].tolist() for g in group}
+out["rows"] = len(d)
+print(json.dumps(out, default=float))
+`;
+    const view = JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, p], { encoding: "utf8" })) as Record<string, unknown>;
+    const top = (g: number) => groups[g]!.order[0]!;
+    expect(view).toMatchObject({
+      params: { groupby: "leiden", reference: "rest", method: "wilcoxon", use_raw: 0, corr_method: "benjamini-hochberg" },
+      dtypes: { names: ["<U6", "<U6"], scores: ["float32", "float32"], logfoldchanges: ["float32", "float32"], pvals: ["float64", "float64"], pvals_adj: ["float64", "float64"] },
+      shapes: { names: [3], scores: [3], logfoldchanges: [3], pvals: [3], pvals_adj: [3] },
+      pts: [[3, 2], genes, ["0", "1"]],
+      pts_rest: [3, 2],
+      var: ["A", "B", "C"],
+      rows: 6,
+    });
+    const first = view["first"] as Record<string, [string, number, number]>;
+    expect(first["0"]![0]).toBe("ENSG_A");
+    expect(first["1"]![0]).toBe("ENSG_C");
+    expect(first["0"]![1]).toBeCloseTo(groups[0]!.scores[top(0)]!, 5);
+    expect(first["1"]![2]).toBe(1);
   });
 });

@@ -14,14 +14,32 @@ import { loadH5wasm, type H5File } from "./hdf5.ts";
 /** An obs column: strings become a categorical, numbers a numeric array. */
 export type ObsColumn = readonly string[] | Float32Array | Float64Array | Int32Array;
 
-/** What goes into `uns`: JSON-like values (null entries are left out). */
-export type UnsValue = number | string | boolean | null | readonly number[] | readonly string[] | { [key: string]: UnsValue };
+/**
+ * A numpy record array (anndata's `rec-array` encoding): equal-length fields of strings or numbers,
+ * as scanpy keeps `uns['rank_genes_groups']['names']` (one field per group).
+ */
+export class RecArray {
+  constructor(readonly fields: readonly (readonly [name: string, values: readonly string[] | Float32Array | Float64Array])[]) {}
+}
+
+/** A pandas DataFrame in uns (scanpy's `pts` / `pts_rest`): a string index and numeric columns. */
+export class UnsDataFrame {
+  constructor(
+    readonly index: readonly string[],
+    readonly columns: Record<string, Float32Array | Float64Array>,
+  ) {}
+}
+
+/** What goes into `uns`: JSON-like values (null entries are left out), record arrays and dataframes. */
+export type UnsValue = number | string | boolean | null | readonly number[] | readonly string[] | RecArray | UnsDataFrame | { [key: string]: UnsValue };
 
 export interface H5adContent {
   counts: CsrMatrix;
   cells: readonly string[];
   genes: readonly string[];
   obs?: Record<string, ObsColumn>;
+  /** Gene columns beside the var index (e.g. `gene_symbols`). */
+  var?: Record<string, ObsColumn>;
   /** Row-major [cells, nCols] matrices such as X_scfnccl and X_umap. */
   obsm?: Record<string, { values: Float32Array; nCols: number }>;
   uns?: Record<string, UnsValue>;
@@ -54,7 +72,7 @@ export async function writeH5ad(path: string, content: H5adContent, { sliceValue
     writeArray(x, "indptr", nnz < 2 ** 31 ? Int32Array.from(counts.indptr) : BigInt64Array.from(counts.indptr, (v) => BigInt(v)), sliceValues);
 
     writeDataFrame(file, "obs", cells, content.obs ?? {});
-    writeDataFrame(file, "var", genes, {});
+    writeDataFrame(file, "var", genes, content.var ?? {});
     const obsm = file.create_group("obsm");
     encoding(obsm, "dict", "0.1.0");
     for (const [name, { values, nCols }] of Object.entries(content.obsm ?? {})) {
@@ -95,7 +113,11 @@ function writeArray(group: H5Group, name: string, values: Float32Array | Int32Ar
  * cannot write. Every anndata version still reads 0.1.0 dataframes.
  */
 function writeDataFrame(file: H5File, name: string, index: readonly string[], columns: Record<string, ObsColumn>): void {
-  const group = file.create_group(name);
+  writeFrame(file, name, index, columns);
+}
+
+function writeFrame(parent: H5Group | H5File, name: string, index: readonly string[], columns: Record<string, ObsColumn>): void {
+  const group = parent.create_group(name);
   const categorical = Object.values(columns).some((c) => Array.isArray(c));
   encoding(group, "dataframe", categorical ? "0.1.0" : "0.2.0");
   group.create_attribute("_index", "_index");
@@ -141,6 +163,10 @@ function writeDict(group: H5Group, values: Record<string, UnsValue>): void {
       encoding(group.create_dataset({ name: key, data: Number(v) }), "numeric-scalar", "0.2.0");
     } else if (typeof v === "string") {
       encoding(group.create_dataset({ name: key, data: v }), "string", "0.2.0");
+    } else if (v instanceof RecArray) {
+      writeRecArray(group, key, v);
+    } else if (v instanceof UnsDataFrame) {
+      writeFrame(group, key, v.index, v.columns);
     } else if (Array.isArray(v)) {
       if (v.every((x) => typeof x === "string")) encoding(group.create_dataset({ name: key, data: [...(v as string[])] }), "string-array", "0.2.0");
       else encoding(group.create_dataset({ name: key, data: Float64Array.from(v as number[]) }), "array", "0.2.0");
@@ -150,4 +176,29 @@ function writeDict(group: H5Group, values: Record<string, UnsValue>): void {
       writeDict(sub, v as Record<string, UnsValue>);
     }
   }
+}
+
+/**
+ * A compound dataset of fixed-length strings and floats, which anndata reads back as a numpy record
+ * array (it turns fixed-length bytes into str). h5wasm cannot write variable-length strings inside a
+ * compound, so each string field is as wide as its longest UTF-8 value.
+ */
+function writeRecArray(group: H5Group, name: string, rec: RecArray): void {
+  const n = rec.fields[0]?.[1].length ?? 0;
+  const encoder = new TextEncoder();
+  const dtype: [string, string][] = [];
+  const data = new Map<string, Float32Array | Float64Array | string[]>();
+  for (const [field, values] of rec.fields) {
+    if (values.length !== n) throw new Error(`writeH5ad: record array ${name} field ${field} has ${values.length} values, not ${n}`);
+    if (values instanceof Float32Array || values instanceof Float64Array) {
+      dtype.push([field, values instanceof Float32Array ? "<f" : "<d"]); // h5wasm reads "<f8" as float32: its dtype letters are struct codes
+      data.set(field, values);
+    } else {
+      const strings = [...(values as readonly string[])];
+      dtype.push([field, `A${Math.max(1, ...strings.map((v) => encoder.encode(v).length))}`]);
+      data.set(field, strings);
+    }
+  }
+  const ds = group.create_dataset({ name, data: data as never, shape: [n], dtype: dtype as never });
+  encoding(ds, "rec-array", "0.2.0");
 }

@@ -51,3 +51,19 @@ export function encodeLabels(values: ArrayLike<string | number>): EncodedLabels 
   for (let t = 0; t < n; t++) codes[t] = seen.get(String(values[t]))!;
   return { codes, classes: sorted };
 }
+
+/**
+ * Labels with unlabelled cells ("") left out: `codes[t]` is -1 for them, and `classes` holds only the
+ * real classes, so K taken from the labels and every score ignore them.
+ */
+export function encodeKnownLabels(values: readonly string[]): EncodedLabels {
+  const known: string[] = [];
+  for (const v of values) if (v !== "") known.push(v);
+  const enc = encodeLabels(known);
+  const codes = new Int32Array(values.length).fill(-1);
+  let t = 0;
+  values.forEach((v, i) => {
+    if (v !== "") codes[i] = enc.codes[t++]!;
+  });
+  return { codes, classes: enc.classes };
+}

@@ -211,3 +211,14 @@ describe("encodeLabels", () => {
     expect(e.classes).toEqual(["\uFF21", "\u{1F600}"]);
   });
 });
+
+describe("unlabelled cells", () => {
+  it("are no class of their own and are left out of every score", async () => {
+    const { encodeKnownLabels, evaluateLabelled } = await import("./index.ts");
+    const enc = encodeKnownLabels(["T", "", "B", "T", ""]);
+    expect(enc.classes).toEqual(["B", "T"]);
+    expect(Array.from(enc.codes)).toEqual([1, -1, 0, 1, -1]);
+    // The unlabelled cells sit in a cluster of their own; the labelled ones are clustered perfectly.
+    expect(evaluateLabelled(enc.codes, [0, 2, 1, 0, 2])).toEqual({ acc: 1, nmi: 1, ari: 1 });
+  });
+});

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
-import { encodeLabels } from "../metrics/encodeLabels.ts";
-import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
+import { encodeKnownLabels } from "../metrics/encodeLabels.ts";
+import { evaluateLabelled as evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
 import { kmeans } from "./kmeans.ts";
 import type { OnClusterProgress } from "./progress.ts";
 import { contrastiveMethod, SCCCL_LOSSES, SCCCL_SETTINGS, SCFNCCL_SETTINGS, trainedOutput } from "./contrastiveMethods.ts";
@@ -188,7 +188,7 @@ export async function cluster(data: Dataset, options: ClusterOptions): Promise<C
   const method: ClusterMethod | undefined = (CLUSTER_METHODS as Record<string, ClusterMethod>)[name];
   if (!method) throw new InputError(`unknown clustering method '${String(name)}' (one of ${CLUSTER_METHOD_NAMES.join(", ")})`);
   const file = data.source;
-  const labels = data.labels ? encodeLabels(data.labels) : undefined;
+  const labels = data.labels ? encodeKnownLabels(data.labels) : undefined;
   let k = rest.k;
   if (k === undefined && method.needsK) {
     k = labels?.classes.length;

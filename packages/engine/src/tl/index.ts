@@ -17,7 +17,7 @@ export type { CommunityOptions, CommunityResult } from "./communities.ts";
 export { findResolution, type FindResolutionOptions } from "./findResolution.ts";
 export { seuratPca, seuratCluster, type SeuratPcaOptions, type SeuratPcaResult, type SeuratClusterOptions, type SeuratClusterResult } from "./seurat.ts";
 export { umap, type UmapOptions, type UmapResult } from "./umap.ts";
-export { rankGenes, type RankGenesOptions, type RankGenesGroup } from "./rankGenes.ts";
+export { checkMarkerFilter, logNormalize, MARKER_FILTER_DEFAULTS, passesMarkerFilter, rankGenes, rankGenesOfCounts, type MarkerFilter, type RankGenesGroup, type RankGenesOptions } from "./rankGenes.ts";
 export { sureStepLoss, JOJOSCL_DEFAULTS } from "./jojoscl.ts";
 export { SCCCL_LOSSES } from "./contrastiveMethods.ts";
 export { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions, type ScdccaResult } from "./scdcca.ts";

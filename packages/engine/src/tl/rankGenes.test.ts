@@ -5,14 +5,15 @@ import { readDataset } from "../io/readDataset.ts";
 import { csrFromDense, csrSubset, type CsrMatrix } from "../pp/csr.ts";
 import { log1p } from "../pp/log1p.ts";
 import { normalizeTotal } from "../pp/normalizeTotal.ts";
-import { rankGenes } from "./rankGenes.ts";
-import { benjaminiHochberg, erfc, studentTTwoSided } from "./stats.ts";
+import { passesMarkerFilter, rankGenes, checkMarkerFilter } from "./rankGenes.ts";
+import { benjaminiHochberg, benjaminiHochbergLog10, erfc, logErfc, normalTwoSidedLog10, studentTTwoSided } from "./stats.ts";
 import { sharedData } from "../test-support/sharedData.ts";
 
 const DATA = sharedData() + "/";
 interface GoldenGroup {
   label: string;
   n: number;
+  wilcoxonZ: number[];
   wilcoxonP: number[];
   wilcoxonPAdj: number[];
   tScore: number[];
@@ -42,10 +43,12 @@ function expectRel(actual: ArrayLike<number>, expected: number[], rel: number): 
 
 describe("rankGenes on shared PBMC data agrees with scipy", () => {
   let x: CsrMatrix;
+  let allGenes: CsrMatrix;
   let groupOf: Int32Array;
   beforeAll(async () => {
     const data = await readDataset(`${DATA}${golden.file}`);
     const logged = log1p(normalizeTotal(data.counts, { targetSum: 1e4 }).matrix);
+    allGenes = logged;
     x = csrSubset(logged, null, Int32Array.from({ length: golden.nGenes }, (_, j) => j));
     groupOf = Int32Array.from(data.labels!, Number);
   });
@@ -59,6 +62,55 @@ describe("rankGenes on shared PBMC data agrees with scipy", () => {
       expectRel(r.pvals, g.wilcoxonP, 1e-6);
       expectRel(r.pvalsAdj, g.wilcoxonPAdj, 1e-6);
     });
+  });
+
+  it("scores are mannwhitneyu's z (the statistic genes are ranked by) to 1e-6 relative where scipy's p does not underflow", () => {
+    const res = rankGenes(x, groupOf, { method: "wilcoxon" });
+    res.forEach((r, s) => {
+      const g = golden.groups[s]!;
+      const kept = g.wilcoxonP.map((p, j) => [p, j] as const).filter(([p]) => p > 1e-300 && p < 0.999);
+      expect(kept.length).toBeGreaterThan(100);
+      expectRel(
+        kept.map(([, j]) => r.scores[j]!),
+        kept.map(([, j]) => g.wilcoxonZ[j]!),
+        1e-6,
+      );
+    });
+  });
+
+  it("log10 p-values agree with log10 of scipy's p, and stay finite where p underflows to 0", () => {
+    const res = rankGenes(x, groupOf, { method: "wilcoxon" });
+    let underflowed = 0;
+    res.forEach((r, s) => {
+      const g = golden.groups[s]!;
+      g.wilcoxonP.forEach((p, j) => {
+        if (p > 1e-300) expect(Math.abs(r.log10Pvals[j]! - Math.log10(p))).toBeLessThan(1e-6 * Math.max(1, Math.abs(Math.log10(p))));
+        else {
+          underflowed++;
+          expect(r.log10Pvals[j]!).toBeLessThan(-300);
+          expect(Number.isFinite(r.log10Pvals[j]!)).toBe(true);
+        }
+      });
+    });
+    expect(underflowed).toBeGreaterThan(0);
+  });
+
+  it("the default display filter drops genes expressed in most cells of the rest (the PBMC top genes expressed everywhere)", () => {
+    const res = rankGenes(allGenes, groupOf, { method: "wilcoxon" });
+    let everywhere = 0;
+    for (const r of res) {
+      const all = Array.from(r.order, (j) => ({ j, pctIn: r.pctIn[j]!, pctOut: r.pctOut[j]!, logFoldChange: r.logFoldChanges[j]! }));
+      // The walkthrough's fault: unfiltered, genes in ~every cell of the group and of the rest rank among the first 3.
+      everywhere += all.slice(0, 3).filter((m) => m.pctOut > 0.9 && m.pctIn > 0.9).length;
+      const shown = all.filter((m) => passesMarkerFilter(m));
+      for (const m of shown) {
+        expect(m.pctIn).toBeGreaterThanOrEqual(0.25);
+        expect(m.pctOut).toBeLessThanOrEqual(0.5);
+        expect(2 ** m.logFoldChange).toBeGreaterThanOrEqual(2);
+      }
+      expect(shown.every((m) => !(m.pctOut > 0.9))).toBe(true);
+    }
+    expect(everywhere).toBeGreaterThan(0);
   });
 
   it("Welch t-test statistics and p-values match ttest_ind(equal_var=False)", () => {
@@ -109,7 +161,27 @@ describe("rankGenes edge cases", () => {
   });
 });
 
+describe("marker filter", () => {
+  it("keeps scanpy's defaults 0.25 / 0.5 / 2 and checks its bounds", () => {
+    expect(passesMarkerFilter({ pctIn: 1, pctOut: 1, logFoldChange: 5 })).toBe(false);
+    expect(passesMarkerFilter({ pctIn: 0.25, pctOut: 0.5, logFoldChange: 1 })).toBe(true);
+    expect(passesMarkerFilter({ pctIn: 0.24, pctOut: 0.1, logFoldChange: 3 })).toBe(false);
+    expect(passesMarkerFilter({ pctIn: 0.9, pctOut: 0.1, logFoldChange: 0.9 })).toBe(false);
+    expect(passesMarkerFilter({ pctIn: 0.9, pctOut: 0.6, logFoldChange: 3 }, { maxOutGroupFraction: 0.7 })).toBe(true);
+    expect(() => checkMarkerFilter({ minInGroupFraction: 1.5 })).toThrow("minInGroupFraction must be a fraction between 0 and 1 (got 1.5)");
+    expect(() => checkMarkerFilter({ minFoldChange: 0 })).toThrow("minFoldChange must be a number > 0 (got 0)");
+  });
+});
+
 describe("stats", () => {
+  it("log erfc and log10 p continue past the underflow of erfc (reference: mpmath)", () => {
+    expect(Math.abs(logErfc(25) - Math.log(8.300172571196522e-274))).toBeLessThan(1e-10);
+    // log10(erfc(40/√2)) = log10 of the two-sided p of z = 40: -349.13597646 (mpmath).
+    expect(normalTwoSidedLog10(40)).toBeCloseTo(-349.135976463681, 9);
+    const adj = benjaminiHochbergLog10([Math.log10(0.01), Math.log10(0.04), Math.log10(0.03), Math.log10(0.9)]);
+    expect(Array.from(adj, (v) => 10 ** v).map((v) => +v.toFixed(12))).toEqual([0.04, 0.053333333333, 0.053333333333, 0.9]);
+  });
+
   it("erfc is accurate across the range, including far tails", () => {
     // Reference values: scipy.special.erfc.
     expect(Math.abs(erfc(0.5) / 0.4795001221869535 - 1)).toBeLessThan(1e-14);

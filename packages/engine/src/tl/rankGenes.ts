@@ -1,6 +1,8 @@
 import { InputError } from "../errors.ts";
-import type { CsrMatrix } from "../pp/csr.ts";
-import { benjaminiHochberg, normalTwoSided, studentTTwoSided } from "./stats.ts";
+import { csrSubset, type CsrMatrix } from "../pp/csr.ts";
+import { log1p } from "../pp/log1p.ts";
+import { normalizeTotal } from "../pp/normalizeTotal.ts";
+import { benjaminiHochberg, benjaminiHochbergLog10, normalTwoSided, normalTwoSidedLog10, studentTTwoSided } from "./stats.ts";
 
 export interface RankGenesOptions {
   /** "wilcoxon" (rank-sum, normal approximation) or "t-test" (Welch's). Default "wilcoxon". */
@@ -22,6 +24,13 @@ export interface RankGenesGroup {
   pvals: Float64Array;
   /** Benjamini–Hochberg over the genes. */
   pvalsAdj: Float64Array;
+  /**
+   * log10 of pvals and pvalsAdj, finite where the p-value underflows to 0 (a marker's z of 40 has
+   * p ≈ 1e-350), so a table can say "1e-350" instead of "0". For the t-test, p-values below 1e-300
+   * take the normal tail of t (the degrees of freedom are in the hundreds there).
+   */
+  log10Pvals: Float64Array;
+  log10PvalsAdj: Float64Array;
   /** log2((expm1(mean in) + 1e-9) / (expm1(mean out) + 1e-9)), scanpy's definition on log1p data. */
   logFoldChanges: Float64Array;
   /** Share of the group's cells with a non-zero value. */
@@ -125,8 +134,22 @@ export function rankGenes(x: CsrMatrix, groupOf: ArrayLike<number>, options: Ran
       pctOut[j] = (totNnz[j]! - nnz[s * nGenes + j]!) / n2;
     }
     const sc = scores[s]!;
+    const p = pvals[s]!;
     const order = Int32Array.from({ length: nGenes }, (_, j) => j).sort((a, b) => sc[b]! - sc[a]! || a - b);
-    return { group, nCells: n1, scores: sc, pvals: pvals[s]!, pvalsAdj: benjaminiHochberg(pvals[s]!), logFoldChanges, pctIn, pctOut, order };
+    const log10Pvals = Float64Array.from(p, (v, j) => (v > 1e-300 ? Math.log10(v) : normalTwoSidedLog10(sc[j]!)));
+    return {
+      group,
+      nCells: n1,
+      scores: sc,
+      pvals: p,
+      pvalsAdj: benjaminiHochberg(p),
+      log10Pvals,
+      log10PvalsAdj: benjaminiHochbergLog10(log10Pvals),
+      logFoldChanges,
+      pctIn,
+      pctOut,
+      order,
+    };
   });
 }
 
@@ -215,4 +238,51 @@ function wilcoxon(
       pvals[s]![j] = ok ? normalTwoSided(z) : 1;
     }
   }
+}
+
+/** scanpy's `filter_rank_genes_groups` thresholds: what a marker table shows by default (results are stored whole). */
+export interface MarkerFilter {
+  /** Least share of the group's cells expressing the gene. Default 0.25. */
+  minInGroupFraction?: number;
+  /** Most share of the other cells expressing the gene. Default 0.5. */
+  maxOutGroupFraction?: number;
+  /** Least fold change of mean expression, group over rest (not log). Default 2. */
+  minFoldChange?: number;
+}
+
+export const MARKER_FILTER_DEFAULTS: Required<MarkerFilter> = { minInGroupFraction: 0.25, maxOutGroupFraction: 0.5, minFoldChange: 2 };
+
+/**
+ * Whether a marker passes the filter, as `filter_rank_genes_groups(compare_abs=False)`: expressed in at
+ * least minInGroupFraction of the group, at most maxOutGroupFraction of the rest, and 2^logfoldchange ≥
+ * minFoldChange. A gene expressed in (nearly) every cell, in the group and out, never passes: it says
+ * nothing about what the group is, however high its score.
+ */
+export function passesMarkerFilter(m: { pctIn: number; pctOut: number; logFoldChange: number }, filter: MarkerFilter = {}): boolean {
+  const f = { ...MARKER_FILTER_DEFAULTS, ...filter };
+  return m.pctIn >= f.minInGroupFraction && m.pctOut <= f.maxOutGroupFraction && 2 ** m.logFoldChange >= f.minFoldChange;
+}
+
+/** Checks filter values (fractions in [0, 1], fold change > 0), naming the first bad one. */
+export function checkMarkerFilter(filter: MarkerFilter): Required<MarkerFilter> {
+  const f = { ...MARKER_FILTER_DEFAULTS, ...filter };
+  for (const key of ["minInGroupFraction", "maxOutGroupFraction"] as const) {
+    if (!(f[key] >= 0 && f[key] <= 1)) throw new InputError(`${key} must be a fraction between 0 and 1 (got ${f[key]})`);
+  }
+  if (!(f.minFoldChange > 0) || !Number.isFinite(f.minFoldChange)) throw new InputError(`minFoldChange must be a number > 0 (got ${f.minFoldChange})`);
+  return f;
+}
+
+/**
+ * Markers of a clustering as scanpy computes them after `normalize_total(target_sum=1e4)` and `log1p`:
+ * the raw counts of `cells` (row indices, in clustering order) are normalised, logged and ranked by
+ * group. The CLI's result.h5ad and the platform's runs both call this.
+ */
+export function rankGenesOfCounts(counts: CsrMatrix, cells: ArrayLike<number> | null, groupOf: ArrayLike<number>, options: RankGenesOptions = {}): RankGenesGroup[] {
+  return rankGenes(logNormalize(counts, cells), groupOf, options);
+}
+
+/** log1p(counts / total · 1e4) of the given rows (all when null): the expression scale of markers, plots and the colour-by-gene. */
+export function logNormalize(counts: CsrMatrix, cells: ArrayLike<number> | null): CsrMatrix {
+  return log1p(normalizeTotal(cells ? csrSubset(counts, cells, null) : counts, { targetSum: 1e4 }).matrix);
 }

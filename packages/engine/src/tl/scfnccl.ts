@@ -1,8 +1,8 @@
 import { activeBackend, type BackendInfo } from "../backend.ts";
 import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
-import { encodeLabels } from "../metrics/encodeLabels.ts";
-import { evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
+import { encodeKnownLabels } from "../metrics/encodeLabels.ts";
+import { evaluateLabelled as evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
 import { preprocess } from "../pp/preprocess.ts";
 import { argmaxClusters, embed } from "./embed.ts";
 import { clusterGraph } from "./clusterGraph.ts";
@@ -79,7 +79,7 @@ export const SCFNCCL_DEFAULTS = { embedding: "z" as "h" | "z", clustering: "kmea
  */
 export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): Promise<ScfncclResult> {
   const file = data.source;
-  const labels = data.labels ? encodeLabels(data.labels) : undefined;
+  const labels = data.labels ? encodeKnownLabels(data.labels) : undefined;
   const k = options.k ?? labels?.classes.length;
   if (k === undefined) throw new InputError("has no labels, so the number of clusters is required (--clusters K)", file);
   const nCells = data.counts.nRows;

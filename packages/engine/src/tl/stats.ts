@@ -9,19 +9,27 @@ const SQRT_PI = Math.sqrt(Math.PI);
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return 2 - erfc(-x);
-  if (x < 2.5) {
-    // erf(x) = 2/√π · e^{−x²} · Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)): all terms positive, no cancellation.
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * x2) / (2 * n + 1);
-      sum += term;
-      if (term < sum * 1e-17) break;
-    }
-    return 1 - (2 / SQRT_PI) * Math.exp(-x2) * sum;
+  if (x >= 2.5) return Math.exp(-x * x) / (SQRT_PI * erfcFraction(x));
+  // erf(x) = 2/√π · e^{−x²} · Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)): all terms positive, no cancellation.
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 1);
+    sum += term;
+    if (term < sum * 1e-17) break;
   }
-  // Continued fraction erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), modified Lentz.
+  return 1 - (2 / SQRT_PI) * Math.exp(-x2) * sum;
+}
+
+/** ln erfc(x), finite where erfc itself underflows (x > 26.5): marker p-values below 1e-308 keep their size. */
+export function logErfc(x: number): number {
+  if (x < 2.5) return Math.log(erfc(x));
+  return -x * x - Math.log(SQRT_PI * erfcFraction(x));
+}
+
+/** The continued fraction erfc(x) = e^{−x²}/√π · 1/F(x), F(x) = x + (1/2)/(x + 1/(x + (3/2)/(x + …))), for x ≥ 2.5 (modified Lentz). */
+function erfcFraction(x: number): number {
   const tiny = 1e-300;
   let f = x;
   let c = x;
@@ -37,7 +45,13 @@ export function erfc(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / (SQRT_PI * f);
+  return f;
+}
+
+/** log10 of normalTwoSided(z), exact where p underflows to 0. */
+export function normalTwoSidedLog10(z: number): number {
+  if (Number.isNaN(z)) return NaN;
+  return Math.min(0, logErfc(Math.abs(z) / Math.SQRT2) / Math.LN10);
 }
 
 /** Two-sided p-value of a standard normal statistic, 2·P(Z > |z|). */
@@ -121,6 +135,22 @@ export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
     const i = idx[r]!;
     running = Math.min(running, (p[i]! * m) / (r + 1));
     out[i] = Math.min(1, running);
+  }
+  return out;
+}
+
+/** benjaminiHochberg on log10 p-values (so adjusted values below 1e-308 keep their size); NaN stays NaN. */
+export function benjaminiHochbergLog10(log10p: ArrayLike<number>): Float64Array {
+  const idx: number[] = [];
+  for (let i = 0; i < log10p.length; i++) if (!Number.isNaN(log10p[i]!)) idx.push(i);
+  idx.sort((a, b) => log10p[a]! - log10p[b]! || a - b);
+  const out = new Float64Array(log10p.length).fill(NaN);
+  const m = idx.length;
+  let running = Infinity;
+  for (let r = m - 1; r >= 0; r--) {
+    const i = idx[r]!;
+    running = Math.min(running, log10p[i]! + Math.log10(m / (r + 1)));
+    out[i] = Math.min(0, running);
   }
   return out;
 }
