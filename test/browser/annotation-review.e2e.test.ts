@@ -133,12 +133,16 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       expect(await alice.getByTestId("umap").getAttribute("data-points")).toBe("274");
       await alice.getByTestId("metrics").waitFor();
 
-      // Selecting: a legend entry selects its cluster's cells; the lasso selects what it encloses.
+      // One selection: a legend entry selects its cluster in the list, the review panel and the UMAP;
+      // the lasso selects what it encloses.
       const legend = alice.getByRole("list", { name: /^Legend/ });
       await legend.getByRole("button", { name: "Cluster 1", exact: true }).click();
-      await alice.getByTestId("selection-summary").getByText(/^\d+ cells selected: Cluster 1 \d+$/).waitFor();
+      await alice.locator("[data-testid=cluster-button-1][aria-pressed=true]").waitFor();
+      await alice.locator("[data-testid=review-panel][data-cluster='1']").waitFor();
+      const size1 = Number((await alice.getByTestId("cluster-button-1").locator(".muted").innerText()).replace(/,/g, ""));
+      await alice.locator(`[data-testid=umap][data-selected='${size1}']`).waitFor();
       await alice.getByRole("button", { name: "Clear selection" }).click();
-      await alice.getByTestId("selection-summary").waitFor({ state: "detached" });
+      await alice.locator("[data-testid=umap][data-selected='0']").waitFor();
       await alice.getByRole("button", { name: "Lasso select" }).click();
       const box = (await alice.getByTestId("umap").locator("canvas").boundingBox())!;
       const corners: [number, number][] = [[0.05, 0.05], [0.95, 0.05], [0.95, 0.95], [0.05, 0.95], [0.05, 0.06]];
@@ -147,9 +151,9 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       for (const [fx, fy] of corners) await alice.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 12 });
       await alice.mouse.up();
       // The lasso's corners lie just inside the plot's margins, so most but not all cells are in it.
-      const lassoed = alice.getByTestId("selection-summary").getByText(/^\d+ cells selected: Cluster \d+ \d+, Cluster \d+ \d+, Cluster \d+ \d+$/);
+      const lassoed = alice.getByTestId("selection-summary").getByText(/^Lasso selection: \d+ cells — Cluster \d+ \d+, Cluster \d+ \d+, Cluster \d+ \d+$/);
       await lassoed.waitFor();
-      expect(Number((await lassoed.innerText()).split(" ")[0])).toBeGreaterThan(150);
+      expect(Number((await lassoed.innerText()).split(" ")[2])).toBeGreaterThan(150);
       await shot(alice, "05-run-results-umap-lasso");
 
       // Alice proposes a label for cluster 0; Bob's page shows it without a reload.

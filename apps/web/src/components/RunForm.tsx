@@ -68,7 +68,12 @@ export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels
       const run = unwrap(d.createRun).run!;
       router.push(`/runs/${run.id}`);
     } catch (err) {
-      setError({ message: errorMessage(err), field: err instanceof GqlError ? err.field : null });
+      const field = err instanceof GqlError ? err.field : null;
+      // The API's message says what is wrong; the field's own label says where, and focus goes there.
+      const p = PARAMS.find((x) => `params.${x.name}` === field || x.name === field);
+      const message = errorMessage(err);
+      setError({ message: p && !message.startsWith(p.label) ? `${p.label}: ${message}` : message, field: p ? `params.${p.name}` : field });
+      if (p) (document.getElementById(p.name) as HTMLInputElement | null)?.focus();
       setBusy(false);
     }
   }

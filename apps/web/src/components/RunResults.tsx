@@ -1,36 +1,57 @@
 "use client";
 /**
- * A finished run's results and their review: the UMAP (coloured by cluster, a label column or the
- * team's annotation), the clusters with their status, the selected cluster's review, the confusion
- * against the dataset's labels, the marker dot plot and the exports. Teammates' annotation changes
- * arrive over socket.io and refresh the clusters in place.
+ * A finished run's results and their review: the UMAP (coloured by cluster, a label column, the
+ * team's annotation, any gene or a QC measure), the clusters with their status, the selected
+ * cluster's review, the confusion against the dataset's labels, the marker plots and table, and the
+ * exports. One selection is shared by the cluster list, the legend, the review panel and the UMAP.
+ * Teammates' annotation changes arrive over socket.io and refresh the clusters in place.
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { fetchRunCells, type RunCells } from "../graphql/cells";
 import { useQuery } from "../graphql/hooks";
-import { RUN_RESULTS, type ClusterState, type Role, type RunResultsData } from "../graphql/operations";
+import { RUN_MARKERS, RUN_RESULTS, type ClusterState, type Role, type RunMarkersData, type RunResultsData } from "../graphql/operations";
+import { fetchExpression, fetchObs, QC_KEYS, type QcKey } from "../graphql/percell";
 import { useSocketEvent, type AnnotationEvent } from "../graphql/socket";
+import { normalise } from "../plots/continuous";
+import type { MarkerRow } from "../plots/markers";
+import { cellsOfCategory, clusterComposition, selectedCells, type Selection } from "../plots/selection";
+import { groupDistributions } from "../plots/violin";
 import { ClusterReview } from "./ClusterReview";
 import { CopyLabels } from "./CopyLabels";
-import { DotPlot } from "./DotPlot";
 import { ErrorText } from "./Field";
+import { GeneSearch } from "./GeneSearch";
 import { Heatmap } from "./Heatmap";
-import { MarkerCells, MarkerHeaders } from "./MarkerCells";
-import { categoryColor } from "./palette";
-import { Scatter } from "./Scatter";
+import { MarkerPlots } from "./MarkerPlots";
+import { MarkerTable } from "./MarkerTable";
+import { palette } from "./palette";
+import { Scatter, type ScatterColoring } from "./Scatter";
+import { Violin } from "./Violin";
 
-type ColorBy = "cluster" | "label" | "annotation";
+type ColorBy = "cluster" | "label" | "annotation" | "gene" | QcKey;
+/** A continuous column on screen: a gene's expression or a QC measure. */
+interface Column {
+  title: string;
+  values: Float32Array;
+}
 
 export function RunResults({ runId, role, viewer, datasetId }: { runId: string; role: Role; viewer: { id: string; name: string }; datasetId: string }) {
   const q = useQuery<RunResultsData>(RUN_RESULTS, { id: runId });
+  const markersQ = useQuery<RunMarkersData>(RUN_MARKERS, { id: runId, top: 50 });
   const [clusters, setClusters] = useState<ClusterState[]>([]);
   const [cells, setCells] = useState<RunCells | null>(null);
   const [cellsError, setCellsError] = useState<string | null>(null);
   const [colorBy, setColorBy] = useState<ColorBy>("cluster");
-  const [selected, setSelected] = useState<number>(0);
-  const [selection, setSelection] = useState<number[]>([]);
+  const [column, setColumn] = useState<Column | null>(null);
+  const [columnError, setColumnError] = useState<string | null>(null);
+  const [columnBusy, setColumnBusy] = useState(false);
+  const [colorMs, setColorMs] = useState<number | null>(null);
+  const [selection, setSelection] = useState<Selection>(null);
+  const [reviewIndex, setReviewIndex] = useState(0);
   const [liveNote, setLiveNote] = useState<string>("");
   const run = q.data?.run;
+  const askSeq = useRef(0);
+  // When the user asked for the column on screen (performance.now()), until the plot has drawn it.
+  const askedAt = useRef<{ at: number; t: Float32Array | null }>({ at: 0, t: null });
 
   useEffect(() => {
     if (run) setClusters(run.clusters);
@@ -64,49 +85,111 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
     },
     [clusters],
   );
+  // One palette for the run's clusters, sized by their count, used by every view.
+  const k = Math.max(cells?.k ?? 0, ...clusters.map((c) => c.index + 1));
+  const clusterColors = useMemo(() => palette(k), [k]);
 
-  // Colour categories for the scatter: clusters, the dataset's labels, or accepted/leading labels.
-  const coloring = useMemo(() => {
+  const selectCluster = useCallback((index: number) => {
+    setSelection({ kind: "cluster", index });
+    setReviewIndex(index);
+  }, []);
+
+  // Categorical colourings: clusters, the dataset's labels, or accepted labels.
+  const categorical = useMemo(() => {
     if (!cells) return null;
-    if (colorBy === "label" && cells.label) return { category: cells.label, names: cells.labelNames };
+    if (colorBy === "label" && cells.label) return { category: cells.label, names: cells.labelNames, colors: palette(cells.labelNames.length) };
     if (colorBy === "annotation") {
       const names: string[] = [];
       const byCluster = new Map<number, number>();
       for (const c of clusters) {
-        const top = c.label ?? null;
-        if (!top) continue;
-        let idx = names.indexOf(top);
-        if (idx < 0) idx = names.push(top) - 1;
+        if (!c.label) continue;
+        let idx = names.indexOf(c.label);
+        if (idx < 0) idx = names.push(c.label) - 1;
         byCluster.set(c.index, idx);
       }
       const category = new Int32Array(cells.n);
       for (let i = 0; i < cells.n; i++) category[i] = byCluster.get(cells.cluster[i]!) ?? -1;
-      return { category, names: names.length ? names : [] };
+      return { category, names, colors: palette(names.length) };
     }
-    const k = Math.max(cells.k, ...clusters.map((c) => c.index + 1));
-    return { category: cells.cluster, names: Array.from({ length: k }, (_, i) => clusterName(i)) };
-  }, [cells, colorBy, clusters, clusterName]);
+    return { category: cells.cluster, names: Array.from({ length: k }, (_, i) => clusterName(i)), colors: clusterColors };
+  }, [cells, colorBy, clusters, clusterName, k, clusterColors]);
+
+  const continuous = colorBy === "gene" || QC_KEYS.some((x) => x.key === colorBy);
+  // Until a gene's values arrive the clusters stay drawn: the plot is never torn down meanwhile.
+  const coloring: ScatterColoring | null = useMemo(() => {
+    if (continuous && column) {
+      const { t, min, max } = normalise(column.values);
+      askedAt.current.t = t;
+      return { kind: "continuous", t, min, max, title: column.title };
+    }
+    return categorical ? { kind: "categorical", ...categorical } : null;
+  }, [continuous, column, categorical]);
+
+  const loadColumn = useCallback(
+    (title: string, load: () => Promise<Float32Array>) => {
+      const mine = ++askSeq.current;
+      askedAt.current = { at: performance.now(), t: null };
+      setColumnBusy(true);
+      setColumnError(null);
+      setColorMs(null);
+      load()
+        .then((values) => mine === askSeq.current && setColumn({ title, values }))
+        .catch((err: unknown) => mine === askSeq.current && setColumnError(err instanceof Error ? err.message : String(err)))
+        .finally(() => mine === askSeq.current && setColumnBusy(false));
+    },
+    [],
+  );
+
+  function changeColorBy(v: ColorBy) {
+    setColorBy(v);
+    setColumn(null);
+    setColumnError(null);
+    setColorMs(null);
+    const qc = QC_KEYS.find((x) => x.key === v);
+    if (qc && cells) loadColumn(qc.title, () => fetchObs(runId, qc.key, cells.n));
+  }
+
+  const onDrawn = useCallback((drawnZ: Float32Array) => {
+    const a = askedAt.current;
+    if (a.at > 0 && a.t === drawnZ) {
+      setColorMs(performance.now() - a.at);
+      askedAt.current = { at: 0, t: null };
+    }
+  }, []);
+
+  const highlight = useMemo(() => selectedCells(selection, cells?.cluster ?? null), [selection, cells]);
+
+  function onLegendSelect(i: number) {
+    if (!cells || !categorical) return;
+    if (colorBy === "cluster" || continuous) return selectCluster(i);
+    setSelection({ kind: "cells", cells: cellsOfCategory(categorical.category, i), name: categorical.names[i] ?? "" });
+  }
 
   const describe = useCallback(
     (i: number) => {
       if (!cells) return "";
       const c = cells.cluster[i]!;
       const lab = cells.label ? cells.labelNames[cells.label[i]!] : undefined;
-      return `cell ${cells.cell[i]} · ${clusterName(c)}${lab ? ` · ${cells.labelKey}: ${lab}` : ""}`;
+      const value = column ? ` · ${column.title} ${column.values[i]!.toFixed(2)}` : "";
+      return `cell ${cells.cell[i]} · ${clusterName(c)}${lab ? ` · ${cells.labelKey}: ${lab}` : ""}${value}`;
     },
-    [cells, clusterName],
+    [cells, clusterName, column],
   );
 
-  const selectionSummary = useMemo(() => {
-    if (!cells || !selection.length) return null;
-    const counts = new Map<number, number>();
-    for (const i of selection) counts.set(cells.cluster[i]!, (counts.get(cells.cluster[i]!) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1]);
-  }, [cells, selection]);
+  const distributions = useMemo(() => (column && cells ? groupDistributions(column.values, cells.cluster) : null), [column, cells]);
+
+  const markerRows: MarkerRow[] = useMemo(
+    () =>
+      (markersQ.data?.run?.clusters ?? []).flatMap((c) =>
+        c.markers.map((m) => ({ group: clusterName(c.index), gene: m.gene, rank: m.rank, score: m.score, logFoldChange: m.logFoldChange, pval: m.pval, pvalAdj: m.pvalAdj, pts: m.pctIn, ptsRest: m.pctOut })),
+      ),
+    [markersQ.data, clusterName],
+  );
 
   if (q.error) return <ErrorText error={q.error.message} />;
   if (!run) return q.loading ? <p aria-live="polite">Loading results…</p> : null;
-  const current = clusters.find((c) => c.index === selected) ?? clusters[0];
+  const current = clusters.find((c) => c.index === reviewIndex) ?? clusters[0];
+  const selectedIndex = selection?.kind === "cluster" ? selection.index : null;
 
   return (
     <>
@@ -120,33 +203,66 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
             <div className="inline">
               <div className="field">
                 <label htmlFor="color-by">Colour by</label>
-                <select id="color-by" value={colorBy} onChange={(e) => setColorBy(e.target.value as ColorBy)}>
+                <select id="color-by" value={colorBy} onChange={(e) => changeColorBy(e.target.value as ColorBy)}>
                   <option value="cluster">Cluster</option>
                   {cells?.label ? <option value="label">Dataset label ({cells.labelKey})</option> : null}
                   <option value="annotation">Accepted annotation</option>
+                  <option value="gene">A gene’s expression</option>
+                  {QC_KEYS.map((x) => (
+                    <option key={x.key} value={x.key}>
+                      QC: {x.title}
+                    </option>
+                  ))}
                 </select>
               </div>
+              {colorBy === "gene" && cells ? <GeneSearch datasetId={datasetId} idPrefix="umap" busy={columnBusy} onPick={(g) => loadColumn(g, () => fetchExpression(runId, g, cells.n))} /> : null}
             </div>
-            {cellsError ? <ErrorText error={cellsError} /> : null}
+            {columnBusy ? <p aria-live="polite">Loading the values…</p> : null}
+            <ErrorText error={cellsError ?? columnError} />
             {cells && coloring ? (
-              <Scatter coords={cells.umap} category={coloring.category} names={coloring.names} label={`UMAP of the run's cells coloured by ${colorBy}`} describe={describe} onSelect={setSelection} />
+              <Scatter
+                coords={cells.umap}
+                coloring={coloring}
+                label={`UMAP of the run's cells coloured by ${coloring.kind === "continuous" ? coloring.title : colorBy}`}
+                describe={describe}
+                selected={highlight}
+                onSelect={(sel) => setSelection(sel.length ? { kind: "cells", cells: sel, name: "Lasso selection" } : null)}
+                onLegendSelect={onLegendSelect}
+                activeCategory={colorBy === "cluster" || continuous ? selectedIndex : null}
+                onDrawn={onDrawn}
+              />
             ) : !cellsError ? (
               <p aria-live="polite">Loading the UMAP…</p>
             ) : null}
-            {selectionSummary ? (
-              <p role="status" data-testid="selection-summary">
-                {selection.length.toLocaleString()} cells selected: {selectionSummary.map(([c, n]) => `${clusterName(c)} ${n}`).join(", ")}
+            {colorBy === "gene" && !column && !columnBusy ? <p className="muted">Choose a gene to colour the cells by its expression (log1p of counts per 10,000).</p> : null}
+            {colorMs !== null ? (
+              <p className="muted" data-testid="color-time">
+                Coloured in {colorMs.toFixed(0)} ms (request and draw).
               </p>
             ) : null}
-            {colorBy === "annotation" && coloring && coloring.names.length === 0 ? <p className="muted">No cluster has an accepted label yet; all cells are grey.</p> : null}
+            {selection && selection.kind !== "cluster" && cells ? (
+              <p role="status" data-testid="selection-summary">
+                {selection.name}: {selection.cells.length.toLocaleString()} cells —{" "}
+                {clusterComposition(selection.cells, cells.cluster)
+                  .map(([c, n]) => `${clusterName(c)} ${n}`)
+                  .join(", ")}
+              </p>
+            ) : null}
+            {colorBy === "annotation" && categorical && categorical.names.length === 0 ? <p className="muted">No cluster has an accepted label yet; all cells are grey.</p> : null}
+            {distributions && column && cells ? (
+              <>
+                <h3>{column.title} per cluster</h3>
+                <Violin dist={distributions} names={Array.from({ length: k }, (_, i) => clusterName(i))} colors={clusterColors} title={column.title} />
+              </>
+            ) : null}
           </div>
           <div>
             <h3 id="clusters-title">Clusters</h3>
             <ul className="clusters-list" aria-labelledby="clusters-title">
               {clusters.map((c) => (
                 <li key={c.id}>
-                  <button type="button" aria-pressed={c.index === current?.index} onClick={() => setSelected(c.index)} data-testid={`cluster-button-${c.index}`}>
-                    <span className="swatch" style={{ background: categoryColor(c.index) }} aria-hidden="true" />
+                  <button type="button" aria-pressed={c.index === selectedIndex} onClick={() => selectCluster(c.index)} data-testid={`cluster-button-${c.index}`} data-color={clusterColors[c.index]}>
+                    <span className="swatch" style={{ background: clusterColors[c.index] }} aria-hidden="true" />
                     <span className="grow">
                       Cluster {c.index}
                       {c.label ? ` — ${c.label}` : c.proposals[0] ? ` — ${c.proposals[0].label}?` : ""}
@@ -157,12 +273,32 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
                 </li>
               ))}
             </ul>
-            {current ? <ClusterReview runId={runId} cluster={current} clusterName={clusterName(current.index)} viewer={viewer} role={role} onChanged={onChanged} /> : <p className="muted">This run has no clusters.</p>}
+            {current ? (
+              <div data-testid="review-panel" data-cluster={current.index}>
+                <p className="inline" style={{ alignItems: "center", margin: "0.5rem 0 0" }}>
+                  <span className="swatch" style={{ background: clusterColors[current.index] }} aria-hidden="true" />
+                  <button type="button" className="secondary" onClick={() => selectCluster(current.index)} aria-pressed={selectedIndex === current.index}>
+                    Show {clusterName(current.index)} on the UMAP
+                  </button>
+                </p>
+                <ClusterReview runId={runId} cluster={current} clusterName={clusterName(current.index)} viewer={viewer} role={role} onChanged={onChanged} />
+              </div>
+            ) : (
+              <p className="muted">This run has no clusters.</p>
+            )}
           </div>
         </div>
       </section>
 
       {role !== "VIEWER" ? <CopyLabels runId={runId} datasetId={datasetId} onCopied={() => void q.refetch()} /> : null}
+
+      <section className="panel" aria-labelledby="markers-title">
+        <h2 id="markers-title">Marker genes</h2>
+        {markersQ.error ? <ErrorText error={markersQ.error.message} /> : null}
+        <MarkerPlots runId={runId} groups={clusters.map((c) => ({ index: c.index, name: clusterName(c.index), color: clusterColors[c.index]! }))} markers={markerRows} />
+        <h3>Marker table</h3>
+        <MarkerTable rows={markerRows} caption="Marker genes of every cluster" fileName={`markers-${runId}.csv`} idPrefix="run" />
+      </section>
 
       {run.labelConfusion ? (
         <section className="panel" aria-labelledby="confusion-title">
@@ -177,38 +313,6 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
           />
         </section>
       ) : null}
-
-      <section className="panel" aria-labelledby="markers-title">
-        <h2 id="markers-title">Marker genes</h2>
-        <DotPlot clusters={clusters.map((c) => ({ name: clusterName(c.index), markers: c.markers }))} />
-        <details>
-          <summary>All clusters&apos; top markers as a table</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Cluster</th>
-                <th scope="col">Rank</th>
-                <th scope="col">Gene</th>
-                <th scope="col" className="num">Score</th>
-                <MarkerHeaders />
-              </tr>
-            </thead>
-            <tbody>
-              {clusters.flatMap((c) =>
-                c.markers.map((m) => (
-                  <tr key={`${c.index}-${m.gene}`}>
-                    <td>{clusterName(c.index)}</td>
-                    <td>{m.rank}</td>
-                    <td>{m.gene}</td>
-                    <td className="num">{m.score.toFixed(2)}</td>
-                    <MarkerCells marker={m} />
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-        </details>
-      </section>
 
       <section className="panel" aria-labelledby="export-title">
         <h2 id="export-title">Export</h2>

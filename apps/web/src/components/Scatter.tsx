@@ -1,45 +1,67 @@
 "use client";
 /**
  * The UMAP as a WebGL scatter (regl-scatterplot: one draw call for all points, smooth at 100k+).
- * Points are coloured by category; hover shows a tooltip, shift-drag (or the lasso button) selects.
+ * Points are coloured by category (scanpy's palette for the count) or by a continuous value
+ * (viridis, with a colour bar). `selected` is the page's one selection: it is drawn highlighted
+ * whatever set it (cluster list, legend, review panel, a cell set or this plot's lasso). Hover
+ * shows the cell's description; shift-drag (or the lasso button) selects.
  * The canvas is not keyboard-operable, so the legend's buttons select whole categories too.
  */
 import type createScatterplotType from "regl-scatterplot";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { categoryColor, MISSING_COLOR } from "./palette";
+import { ColorBar } from "./ColorBar";
+import { MISSING_COLOR, viridis } from "./palette";
 import { scatterSettings } from "./scatterSettings";
+
+export type ScatterColoring =
+  /** `category[i]` indexes `names` and `colors`; -1 = missing (grey). */
+  | { kind: "categorical"; category: ArrayLike<number>; names: string[]; colors: string[] }
+  /** `t[i]` in [0, 1] (see plots/continuous `normalise`), shown as min..max on the colour bar. */
+  | { kind: "continuous"; t: Float32Array; min: number; max: number; title: string };
 
 export interface ScatterProps {
   /** [n * 2] x, y. */
   coords: Float32Array;
-  /** [n] category index per point; -1 = missing. */
-  category: ArrayLike<number>;
-  /** Names of the categories (index → name). */
-  names: string[];
+  coloring: ScatterColoring;
   /** Accessible name of the plot. */
   label: string;
   /** Tooltip text of a point. */
   describe(index: number): string;
+  /** The highlighted cells (null = none). */
+  selected: ArrayLike<number> | null;
+  /** The user selected cells on the plot (lasso, or [] on clearing). */
   onSelect(indices: number[]): void;
+  /** A legend entry was chosen (categorical colouring); the page decides what that selects. */
+  onLegendSelect(category: number): void;
+  /** The legend entry shown as chosen. */
+  activeCategory?: number | null;
+  /** Called after each finished draw with the values it drew (continuous: the same array as `coloring.t`). */
+  onDrawn?(z: Float32Array): void;
 }
 
 type Plot = ReturnType<typeof createScatterplotType>;
+const VIRIDIS = viridis(256);
 
-export function Scatter({ coords, category, names, label, describe, onSelect }: ScatterProps) {
+export function Scatter({ coords, coloring, label, describe, selected, onSelect, onLegendSelect, activeCategory = null, onDrawn }: ScatterProps) {
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
   const plotRef = useRef<Plot | null>(null);
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   const [lasso, setLasso] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  const [drawn, setDrawn] = useState(0);
   const drawing = useRef<Promise<void>>(Promise.resolve());
   const describeRef = useRef(describe);
   describeRef.current = describe;
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
+  const onDrawnRef = useRef(onDrawn);
+  onDrawnRef.current = onDrawn;
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
 
-  // Missing (-1) gets the last colour slot, so categories stay 0-based indices into the colours.
-  const { points, colors } = useMemo(() => {
+  // Positions are computed once per embedding; colour changes only rewrite z.
+  const xy = useMemo(() => {
     const n = coords.length / 2;
     let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -52,16 +74,26 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
     // regl-scatterplot draws in [-1, 1]; one scale for both axes keeps UMAP distances honest.
     const half = Math.max(maxX - minX, maxY - minY, 1e-9) / 2;
     const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
-    const x = new Float32Array(n), y = new Float32Array(n), z = new Float32Array(n);
-    const missingSlot = names.length;
+    const x = new Float32Array(n), y = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       x[i] = ((coords[2 * i]! - cx) / half) * 0.95;
       y[i] = ((coords[2 * i + 1]! - cy) / half) * 0.95;
-      const c = category[i]!;
-      z[i] = c < 0 || c >= names.length ? missingSlot : c;
     }
-    return { points: { x, y, z }, colors: [...names.map((_, i) => categoryColor(i)), MISSING_COLOR] };
-  }, [coords, category, names]);
+    return { x, y };
+  }, [coords]);
+
+  // Categorical: missing (-1) gets the last colour slot, so categories stay 0-based indices.
+  const { z, colors, zType } = useMemo(() => {
+    const n = xy.x.length;
+    if (coloring.kind === "continuous") return { z: coloring.t, colors: VIRIDIS, zType: "continuous" as const };
+    const z = new Float32Array(n);
+    const missingSlot = coloring.names.length;
+    for (let i = 0; i < n; i++) {
+      const c = coloring.category[i]!;
+      z[i] = c < 0 || c >= missingSlot ? missingSlot : c;
+    }
+    return { z, colors: [...coloring.colors, MISSING_COLOR], zType: "categorical" as const };
+  }, [xy, coloring]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -72,7 +104,7 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
       .then(({ default: createScatterplot }) => {
         if (cancelled) return;
         const { width, height } = canvas.getBoundingClientRect();
-        plot = createScatterplot({ canvas, width, height, ...scatterSettings(points.x.length) });
+        plot = createScatterplot({ canvas, width, height, ...scatterSettings(xy.x.length) });
         if (!plot.isSupported) throw new Error("This browser has no WebGL support, which the embedding plot needs.");
         plotRef.current = plot;
         plot.subscribe("pointOver", (i: number) => {
@@ -99,8 +131,8 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
       setReady(false);
       plot?.destroy();
     };
-    // The plot is created once; data and colours are pushed by the effects below.
-  }, [points.x.length]);
+    // The plot is created once per cell count; data and colours are pushed by the effects below.
+  }, [xy.x.length]);
 
   useEffect(() => {
     const plot = plotRef.current;
@@ -108,22 +140,27 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
     // Draws are chained: regl-scatterplot ignores a draw while the previous one is unfinished.
     drawing.current = drawing.current.then(async () => {
       await plot.set({ colorBy: "valueA", pointColor: colors, pointColorActive: "#000000", pointColorHover: "#000000" });
-      await plot.draw(points, { zDataType: "categorical" });
+      const sel = selectedRef.current;
+      await plot.draw({ x: xy.x, y: xy.y, z }, { zDataType: zType, ...(sel && sel.length ? { select: Array.from(sel) } : {}) });
+      setDrawn((d) => d + 1);
+      onDrawnRef.current?.(z);
     });
-  }, [points, colors, ready]);
+  }, [xy, z, colors, zType, ready]);
+
+  // The shared selection, drawn without echoing it back as a user selection.
+  useEffect(() => {
+    const plot = plotRef.current;
+    if (!plot || !ready) return;
+    drawing.current = drawing.current.then(() => {
+      if (selected && selected.length) plot.select(Array.from(selected), { preventEvent: true });
+      else plot.deselect({ preventEvent: true });
+    });
+  }, [selected, ready]);
 
   useEffect(() => {
     const plot = plotRef.current;
     if (plot && ready) void plot.set({ mouseMode: lasso ? "lasso" : "panZoom" });
   }, [lasso, ready]);
-
-  function selectCategory(c: number) {
-    const plot = plotRef.current;
-    if (!plot) return;
-    const sel: number[] = [];
-    for (let i = 0; i < category.length; i++) if (category[i] === c) sel.push(i);
-    plot.select(sel);
-  }
 
   return (
     <figure style={{ margin: 0 }}>
@@ -131,7 +168,7 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
         <button type="button" className="secondary" aria-pressed={lasso} onClick={() => setLasso((v) => !v)}>
           {lasso ? "Lasso on (drag to select)" : "Lasso select"}
         </button>
-        <button type="button" className="secondary" onClick={() => plotRef.current?.deselect()}>
+        <button type="button" className="secondary" onClick={() => onSelectRef.current([])}>
           Clear selection
         </button>
         <button type="button" className="secondary" onClick={() => void plotRef.current?.reset()}>
@@ -139,10 +176,10 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
         </button>
         <span className="muted">Scroll to zoom, drag to pan, shift-drag to lasso.</span>
       </div>
-      <div className="scatter" data-testid="umap" data-ready={ready ? "true" : "false"} data-points={points.x.length}>
-        <canvas ref={canvasRef} role="img" aria-label={`${label}: ${points.x.length.toLocaleString()} cells`} />
+      <div className="scatter" data-testid="umap" data-ready={ready ? "true" : "false"} data-points={xy.x.length} data-draws={drawn} data-coloring={coloring.kind === "continuous" ? coloring.title : "categorical"} data-selected={selected?.length ?? 0}>
+        <canvas ref={canvasRef} role="img" aria-label={`${label}: ${xy.x.length.toLocaleString()} cells`} />
         {hover ? (
-          <div className="tooltip" style={{ left: hover.x, top: hover.y }} role="status">
+          <div className="tooltip" style={{ left: hover.x, top: hover.y }} role="status" data-testid="umap-tooltip">
             {describeRef.current(hover.index)}
           </div>
         ) : null}
@@ -153,15 +190,26 @@ export function Scatter({ coords, category, names, label, describe, onSelect }: 
         </p>
       ) : null}
       <figcaption>
-        <ul className="legend" aria-label="Legend (select a category's cells)">
-          {names.map((name, i) => (
-            <li key={`${i}-${name}`}>
-              <button type="button" className="secondary" style={{ padding: "0.1rem 0.4rem", fontWeight: 400 }} onClick={() => selectCategory(i)}>
-                <span className="swatch" style={{ background: categoryColor(i) }} aria-hidden="true" /> {name}
-              </button>
-            </li>
-          ))}
-        </ul>
+        {coloring.kind === "continuous" ? (
+          <ColorBar min={coloring.min} max={coloring.max} title={coloring.title} width={280} testId="umap-colorbar" />
+        ) : (
+          <ul className="legend" aria-label="Legend (select a category's cells)">
+            {coloring.names.map((name, i) => (
+              <li key={`${i}-${name}`}>
+                <button
+                  type="button"
+                  className="secondary legend-button"
+                  aria-pressed={activeCategory === i}
+                  onClick={() => onLegendSelect(i)}
+                  data-testid={`legend-${i}`}
+                  data-color={coloring.colors[i]}
+                >
+                  <span className="swatch" style={{ background: coloring.colors[i] }} aria-hidden="true" /> {name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
       </figcaption>
     </figure>
   );

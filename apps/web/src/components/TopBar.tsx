@@ -1,21 +1,22 @@
 "use client";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { gql } from "../graphql/client";
 import { SIGN_OUT, VIEWER, type ViewerData } from "../graphql/operations";
 import { resetSocket } from "../graphql/socket";
+import { setViewer, useViewer } from "../graphql/viewer";
 
 export function TopBar() {
   const pathname = usePathname();
   const router = useRouter();
-  const [viewer, setViewer] = useState<ViewerData["viewer"] | undefined>(undefined);
+  const viewer = useViewer();
 
   // Re-read on navigation: signing in or out changes who this is.
   useEffect(() => {
     let live = true;
     gql<ViewerData>(VIEWER)
-      .then((d) => live && setViewer(d.viewer))
+      .then((d) => live && setViewer(d.viewer ? { id: d.viewer.id, name: d.viewer.name } : null))
       .catch(() => live && setViewer(null));
     return () => {
       live = false;

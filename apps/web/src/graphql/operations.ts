@@ -92,7 +92,7 @@ export const TEAM = /* GraphQL */ `
     team(id: $id) {
       id name viewerRole
       members { role user { id name email } }
-      datasets(first: 50) { edges { node { id name format cells genes labelColumns sizeBytes createdAt uploader { id name } } } }
+      datasets(first: 50) { edges { node { id name format cells genes labelColumns sizeBytes checksum createdAt uploader { id name } } } }
       runs(first: 50) { edges { node { ...RunRow } } }
     }
   }
@@ -106,6 +106,8 @@ export interface DatasetRow {
   genes: number;
   labelColumns: string[];
   sizeBytes: number;
+  /** SHA-256 of the uploaded bytes. */
+  checksum: string;
   createdAt: string;
   uploader: { id: string; name: string };
 }
@@ -145,7 +147,7 @@ export const DATASET = /* GraphQL */ `
   ${RUN_FIELDS}
 `;
 export interface DatasetData {
-  dataset: (DatasetRow & { checksum: string; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
+  dataset: (DatasetRow & { qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
 }
 export const DELETE_DATASET = /* GraphQL */ `
   mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) { deletedId errors { code message field } } }
@@ -253,6 +255,7 @@ export const COMPARE = /* GraphQL */ `
       id method seed status params createdAt secondsPerEpoch
       dataset { id name }
       metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
+      clusters { index label }
     }
   }
 `;
@@ -267,6 +270,7 @@ export interface CompareData {
     secondsPerEpoch: number | null;
     dataset: { id: string; name: string };
     metrics: Metrics | null;
+    clusters: { index: number; label: string | null }[];
   }[];
 }
 
@@ -436,4 +440,40 @@ export interface QcDistribution {
 }
 export interface DatasetQcData {
   dataset: { id: string; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null } | null;
+}
+
+export interface Gene {
+  index: number;
+  id: string;
+  symbol: string | null;
+  /** The display name (by the dataset's chosen gene-name column). */
+  name: string;
+}
+export const GENES = /* GraphQL */ `
+  query Genes($id: ID!, $search: String, $first: Int) {
+    dataset(id: $id) { id geneList: genes(search: $search, first: $first) { index id symbol name } }
+  }
+`;
+export interface GenesData {
+  dataset: { id: string; geneList: Gene[] } | null;
+}
+
+/** All stored markers of every cluster (the table filters and sorts them; the dot plot picks from them). */
+export const RUN_MARKERS = /* GraphQL */ `
+  query RunMarkers($id: ID!, $top: Int) {
+    run(id: $id) { id clusters { index markers(top: $top) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } } }
+  }
+`;
+export interface RunMarkersData {
+  run: { id: string; clusters: { index: number; markers: (Marker & { pval: number })[] }[] } | null;
+}
+
+/** Mean log1p-normalised expression and fraction expressing of the given genes in every cluster. */
+export const GENE_STATS = /* GraphQL */ `
+  query GeneStats($id: ID!, $genes: [String!]!) {
+    run(id: $id) { id geneStats(genes: $genes) { genes groups meanExpression fractionExpressing } }
+  }
+`;
+export interface GeneStatsData {
+  run: { id: string; geneStats: { genes: string[]; groups: number[]; meanExpression: number[][]; fractionExpressing: number[][] } } | null;
 }

@@ -5,8 +5,10 @@ import { Suspense } from "react";
 import { ErrorText } from "../../components/Field";
 import { fmtDate, fmtNum } from "../../components/format";
 import { Heatmap } from "../../components/Heatmap";
+import { useTitle } from "../../components/title";
 import { useQuery } from "../../graphql/hooks";
 import { COMPARE, RUN_AGREEMENT, type CompareData, type Metrics, type RunAgreementData } from "../../graphql/operations";
+import { agreementPairs, clusterTitle } from "./pairs";
 
 const ROWS: { key: keyof Metrics; name: string; digits?: number }[] = [
   { key: "acc", name: "ACC" },
@@ -24,7 +26,7 @@ const ROWS: { key: keyof Metrics; name: string; digits?: number }[] = [
   { key: "seconds", name: "Clustering seconds", digits: 1 },
 ];
 
-function Agreement({ a, b, nameA, nameB }: { a: string; b: string; nameA: string; nameB: string }) {
+function Agreement({ a, b, nameA, nameB, labelsA, labelsB }: { a: string; b: string; nameA: string; nameB: string; labelsA: Map<number, string>; labelsB: Map<number, string> }) {
   const q = useQuery<RunAgreementData>(RUN_AGREEMENT, { a, b });
   if (q.error) return <ErrorText error={`${nameA} vs ${nameB}: ${q.error.message}`} />;
   const r = q.data?.runAgreement;
@@ -38,11 +40,11 @@ function Agreement({ a, b, nameA, nameB }: { a: string; b: string; nameA: string
         ARI <strong>{fmtNum(r.ari)}</strong> · NMI <strong>{fmtNum(r.nmi)}</strong> over {r.sharedCells.toLocaleString()} cells clustered by both
       </p>
       <Heatmap
-        caption={`Cells in ${nameA}'s cluster (rows) and ${nameB}'s (columns)`}
+        caption={`Cells in ${nameA}'s cluster (rows) and ${nameB}'s (columns), named by their accepted labels where the team has agreed on one`}
         rowHeader={nameA}
         colHeader={nameB}
-        rowNames={r.contingency.map((_, i) => `cluster ${i}`)}
-        colNames={(r.contingency[0] ?? []).map((_, j) => `cluster ${j}`)}
+        rowNames={r.contingency.map((_, i) => clusterTitle(i, labelsA))}
+        colNames={(r.contingency[0] ?? []).map((_, j) => clusterTitle(j, labelsB))}
         counts={r.contingency}
       />
     </div>
@@ -52,6 +54,7 @@ function Agreement({ a, b, nameA, nameB }: { a: string; b: string; nameA: string
 function Compare() {
   const ids = (useSearchParams().get("ids") ?? "").split(",").filter(Boolean);
   const q = useQuery<CompareData>(COMPARE, { ids }, { skip: ids.length === 0 });
+  useTitle(ids.length ? `Compare ${ids.length} runs` : "Compare runs");
   if (ids.length === 0)
     return (
       <>
@@ -65,8 +68,8 @@ function Compare() {
   const runs = q.data?.compareRuns;
   if (!runs) return <p aria-live="polite">Loading…</p>;
   const name = (i: number) => `Run ${i + 1}`;
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < runs.length; i++) for (let j = i + 1; j < runs.length; j++) if (runs[i]!.dataset.id === runs[j]!.dataset.id && runs[i]!.status === "SUCCEEDED" && runs[j]!.status === "SUCCEEDED") pairs.push([i, j]);
+  const { pairs, leftOut } = agreementPairs(runs);
+  const labels = runs.map((r) => new Map(r.clusters.flatMap((c) => (c.label ? [[c.index, c.label] as const] : []))));
   return (
     <>
       <h1>Compare runs</h1>
@@ -125,7 +128,16 @@ function Compare() {
         </tbody>
       </table>
       <h2>Agreement between runs</h2>
-      {pairs.length ? pairs.map(([i, j]) => <Agreement key={`${i}-${j}`} a={runs[i]!.id} b={runs[j]!.id} nameA={name(i)} nameB={name(j)} />) : <p className="muted">Agreement needs two succeeded runs of the same dataset.</p>}
+      {leftOut.length ? (
+        <ul className="notice" data-testid="compare-left-out" aria-label="Runs left out of the agreement">
+          {leftOut.map(({ index, reason }) => (
+            <li key={runs[index]!.id}>
+              {name(index)} is left out of the agreement: {reason}.
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {pairs.length ? pairs.map(([i, j]) => <Agreement key={`${i}-${j}`} a={runs[i]!.id} b={runs[j]!.id} nameA={name(i)} nameB={name(j)} labelsA={labels[i]!} labelsB={labels[j]!} />) : <p className="muted">Agreement needs two succeeded runs of the same dataset.</p>}
     </>
   );
 }

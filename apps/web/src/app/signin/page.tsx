@@ -3,15 +3,18 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
 import { ErrorText, Field } from "../../components/Field";
+import { useTitle } from "../../components/title";
 import { errorMessage, gql, unwrap, type UserError } from "../../graphql/client";
 import { SIGN_IN } from "../../graphql/operations";
 import { resetSocket } from "../../graphql/socket";
+import { setViewer } from "../../graphql/viewer";
 
 function SignInForm() {
   const router = useRouter();
   const next = useSearchParams().get("next");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useTitle("Sign in");
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -19,8 +22,9 @@ function SignInForm() {
     setBusy(true);
     setError(null);
     try {
-      const d = await gql<{ signIn: { errors: UserError[] } }>(SIGN_IN, { email: form.get("email"), password: form.get("password") });
-      unwrap(d.signIn);
+      const d = await gql<{ signIn: { user: { id: string; name: string } | null; errors: UserError[] } }>(SIGN_IN, { email: form.get("email"), password: form.get("password") });
+      const { user } = unwrap(d.signIn);
+      if (user) setViewer(user);
       resetSocket();
       router.push(next && next.startsWith("/") ? next : "/teams");
     } catch (err) {

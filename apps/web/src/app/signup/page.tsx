@@ -3,11 +3,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ErrorText, Field } from "../../components/Field";
+import { useTitle } from "../../components/title";
 import { errorMessage, gql, unwrap, type UserError } from "../../graphql/client";
 import { SIGN_UP } from "../../graphql/operations";
 import { resetSocket } from "../../graphql/socket";
+import { setViewer } from "../../graphql/viewer";
 
 export default function SignUpPage() {
+  useTitle("Create an account");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -19,11 +22,12 @@ export default function SignUpPage() {
     setBusy(true);
     setError(null);
     try {
-      const d = await gql<{ signUp: { errors: UserError[] } }>(SIGN_UP, {
+      const d = await gql<{ signUp: { user: { id: string; name: string } | null; errors: UserError[] } }>(SIGN_UP, {
         // Left out, not null, when empty: the API's input schema takes an absent team name only.
         input: { email: form.get("email"), password: form.get("password"), name: form.get("name"), ...(teamName ? { teamName } : {}) },
       });
-      unwrap(d.signUp);
+      const { user } = unwrap(d.signUp);
+      if (user) setViewer(user);
       resetSocket();
       router.push("/teams");
     } catch (err) {

@@ -3,11 +3,13 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { ErrorText, Field } from "../../components/Field";
 import { errorMessage, gql, unwrap, type UserError } from "../../graphql/client";
+import { useTitle } from "../../components/title";
 import { useQuery } from "../../graphql/hooks";
 import { CREATE_TEAM, TEAMS, type TeamsData } from "../../graphql/operations";
 
 export default function TeamsPage() {
   const q = useQuery<TeamsData>(TEAMS);
+  useTitle("Your teams");
   const [error, setError] = useState<string | null>(null);
 
   async function create(e: FormEvent<HTMLFormElement>) {

@@ -3,12 +3,14 @@ import { useState, type FormEvent } from "react";
 import { ErrorText, Field } from "../../components/Field";
 import { fmtDate } from "../../components/format";
 import { errorMessage, gql, unwrap, type UserError } from "../../graphql/client";
+import { useTitle } from "../../components/title";
 import { useQuery } from "../../graphql/hooks";
 import { API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN, type ApiTokensData } from "../../graphql/operations";
 
 /** The viewer's API tokens, for scripts and notebooks that query GraphQL or download results. */
 export default function TokensPage() {
   const q = useQuery<ApiTokensData>(API_TOKENS);
+  useTitle("API tokens");
   const [error, setError] = useState<string | null>(null);
   // The secret exists only in the create answer: shown once, never fetched again.
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
 import { ErrorText } from "../../../components/Field";
+import { NotFound } from "../../../components/NotFound";
+import { useTitle } from "../../../components/title";
 import { fmtBytes, fmtDate } from "../../../components/format";
 import { QcHistogram } from "../../../components/QcHistogram";
 import { RunForm } from "../../../components/RunForm";
@@ -21,8 +23,9 @@ export default function DatasetPage() {
   useSocketEvent("run.status", () => void q.refetch());
 
   const d = q.data?.dataset;
+  useTitle(d ? `${d.name} (dataset)` : null);
   if (q.error) return <ErrorText error={q.error.message} />;
-  if (!d) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This dataset does not exist or is not shared with you." />;
+  if (!d) return q.loading ? <p aria-live="polite">Loading…</p> : <NotFound what="Dataset" />;
 
   async function remove() {
     if (!d || !window.confirm(`Delete ${d.name}, its runs and their files?`)) return;

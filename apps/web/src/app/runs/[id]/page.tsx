@@ -3,6 +3,8 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { ErrorText } from "../../../components/Field";
+import { NotFound } from "../../../components/NotFound";
+import { useTitle } from "../../../components/title";
 import { fmtDate, fmtNum, fmtSeconds } from "../../../components/format";
 import { LossChart, type LossPoint } from "../../../components/LossChart";
 import { RunResults } from "../../../components/RunResults";
@@ -21,6 +23,7 @@ export default function RunPage() {
   const [points, setPoints] = useState<LossPoint[]>([]);
   const [actionError, setActionError] = useState<string | null>(null);
   const run = q.data?.run;
+  useTitle(run ? `Run ${run.method} · seed ${run.seed} on ${run.dataset.name}` : null);
 
   const addPoint = useCallback((p: LossPoint) => {
     setPoints((old) => (old.some((o) => o.epoch === p.epoch) ? old.map((o) => (o.epoch === p.epoch ? p : o)) : [...old, p].sort((a, b) => a.epoch - b.epoch)));
@@ -46,7 +49,7 @@ export default function RunPage() {
   }, [lossHistory]);
 
   if (q.error) return <ErrorText error={q.error.message} />;
-  if (!run) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This run does not exist or is not shared with you." />;
+  if (!run) return q.loading ? <p aria-live="polite">Loading…</p> : <NotFound what="Run" />;
 
   const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;
   const epochs = progress?.epochs ?? (typeof run.params["epochs"] === "number" ? (run.params["epochs"] as number) : 200);
@@ -55,6 +58,7 @@ export default function RunPage() {
   const trains = methodsQ.data?.methods.find((m) => m.name === run.method)?.trains ?? true;
 
   async function act(query: string, field: "cancelRun" | "retryRun") {
+    if (field === "cancelRun" && !window.confirm(`Cancel this ${run!.method} run? It stops at once; Retry can start it again afterwards.`)) return;
     setActionError(null);
     try {
       unwrap((await gql<Record<string, { errors: UserError[] }>>(query, { id }))[field]!);

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ErrorText, Field } from "../../../components/Field";
+import { NotFound } from "../../../components/NotFound";
+import { useTitle } from "../../../components/title";
 import { fmtBytes, fmtDate } from "../../../components/format";
 import { RunsTable } from "../../../components/RunsTable";
 import { UploadForm } from "../../../components/UploadForm";
@@ -22,8 +24,9 @@ export default function TeamPage() {
   useSocketEvent("membership.changed", () => void q.refetch());
 
   const team = q.data?.team;
+  useTitle(team ? `${team.name} (team)` : null);
   if (q.error) return <ErrorText error={q.error.message} />;
-  if (!team) return q.loading ? <p aria-live="polite">Loading…</p> : <ErrorText error="This team does not exist or you are not a member." />;
+  if (!team) return q.loading ? <p aria-live="polite">Loading…</p> : <NotFound what="Team" />;
   const isOwner = team.viewerRole === "OWNER";
   const canWrite = team.viewerRole !== "VIEWER";
 
@@ -36,7 +39,8 @@ export default function TeamPage() {
       setMemberError(errorMessage(err));
     }
   }
-  async function removeMember(userId: string) {
+  async function removeMember(userId: string, name: string) {
+    if (!window.confirm(`Remove ${name} from ${team!.name}? They lose access to its datasets and runs at once.`)) return;
     setMemberError(null);
     try {
       unwrap((await gql<{ removeTeamMember: { errors: UserError[] } }>(REMOVE_MEMBER, { teamId, userId })).removeTeamMember);
@@ -97,13 +101,13 @@ export default function TeamPage() {
         ) : (
           <p className="muted">No datasets yet.</p>
         )}
-        {canWrite ? <UploadForm teamId={team.id} onUploaded={() => void q.refetch()} /> : null}
+        {canWrite ? <UploadForm teamId={team.id} existing={team.datasets.edges.map((e) => e.node)} onUploaded={() => void q.refetch()} /> : null}
       </section>
 
       <section className="panel" aria-labelledby="runs-title">
         <h2 id="runs-title">Runs</h2>
         <RunsTable runs={team.runs.edges.map((e) => e.node)} caption={`Runs of ${team.name}`} />
-        <p className="muted">Start a run from a dataset&apos;s page.</p>
+        {canWrite ? <p className="muted">Start a run from a dataset&apos;s page.</p> : null}
       </section>
 
       <section className="panel" aria-labelledby="members-title">
@@ -138,7 +142,7 @@ export default function TeamPage() {
                 </td>
                 {isOwner ? (
                   <td>
-                    <button type="button" className="secondary" onClick={() => void removeMember(m.user.id)} aria-label={`Remove ${m.user.name}`}>
+                    <button type="button" className="secondary" onClick={() => void removeMember(m.user.id, m.user.name)} aria-label={`Remove ${m.user.name}`}>
                       Remove
                     </button>
                   </td>
