@@ -59,23 +59,29 @@ function GroupLabels({ groups, left, top }: { groups: GeneStatsView["groups"]; l
   );
 }
 
-export function DotPlot({ data, testId = "dotplot" }: { data: GeneStatsView; testId?: string }) {
+/**
+ * `scale`: "gene" colours each gene's groups from its lowest (0) to its highest mean (1), as scanpy's
+ * standard_scale="var"; "none" colours the means themselves from 0 to the plot's highest (two
+ * groups, such as a cell set and the rest, would be only 0 or 1 when scaled per gene).
+ */
+export function DotPlot({ data, testId = "dotplot", scale = "gene" }: { data: GeneStatsView; testId?: string; scale?: "gene" | "none" }) {
   const { genes, groups } = data;
   if (!genes.length) return <p className="muted">No marker genes pass the filter.</p>;
-  const scaled = scalePerGene(data.mean);
-  const left = 190, top = 110;
-  const W = left + genes.length * CELL + 20, H = top + groups.length * CELL + 10;
+  const top = Math.max(1e-9, ...data.mean.flat());
+  const scaled = scale === "gene" ? scalePerGene(data.mean) : data.mean.map((r) => r.map((v) => v / top));
+  const left = 190, topY = 110;
+  const W = left + genes.length * CELL + 20, H = topY + groups.length * CELL + 10;
   return (
     <div className="row" style={{ alignItems: "flex-start" }}>
       <div style={{ overflowX: "auto", maxWidth: "100%" }}>
         <svg width={W} height={H} role="img" aria-label={`Dot plot of ${genes.length} marker genes across ${groups.length} groups`} data-testid={testId} data-genes={genes.length} data-groups={groups.length}>
-          <GeneHeader genes={genes} brackets={data.brackets} left={left} top={top} />
-          <GroupLabels groups={groups} left={left} top={top} />
+          <GeneHeader genes={genes} brackets={data.brackets} left={left} top={topY} />
+          <GroupLabels groups={groups} left={left} top={topY} />
           {groups.map((g, i) =>
             genes.map((gene, j) => {
               const f = data.fraction[i]![j]!;
               return (
-                <circle key={`${i}-${gene}`} data-testid="dot" cx={left + j * CELL + CELL / 2} cy={top + i * CELL + CELL / 2} r={Math.max(0.01, dotRadius(f, CELL / 2 - 1))} fill={viridisAt(scaled[i]![j]!)} stroke="#4a5360" strokeWidth="0.4">
+                <circle key={`${i}-${gene}`} data-testid="dot" cx={left + j * CELL + CELL / 2} cy={topY + i * CELL + CELL / 2} r={Math.max(0.01, dotRadius(f, CELL / 2 - 1))} fill={viridisAt(scaled[i]![j]!)} stroke="#4a5360" strokeWidth="0.4">
                   <title>{`${g.name}, ${gene}: ${(f * 100).toFixed(0)}% of cells express it, mean ${data.mean[i]![j]!.toFixed(2)} (log1p-normalised)`}</title>
                 </circle>
               );
@@ -84,7 +90,7 @@ export function DotPlot({ data, testId = "dotplot" }: { data: GeneStatsView; tes
         </svg>
       </div>
       <div>
-        <ColorBar min={0} max={1} title="Mean expression (scaled per gene)" width={220} />
+        {scale === "gene" ? <ColorBar min={0} max={1} title="Mean expression (scaled per gene)" width={220} /> : <ColorBar min={0} max={top} title="Mean expression (log1p)" width={220} />}
         <svg width={220} height={62} role="img" aria-label="Dot size: fraction of cells in group, 20 to 100 percent">
           <text x={10} y={10} fontSize="11" fill="#1b1f24">
             Fraction of cells in group (%)

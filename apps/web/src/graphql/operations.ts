@@ -477,3 +477,37 @@ export const GENE_STATS = /* GraphQL */ `
 export interface GeneStatsData {
   run: { id: string; geneStats: { genes: string[]; groups: number[]; meanExpression: number[][]; fractionExpressing: number[][] } } | null;
 }
+
+export interface CellSetRow {
+  id: string;
+  name: string;
+  /** Indices in the run's cell order (the cells file's). */
+  cells: number[];
+  createdAt: string;
+  createdBy: { id: string; name: string };
+}
+export const CELL_SETS = /* GraphQL */ `
+  query CellSets($id: ID!) {
+    run(id: $id) { id cellSets { id name cells createdAt createdBy { id name } } }
+  }
+`;
+export interface CellSetsData {
+  run: { id: string; cellSets: CellSetRow[] } | null;
+}
+export const CREATE_CELL_SET = /* GraphQL */ `
+  mutation CreateCellSet($input: CreateCellSetInput!) {
+    createCellSet(input: $input) { cellSet { id name cells createdAt createdBy { id name } } errors { code message field } }
+  }
+`;
+export const DELETE_CELL_SET = /* GraphQL */ `
+  mutation DeleteCellSet($id: ID!) { deleteCellSet(id: $id) { deletedId errors { code message field } } }
+`;
+/** A set's markers against the rest of the run's cells (reference null) or another set: the clusters' test. */
+export const CELL_SET_MARKERS = /* GraphQL */ `
+  query CellSetMarkers($id: ID!, $reference: ID, $top: Int) {
+    cellSet(id: $id) { id name markers(reference: $reference, top: $top) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } }
+  }
+`;
+export interface CellSetMarkersData {
+  cellSet: { id: string; name: string; markers: (Marker & { pval: number })[] } | null;
+}
