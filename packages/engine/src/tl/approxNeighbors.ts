@@ -3,7 +3,6 @@
 import { makeNNDescent } from "umap-js/dist/nn_descent.js";
 import { makeForest, makeLeafArray } from "umap-js/dist/tree.js";
 import { createRng } from "../random.ts";
-import type { Neighbors } from "./neighbors.ts";
 
 export interface ApproxNeighborsOptions {
   /** Neighbours per row, the row itself included. */
@@ -20,6 +19,16 @@ const euclidean = (a: number[], b: number[]): number => {
   for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
   return Math.sqrt(s);
 };
+
+/** The k nearest neighbours of every row (exact or approximate search), the row itself included. */
+export interface Neighbors {
+  n: number;
+  k: number;
+  /** Row-major [n, k]. */
+  indices: Int32Array;
+  /** Euclidean distances, row-major [n, k]. */
+  distances: Float32Array;
+}
 
 /**
  * Approximate k nearest neighbours by NN-descent (Dong et al. 2011) started from a random-projection

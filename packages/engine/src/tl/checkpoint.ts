@@ -3,7 +3,7 @@ import { createParams, learningRateScales, namedVariables, trainableVariables } 
 import { createRng } from "../random.ts";
 import { createAdam } from "./adam.ts";
 import { createWeightAverage } from "./weightAverage.ts";
-import type { TrainConfig, TrainedModel } from "./train.ts";
+import type { TrainConfig, TrainedModel } from "./trainConfig.ts";
 
 /**
  * Checkpoint bytes: "SCFNCKP1", a little-endian uint32 header length, a UTF-8 JSON header

@@ -1,4 +1,4 @@
-import type { ClusterMethod, MethodOptions, MethodOutput } from "./cluster.ts";
+import type { ClusterMethod, MethodOptions, MethodOutput } from "./method.ts";
 import { runScfnccl, SCFNCCL_DEFAULTS, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
 import { settingsFrom } from "./settings.ts";
 import { TRAIN_DEFAULTS, type TrainOptions } from "./train.ts";

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { InputError } from "../errors.ts";
 import { sureShrinkageLoss } from "../losses/sure.ts";
-import type { ClusterMethod } from "./cluster.ts";
+import type { ClusterMethod } from "./method.ts";
 import { contrastiveOutput, contrastiveSettings, SCCCL_LOSSES, SCCCL_SETTINGS } from "./contrastiveMethods.ts";
 import { kmeans } from "./kmeans.ts";
 import { runScfnccl } from "./scfnccl.ts";

@@ -1,4 +1,4 @@
-import { approxNeighbors } from "./approxNeighbors.ts";
+import { approxNeighbors, type Neighbors } from "./approxNeighbors.ts";
 import { InputError } from "../errors.ts";
 import type { DenseMatrix } from "../pp/pca.ts";
 
@@ -20,14 +20,7 @@ export interface NeighborsOptions {
 }
 
 /** k nearest neighbours of every row, nearest first; row i's own index comes first (distance 0). */
-export interface Neighbors {
-  n: number;
-  k: number;
-  /** Row-major [n, k]. */
-  indices: Int32Array;
-  /** Euclidean distances, row-major [n, k]. */
-  distances: Float32Array;
-}
+export type { Neighbors };
 
 /** Rows per block of the distance computation: the block's distances to all rows stay in cache-sized pieces. */
 const BLOCK = 64;
