@@ -33,6 +33,7 @@ export interface LabelMappingModel {
   label: string | null;
   ontologyId: string | null;
   copied: boolean;
+  accepted: boolean;
   reason: string | null;
   proposal: ProposalRow | null;
 }

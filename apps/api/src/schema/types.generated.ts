@@ -139,6 +139,11 @@ export type ClusterMethod = {
   usesResolution: Scalars['Boolean']['output'];
 };
 
+export type ClusterVersionInput = {
+  clusterIndex: Scalars['Int']['input'];
+  version: Scalars['Int']['input'];
+};
+
 export type Comment = {
   __typename?: 'Comment';
   author: User;
@@ -161,8 +166,14 @@ export type CommentClusterInput = {
 };
 
 export type CopyLabelsInput = {
-  /** Also accept the copied proposals (owner or editor; clusters already accepted are left alone). Default false. */
+  /** Also accept the copied proposals (owner or editor). A cluster that already has an accepted label keeps it unless its version is in expectedVersions. Default false. */
   accept?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Versions of target clusters as the caller saw them: a named cluster is changed only if it is still
+   * at that version (else a CONFLICT in errors, and nothing is written to it), and with accept its
+   * accepted label may be replaced. Clusters not named are copied onto without replacing an accepted label.
+   */
+  expectedVersions?: InputMaybe<Array<ClusterVersionInput>>;
   /** Run whose accepted labels are copied. */
   fromRunId: Scalars['ID']['input'];
   /** Least share of a target cluster's cells that must lie in the source cluster (default 0.5: a majority). */
@@ -289,6 +300,8 @@ export type LabelConfusion = {
 /** How one cluster of the target run was matched to a cluster of the source run. */
 export type LabelMapping = {
   __typename?: 'LabelMapping';
+  /** Whether the copied proposal was accepted. */
+  accepted: Scalars['Boolean']['output'];
   /** Whether a proposal was created. */
   copied: Scalars['Boolean']['output'];
   /** The source cluster holding most of the target cluster's cells. */
@@ -859,6 +872,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<ClusterRowModel>;
   ClusterMethod: ResolverTypeWrapper<ClusterMethod>;
+  ClusterVersionInput: ClusterVersionInput;
   Comment: ResolverTypeWrapper<CommentRowModel>;
   CommentClusterInput: CommentClusterInput;
   CopyLabelsInput: CopyLabelsInput;
@@ -922,6 +936,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Cluster: ClusterRowModel;
   ClusterMethod: ClusterMethod;
+  ClusterVersionInput: ClusterVersionInput;
   Comment: CommentRowModel;
   CommentClusterInput: CommentClusterInput;
   CopyLabelsInput: CopyLabelsInput;
@@ -1123,6 +1138,7 @@ export type LabelConfusionResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type LabelMappingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabelMapping'] = ResolversParentTypes['LabelMapping']> = {
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   copied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   fromCluster?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

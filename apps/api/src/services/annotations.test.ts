@@ -285,6 +285,35 @@ describe("copying labels between runs", () => {
     expect(again.mappings.filter((m) => m.copied)).toEqual([]);
   });
 
+  it("keeps an accepted label unless the caller names the version they saw; a stale version is a CONFLICT", async () => {
+    const { result: b } = await propose("editor", { label: "B cell" }, 0);
+    await acceptProposal(ctxOf("owner"), b.id, 1);
+    const target = await addRun([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], 1);
+    const { result: mine, cluster } = await proposeLabel(ctxOf("editor2"), { runId: target, clusterIndex: 0, expectedVersion: 0, label: "plasma cell" });
+    const { cluster: acceptedRow } = await acceptProposal(ctxOf("owner"), mine.id, cluster.version);
+    // accept: true without versions: copied as a proposal, the accepted label stays.
+    const kept = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target, accept: true });
+    expect(kept.mappings[0]).toMatchObject({ copied: true, accepted: false, reason: expect.stringMatching(/accepted label was kept/) });
+    expect((await clusterRow(target, 0)).acceptedProposalId).toBe(mine.id);
+    // A stale version: CONFLICT, nothing written to that cluster.
+    // (The run-level audit entry of the copy itself is the one row added.)
+    const before = { ...(await snapshot()), audit: 0 };
+    const stale = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target, accept: true, expectedVersions: [{ clusterIndex: 0, version: acceptedRow.version }] });
+    expect(stale.conflicts.map((c) => [c.code, c.field])).toEqual([["CONFLICT", "expectedVersions"]]);
+    expect({ ...(await snapshot()), audit: 0 }).toEqual(before);
+    // Naming the version the caller saw replaces the accepted label, as asked.
+    const target2 = await addRun([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], 2);
+    const { result: theirs, cluster: c2 } = await proposeLabel(ctxOf("editor2"), { runId: target2, clusterIndex: 0, expectedVersion: 0, label: "plasma cell" });
+    const { cluster: seen } = await acceptProposal(ctxOf("owner"), theirs.id, c2.version);
+    const replaced = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target2, accept: true, expectedVersions: [{ clusterIndex: 0, version: seen.version }] });
+    expect(replaced.conflicts).toEqual([]);
+    expect(replaced.mappings[0]).toMatchObject({ copied: true, accepted: true, reason: null });
+    expect((await clusterRow(target2, 0)).acceptedProposalId).toBe(replaced.mappings[0]!.proposal!.id);
+    // Copying again finds the label there and writes nothing.
+    const again = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target2, accept: true });
+    expect(again.mappings[0]).toMatchObject({ copied: false, reason: "the cluster already has a proposal with this label" });
+  });
+
   it("refuses runs of different datasets and copying a run onto itself", async () => {
     const [d2] = await db.db
       .insert(datasets)

@@ -359,7 +359,15 @@ const copyInput = z.object({
     .max(1, "minOverlap must be in (0, 1]")
     .nullish()
     .transform((v) => v ?? 0.5),
+  expectedVersions: z
+    .array(z.object({ clusterIndex: z.number().int(), version }))
+    .max(10_000)
+    .nullish()
+    .transform((v) => new Map((v ?? []).map((e) => [e.clusterIndex, e.version]))),
 });
+
+/** Thrown inside a copy's transaction to write nothing for that cluster (the reason is reported). */
+class CopySkipped extends Error {}
 
 /**
  * Copies the source run's accepted labels onto the target run's clusters: each target cluster is
@@ -399,6 +407,7 @@ export async function copyLabels(ctx: RequestContext, raw: unknown) {
     shared.set(t, (shared.get(t) ?? 0) + 1);
   });
   const mappings = [];
+  const conflicts: AppError[] = [];
   for (const target of targetClusters) {
     let best: [number, number] | null = null;
     for (const entry of overlap.get(target.index) ?? []) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
@@ -406,7 +415,7 @@ export async function copyLabels(ctx: RequestContext, raw: unknown) {
     const base = { toCluster: target.index, fromCluster: best?.[0] ?? null, sharedCells: best?.[1] ?? 0, overlap: best && total ? best[1] / total : 0 };
     const source = best ? sourceClusters.find((c) => c.index === best[0]) : undefined;
     const accepted = source?.acceptedProposalId ? sourceProposals.find((p) => p.id === source.acceptedProposalId) : undefined;
-    const skip = (reason: string) => mappings.push({ ...base, label: accepted?.cellType ?? null, ontologyId: accepted?.ontologyId ?? null, copied: false, reason, proposal: null });
+    const skip = (reason: string) => mappings.push({ ...base, label: accepted?.cellType ?? null, ontologyId: accepted?.ontologyId ?? null, copied: false, accepted: false, reason, proposal: null });
     if (!best) {
       skip("no cell of this cluster was clustered in the source run");
       continue;
@@ -419,37 +428,62 @@ export async function copyLabels(ctx: RequestContext, raw: unknown) {
       skip(`only ${(base.overlap * 100).toFixed(1)}% of the cluster's cells lie in source cluster ${best[0]} (needs ${(input.minOverlap * 100).toFixed(0)}%)`);
       continue;
     }
-    const existing = (await ctx.loaders.annotationsByRun.load(to.id)).find(
-      (p) => p.clusterIndex === target.index && p.cellType === accepted.cellType && p.ontologyId === accepted.ontologyId,
-    );
-    if (existing) {
-      skip("the cluster already has a proposal with this label");
-      continue;
+    const expected = input.expectedVersions.get(target.index);
+    let copied: Awaited<ReturnType<typeof changeCluster<{ proposal: ProposalRow; accepted: boolean }>>>;
+    try {
+      // The same versioned path as every annotation change: the checks below read the cluster as
+      // locked by its version bump, so a concurrent copy or acceptance is seen, never overwritten.
+      copied = await changeCluster(ctx, to, target.index, expected, async (tx, cluster) => {
+        const [same] = await tx
+          .select({ id: annotations.id })
+          .from(annotations)
+          .where(
+            and(
+              eq(annotations.runId, to.id),
+              eq(annotations.clusterIndex, target.index),
+              eq(annotations.cellType, accepted.cellType),
+              accepted.ontologyId === null ? sql`${annotations.ontologyId} is null` : eq(annotations.ontologyId, accepted.ontologyId),
+            ),
+          );
+        if (same) throw new CopySkipped("the cluster already has a proposal with this label");
+        // An accepted label is replaced only for a caller who named the version they saw.
+        const accept = input.accept && (!cluster.acceptedProposalId || expected !== undefined);
+        const [p] = await tx
+          .insert(annotations)
+          .values({
+            runId: to.id,
+            clusterIndex: target.index,
+            cellType: accepted.cellType,
+            ontologyId: accepted.ontologyId,
+            evidence: `Copied from run ${from.id} cluster ${best[0]}, which holds ${(base.overlap * 100).toFixed(1)}% of this cluster's cells.${accepted.evidence ? ` Its evidence: ${accepted.evidence}` : ""}`,
+            markerGenes: accepted.markerGenes,
+            authorId: viewer.userId,
+          })
+          .returning();
+        return {
+          action: "labels.copy",
+          proposalId: p!.id,
+          before: { proposal: null, acceptedProposalId: cluster.acceptedProposalId },
+          after: { proposal: proposalSnapshot(p!), from: { runId: from.id, cluster: best[0], overlap: base.overlap }, accepted: accept },
+          result: { proposal: p!, accepted: accept },
+          accepted: accept ? p!.id : undefined,
+        };
+      });
+    } catch (err) {
+      if (err instanceof CopySkipped) {
+        skip(err.message);
+        continue;
+      }
+      if (err instanceof AnnotationConflict) {
+        conflicts.push(new AppError("CONFLICT", `cluster ${target.index}: ${err.message}`, "expectedVersions"));
+        skip(err.message);
+        continue;
+      }
+      throw err;
     }
-    const accept = input.accept && !target.acceptedProposalId;
-    const { result } = await changeCluster(ctx, to, target.index, null, async (tx) => {
-      const [p] = await tx
-        .insert(annotations)
-        .values({
-          runId: to.id,
-          clusterIndex: target.index,
-          cellType: accepted.cellType,
-          ontologyId: accepted.ontologyId,
-          evidence: `Copied from run ${from.id} cluster ${best[0]}, which holds ${(base.overlap * 100).toFixed(1)}% of this cluster's cells.${accepted.evidence ? ` Its evidence: ${accepted.evidence}` : ""}`,
-          markerGenes: accepted.markerGenes,
-          authorId: viewer.userId,
-        })
-        .returning();
-      return {
-        action: "labels.copy",
-        proposalId: p!.id,
-        before: { proposal: null },
-        after: { proposal: proposalSnapshot(p!), from: { runId: from.id, cluster: best[0], overlap: base.overlap }, accepted: accept },
-        result: p!,
-        accepted: accept ? p!.id : undefined,
-      };
-    });
-    mappings.push({ ...base, label: accepted.cellType, ontologyId: accepted.ontologyId, copied: true, reason: null, proposal: result });
+    const { proposal, accepted: wasAccepted } = copied.result;
+    const kept = input.accept && !wasAccepted ? "copied as a proposal; the cluster's accepted label was kept (name its version in expectedVersions to replace it)" : null;
+    mappings.push({ ...base, label: accepted.cellType, ontologyId: accepted.ontologyId, copied: true, accepted: wasAccepted, reason: kept, proposal });
   }
   await audit(ctx.deps.db.db, {
     teamId: to.teamId,
@@ -459,5 +493,5 @@ export async function copyLabels(ctx: RequestContext, raw: unknown) {
     targetId: to.id,
     data: { fromRunId: from.id, copied: mappings.filter((m) => m.copied).length, clusters: mappings.length },
   });
-  return { run: to, mappings };
+  return { run: to, mappings, conflicts };
 }

@@ -34,7 +34,9 @@ export const annotationResolvers: Resolvers = {
     acceptProposal: (_, args, ctx) => answer(() => acceptProposal(ctx, args.proposalId, args.expectedVersion), "proposal"),
     copyLabels: async (_, args, ctx) => {
       const p = await payload("result", () => copyLabels(ctx, args.input));
-      return { run: p.result?.run ?? null, mappings: p.result?.mappings ?? [], errors: p.errors };
+      // Clusters whose version moved are CONFLICTs beside the mappings of the clusters copied.
+      const conflicts = (p.result?.conflicts ?? []).map((e) => ({ code: e.code, message: e.message, field: e.field ?? null }));
+      return { run: p.result?.run ?? null, mappings: p.result?.mappings ?? [], errors: [...p.errors, ...conflicts] };
     },
   },
   Proposal: {
