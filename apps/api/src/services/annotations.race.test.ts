@@ -105,11 +105,12 @@ describe("copyLabels against acceptProposal on PostgreSQL", () => {
           conflicts++;
           continue;
         }
-        if ("accepted" in o.value) {
+        const v = o.value;
+        if ("accepted" in v) {
           acceptsOk++;
           // Told it succeeded: still the accepted label now.
-          const row = final.find((c) => c.index === o.value.accepted.clusterIndex)!;
-          if (row.acceptedProposalId !== o.value.accepted.proposalId) silentReplacements++;
+          const row = final.find((c) => c.index === v.accepted.clusterIndex)!;
+          if (row.acceptedProposalId !== v.accepted.proposalId) silentReplacements++;
         }
       }
       // One copied proposal per cluster however many copies ran (no duplicates).
