@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { annotations, artifacts, auditLog, clusters, createDb, datasets, eq, memberships, runs, teams, users, type DbClient } from "@scfnccl/db";
 import { createTempDatabase, type TempDatabase } from "@scfnccl/db/testing";
-import { encodeCellsFile } from "@scfnccl/worker";
+import { encodeCellsFile } from "@scfnccl/platform/cells";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,11 +37,7 @@ async function addRun(seed: number): Promise<string> {
   const n = cellClusters.length;
   const [r] = await db.db.insert(runs).values({ teamId, datasetId, createdById: editors[0]!, method: "scfnccl", params: {}, seed, status: "succeeded" }).returning();
   await db.db.insert(clusters).values(Array.from({ length: K }, (_, index) => ({ runId: r!.id, index, size: 3 })));
-  const body = encodeCellsFile(
-    { counts: { nRows: n, nCols: 1, indptr: new Float64Array(n + 1), indices: new Int32Array(0), data: new Float32Array(0) }, cells: [], genes: [], source: "x" },
-    { cells: Int32Array.from({ length: n }, (_, i) => i), clusters: Int32Array.from(cellClusters), k: K, embedding: new Float32Array(n), dim: 1 },
-    new Float32Array(2 * n),
-  );
+  const body = encodeCellsFile({ k: K, umap: new Float32Array(2 * n), cluster: Int32Array.from(cellClusters), cell: Int32Array.from({ length: n }, (_, i) => i), labels: null, labelKey: null });
   const put = await store.put(`runs/${r!.id}/umap.bin`, body);
   await db.db.insert(artifacts).values({ runId: r!.id, kind: "umap", storageKey: put.key, contentType: "application/octet-stream", sizeBytes: put.sizeBytes, checksum: put.sha256 });
   return r!.id;
