@@ -164,6 +164,10 @@ export const RETRY_RUN = /* GraphQL */ `
 `;
 
 export interface Progress {
+  /** loading, preprocessing, training, embedding, umap, markers, saving (absent from older APIs). */
+  phase?: string | null;
+  /** Share of the phase done, 0..1, where the worker knows it. */
+  phaseProgress?: number | null;
   epoch: number;
   epochs: number;
   loss: number;

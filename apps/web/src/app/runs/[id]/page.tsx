@@ -5,8 +5,9 @@ import { useCallback, useEffect, useState } from "react";
 import { ErrorText } from "../../../components/Field";
 import { NotFound } from "../../../components/NotFound";
 import { useTitle } from "../../../components/title";
-import { fmtDate, fmtNum, fmtSeconds } from "../../../components/format";
+import { fmtDate, fmtNum } from "../../../components/format";
 import { LossChart, type LossPoint } from "../../../components/LossChart";
+import { describePhase } from "../../../components/phase";
 import { RunResults } from "../../../components/RunResults";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
@@ -54,6 +55,7 @@ export default function RunPage() {
   const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;
   const epochs = progress?.epochs ?? (typeof run.params["epochs"] === "number" ? (run.params["epochs"] as number) : 200);
   const canWrite = run.team.viewerRole !== "VIEWER";
+  const phaseNow = describePhase({ status: run.status, ...(progress ?? {}) });
   // Graph and k-means methods have no epochs: only their status is reported.
   const trains = methodsQ.data?.methods.find((m) => m.name === run.method)?.trains ?? true;
 
@@ -84,11 +86,10 @@ export default function RunPage() {
         <h2 id="progress-title">Progress</h2>
         <div className="row">
           <div className="grow" style={{ minWidth: "18rem" }}>
-            <label htmlFor="run-progress">
-              {progress ? `Epoch ${progress.epoch} of ${progress.epochs}` : run.status === "QUEUED" ? "Waiting for a worker…" : run.status === "RUNNING" ? "Clustering…" : run.status === "SUCCEEDED" ? "Done" : "Stopped"}
-              {run.status === "RUNNING" && progress ? ` · about ${fmtSeconds(progress.etaSeconds)} left` : ""}
+            <label htmlFor="run-progress" data-testid="run-phase">
+              {phaseNow.text}
             </label>
-            <progress id="run-progress" data-testid="run-progress" max={epochs} value={progress ? progress.epoch : run.status === "SUCCEEDED" ? epochs : 0} />
+            {phaseNow.value === null ? <progress id="run-progress" data-testid="run-progress" /> : <progress id="run-progress" data-testid="run-progress" max={1000} value={Math.round(phaseNow.value * 1000)} />}
             <p className="muted" aria-live="polite">
               {connected ? (trains ? "Live: updates arrive as each epoch ends." : "Live: the status updates when the clustering ends.") : "Connecting for live updates…"}
             </p>
