@@ -515,3 +515,9 @@ export const CELL_SET_MARKERS = /* GraphQL */ `
 export interface CellSetMarkersData {
   cellSet: { id: string; name: string; markers: (Marker & { pval: number })[] } | null;
 }
+
+export const SET_GENE_NAME_COLUMN = /* GraphQL */ `
+  mutation SetGeneNameColumn($datasetId: ID!, $column: String!) {
+    setGeneNameColumn(datasetId: $datasetId, column: $column) { dataset { id geneNameColumn } errors { code message field } }
+  }
+`;
