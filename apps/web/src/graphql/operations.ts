@@ -197,6 +197,8 @@ export const METHODS = /* GraphQL */ `
   query Methods { methods { name description needsK usesResolution trains } }
 `;
 export interface ClusterMethod {
+  /** Every setting's default, when the API lists them. */
+  defaults?: Record<string, unknown>;
   name: string;
   description: string;
   needsK: boolean;

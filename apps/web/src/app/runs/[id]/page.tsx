@@ -8,6 +8,7 @@ import { useTitle } from "../../../components/title";
 import { fmtDate, fmtNum } from "../../../components/format";
 import { LossChart, type LossPoint } from "../../../components/LossChart";
 import { describePhase } from "../../../components/phase";
+import { metricsSummary, settingLines } from "../../../components/settings";
 import { RunResults } from "../../../components/RunResults";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
@@ -55,6 +56,7 @@ export default function RunPage() {
   const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;
   const epochs = progress?.epochs ?? (typeof run.params["epochs"] === "number" ? (run.params["epochs"] as number) : 200);
   const canWrite = run.team.viewerRole !== "VIEWER";
+  const settings = settingLines(run.params, methodsQ.data?.methods.find((m) => m.name === run.method)?.defaults ?? {});
   const phaseNow = describePhase({ status: run.status, ...(progress ?? {}) });
   // Graph and k-means methods have no epochs: only their status is reported.
   const trains = methodsQ.data?.methods.find((m) => m.name === run.method)?.trains ?? true;
@@ -108,9 +110,22 @@ export default function RunPage() {
             <dd>{fmtDate(run.startedAt)}</dd>
             <dt>Finished</dt>
             <dd>{fmtDate(run.finishedAt)}</dd>
-            <dt>Parameters</dt>
-            <dd>
-              <code>{JSON.stringify(run.params)}</code>
+            <dt>Settings</dt>
+            <dd data-testid="run-settings">
+              {settings.length ? (
+                <ul className="plain">
+                  {settings.map((x) => (
+                    <li key={x.name}>
+                      <code>
+                        {x.name} = {x.value}
+                      </code>
+                      {x.isDefault ? <span className="muted"> (default)</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                "the method's defaults"
+              )}
             </dd>
             <dt>By</dt>
             <dd>{run.createdBy.name}</dd>
@@ -177,7 +192,7 @@ export default function RunPage() {
             </table>
           ) : null}
           <p className="muted">
-            {run.metrics?.k ?? "?"} clusters · {run.metrics?.cells?.toLocaleString() ?? "?"} cells · {run.metrics?.genesUsed?.toLocaleString() ?? "?"} genes used
+            {metricsSummary(run.metrics)}
             {run.metrics?.finalLoss != null ? ` · final loss ${fmtNum(run.metrics.finalLoss)}` : ""}
             {run.metrics?.resolution != null ? ` · resolution ${fmtNum(run.metrics.resolution)}` : ""}
             {run.metrics?.modularity != null ? ` · modularity ${fmtNum(run.metrics.modularity)}` : ""}
