@@ -106,10 +106,10 @@ const options: TrainOptions = {
   onProgress: (s) => {
     last = s;
   },
-  onCheckpoint: (bytes, epoch) => {
+  onCheckpoint: async (bytes, epoch) => {
     const model = loadCheckpoint(bytes);
     try {
-      const e = embed(model, pre.x, pre.nCells, pre.nGenes);
+      const e = await embed(model, pre.x, pre.nCells, pre.nGenes);
       dumpEmbedding(`z-e${epoch}`, e.z, e.dim);
       const head = argmaxClusters(e);
       const z = scoreKmeans(e.z, e.dim);
@@ -130,7 +130,7 @@ const options: TrainOptions = {
 };
 const r = await train(pre.x, pre.nCells, pre.nGenes, options);
 // The checkpoints hold each epoch's own weights; the model a run ends on may be their mean.
-const final = embed(r.model, pre.x, pre.nCells, pre.nGenes);
+const final = await embed(r.model, pre.x, pre.nCells, pre.nGenes);
 dumpEmbedding("z-final", final.z, final.dim);
 dumpEmbedding("h-final", final.h, final.hDim);
 const finalZ = scoreKmeans(final.z, final.dim);

@@ -5,7 +5,8 @@
  *
  * Order: tensorflow (native libtensorflow through @tensorflow/tfjs-node-gpu, then
  * @tensorflow/tfjs-node; both optional dependencies whose install downloads libtensorflow, so
- * they are absent on many machines) > wasm (SIMD) > cpu (plain JS).
+ * they are absent on many machines) > webgpu (Dawn; a hardware adapter only, a software one such
+ * as SwiftShader only when asked for by name) > wasm (SIMD) > cpu (plain JS).
  */
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,16 +15,21 @@ import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core registers no gradients itself, and its ESM build cannot be imported piecemeal by
 // Node; the union package's Node bundle registers them all in the global registry.
 import "@tensorflow/tfjs";
+import { loadWebgpu, mayHaveGpu, releaseWebgpu, type GpuAdapter } from "./backendWebgpu.ts";
+
+export { adapterLine, type GpuAdapter } from "./backendWebgpu.ts";
 
 const require = createRequire(import.meta.url);
 
-export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
+export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export interface BackendInfo {
   name: BackendName;
   /** Which package provided it, e.g. `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-backend-wasm (simd)`. */
   detail: string;
+  /** The GPU adapter the webgpu backend runs on (also named in `detail`). */
+  adapter?: GpuAdapter;
 }
 
 let current: BackendInfo | null = null;
@@ -55,6 +61,26 @@ async function tryTensorflow(): Promise<string | null> {
   return null;
 }
 
+/** Why the last try of each backend failed, for the error when one was asked for by name. */
+const failures = new Map<BackendName, string>();
+let webgpuAdapter: GpuAdapter | undefined;
+
+async function tryWebgpu(byName: boolean): Promise<string | null> {
+  if (!byName && !mayHaveGpu()) return null;
+  try {
+    const load = await loadWebgpu(byName);
+    if ("reason" in load) {
+      failures.set("webgpu", load.reason);
+      return null;
+    }
+    webgpuAdapter = load.adapter;
+    return load.detail;
+  } catch (err) {
+    failures.set("webgpu", (err as Error).message);
+    return null;
+  }
+}
+
 async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
@@ -71,8 +97,9 @@ async function tryCpu(): Promise<string | null> {
   return "@tensorflow/tfjs-backend-cpu";
 }
 
-const loaders: Record<BackendName, () => Promise<string | null>> = {
+const loaders: Record<BackendName, (byName: boolean) => Promise<string | null>> = {
   tensorflow: tryTensorflow,
+  webgpu: tryWebgpu,
   wasm: tryWasm,
   cpu: tryCpu,
 };
@@ -85,20 +112,30 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
   if (current && (!preferred || preferred === current.name)) return current;
   const order = preferred ? [preferred] : BACKENDS;
   for (const name of order) {
-    const detail = await loaders[name]();
+    const detail = await loaders[name](name === preferred);
     if (!detail) continue;
     if (await tf.setBackend(name)) {
       await tf.ready();
-      current = { name, detail: await describe(name, detail) };
+      current = { name, detail: await describe(name, detail), ...(name === "webgpu" ? { adapter: webgpuAdapter } : {}) };
       return current;
     }
+    failures.set(name, "it failed to initialise (tfjs printed why above)");
   }
   const tried = order.join(", ");
-  throw new Error(
-    preferred === "tensorflow"
-      ? "backend 'tensorflow' is not available: install @tensorflow/tfjs-node (or -gpu) with its libtensorflow download, or use --backend wasm"
-      : `no TensorFlow.js backend could be initialised (tried ${tried})`,
-  );
+  if (preferred === "tensorflow") {
+    throw new Error("backend 'tensorflow' is not available: install @tensorflow/tfjs-node (or -gpu) with its libtensorflow download, or use --backend wasm");
+  }
+  if (preferred) throw new Error(`backend '${preferred}' is not available: ${failures.get(preferred) ?? "it did not initialise"}`);
+  throw new Error(`no TensorFlow.js backend could be initialised (tried ${tried})`);
+}
+
+/**
+ * Free what the active backend holds outside the JS heap and let the process exit (Dawn's GPU
+ * object keeps Node's event loop alive); the next `initBackend` selects again.
+ */
+export function releaseBackend(): void {
+  if (current?.name === "webgpu") releaseWebgpu();
+  current = null;
 }
 
 async function describe(name: BackendName, detail: string): Promise<string> {

@@ -8,6 +8,6 @@ export * as model from "./model/index.ts";
 export * as losses from "./losses/index.ts";
 export * as tl from "./tl/index.ts";
 export * as metrics from "./metrics/index.ts";
-export { initBackend, activeBackend, BACKENDS, type BackendName, type BackendInfo } from "./backend.ts";
+export { initBackend, activeBackend, releaseBackend, adapterLine, BACKENDS, type BackendName, type BackendInfo, type GpuAdapter } from "./backend.ts";
 export { InputError } from "./errors.ts";
 export { createRng, type Rng } from "./random.ts";

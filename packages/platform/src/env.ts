@@ -2,6 +2,7 @@
  * Settings every platform process shares (database, storage, worker tuning), read from the
  * environment once and validated. The API's env.ts extends this schema.
  */
+import { BACKENDS } from "@scfnccl/engine";
 import { z } from "zod";
 
 const intFrom = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
@@ -29,8 +30,8 @@ export const platformEnvSchema = z
     CHECKPOINT_EVERY: intFrom(1),
     /** Attempts after a failure before a run is dead-lettered. */
     RUN_RETRY_LIMIT: intFrom(2, 0),
-    /** TensorFlow.js backend to prefer (tensorflow, wasm, cpu); the best available when unset. */
-    BACKEND: z.enum(["tensorflow", "wasm", "cpu"]).optional(),
+    /** TensorFlow.js backend to use (tensorflow, webgpu, wasm, cpu); the best available when unset. */
+    BACKEND: z.enum(BACKENDS).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

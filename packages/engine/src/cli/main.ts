@@ -2,7 +2,7 @@
  * scfnccl — command-line front of the engine.
  *
  *   scfnccl train <input> --out <dir> [--method M] [--clusters K] [--resolution R] [--epochs N] [--seed S]
- *                 [--backend tensorflow|wasm|cpu] [--label-key KEY] [--drop-empty-cells]
+ *                 [--backend tensorflow|webgpu|wasm|cpu] [--label-key KEY] [--drop-empty-cells]
  *                 [--format FORMAT] [--labels FILE] [--set name=value ...]
  *
  * <input> is any format io reads (h5ad, 10x folder or .h5, loom, CSV/TSV, X/Y HDF5), detected from
@@ -205,6 +205,8 @@ async function train(argv: string[]): Promise<void> {
     seed: args.seed,
     backend: result.backend.name,
     backendDetail: result.backend.detail,
+    // The GPU the webgpu backend ran on: vendor, architecture, device, description, software.
+    backendAdapter: result.backend.adapter ?? null,
     secondsPerEpoch: result.secondsPerEpoch,
     totalSeconds: (performance.now() - started) / 1000,
     cells: result.cells.length,

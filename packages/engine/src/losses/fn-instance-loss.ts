@@ -61,9 +61,11 @@ export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: Instan
     const candidates = tf.sub(offDiagonal, partner); // j ≠ i and j ≠ partner(i)
     const cap = Math.floor(options.maxDropped ?? Infinity);
     const dropped =
-      cap < n - 2
-        ? cappedDropMask(raw, b, phi, cap)
-        : tf.mul(candidates, tf.cast(tf.greaterEqual(stopGradient(raw), phi), "float32"));
+      cap >= n - 2
+        ? tf.mul(candidates, tf.cast(tf.greaterEqual(stopGradient(raw), phi), "float32"))
+        : hostHoldsData()
+          ? cappedDropMask(raw, b, phi, cap)
+          : cappedDropMaskOnDevice(raw, b, phi, cap);
     const kept = tf.sub(offDiagonal, dropped); // positive + kept negatives
     const pos = tf.sum(tf.mul(logits, partner), 1); // [2B]
     // |logits| ≤ 1/τ, so exp cannot overflow for any τ ≥ 0.012: a plain masked log-sum-exp is
@@ -83,7 +85,7 @@ export function fnInstanceLoss(zq: tf.Tensor2D, zk: tf.Tensor2D, options: Instan
  * 21 ms alone for 400×400) made the capped loss cost +21 ms a step forward and backward; built here
  * it costs +2 ms. Comparisons are in float32, as the backend's.
  */
-function cappedDropMask(raw: tf.Tensor2D, b: number, phi: number, cap: number): tf.Tensor2D {
+export function cappedDropMask(raw: tf.Tensor2D, b: number, phi: number, cap: number): tf.Tensor2D {
   const n = 2 * b;
   const cos = raw.dataSync() as Float32Array;
   const phi32 = Math.fround(phi);
@@ -100,6 +102,34 @@ function cappedDropMask(raw: tf.Tensor2D, b: number, phi: number, cap: number): 
     }
   }
   return tf.tensor2d(mask, [n, n]);
+}
+
+/** Whether tensors live in host memory, where reading one costs no transfer (and no wait for a GPU). */
+function hostHoldsData(): boolean {
+  const name = tf.getBackend();
+  return name === "wasm" || name === "cpu";
+}
+
+/**
+ * `cappedDropMask` computed on the backend, for a GPU, where reading the cosines back would stall
+ * every step: each row's `cap`-th largest candidate cosine by top-k, then the same two
+ * comparisons in float32, so the same mask (test).
+ */
+export function cappedDropMaskOnDevice(raw: tf.Tensor2D, b: number, phi: number, cap: number): tf.Tensor2D {
+  const n = 2 * b;
+  if (cap <= 0) return tf.zeros([n, n]);
+  const { partner, offDiagonal } = pairMasks(b);
+  // A constant for the gradient; as a custom gradient its inner ops stay off the tape (TopK has no gradient).
+  const mask = tf.customGrad((x) => {
+    const cos = x as tf.Tensor2D;
+    const candidates = tf.sub(offDiagonal, partner);
+    // Non-candidates move to cos − 4 < −1, below every cosine, so top-k ranks the candidates only.
+    const ranked = tf.add(tf.mul(cos, candidates), tf.mul(tf.sub(candidates, 1), 4));
+    const kth = tf.slice(tf.topk(ranked, cap).values, [0, cap - 1], [n, 1]);
+    const above = tf.mul(tf.cast(tf.greaterEqual(cos, phi), "float32"), tf.cast(tf.greaterEqual(cos, kth), "float32"));
+    return { value: tf.mul(candidates, above), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+  }) as (x: tf.Tensor2D) => tf.Tensor2D;
+  return mask(raw);
 }
 
 /** The value that would sit at `rank` (0 = largest) if `a` were sorted descending; reorders `a`. */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend.ts";
 import { createRng } from "../random.ts";
 import { ccClusterLoss, correlationClusterLoss, entropyPenalty } from "./cluster-losses.ts";
-import { fnInstanceLoss, ntXent, selectLargest } from "./fn-instance-loss.ts";
+import { cappedDropMask, cappedDropMaskOnDevice, fnInstanceLoss, ntXent, selectLargest } from "./fn-instance-loss.ts";
 
 beforeAll(async () => {
   await initBackend();
@@ -136,6 +136,20 @@ describe("fnInstanceLoss", () => {
     const f = (x: tf.Tensor2D) => fnInstanceLoss(x, k, { temperature: 0.5, phi: -0.5, maxDropped: 2 }).loss;
     const analytic = tf.tidy(() => tf.grad((x: tf.Tensor) => f(x as tf.Tensor2D))(tf.tensor2d(q)).arraySync() as number[][]);
     expectClose(analytic, finiteDifferences(f, q, 1e-3), 2e-3);
+  });
+
+  it("builds the capped drop mask on the device (a GPU's path) exactly as on the host, ties included", () => {
+    const rng = createRng(21);
+    for (const b of [3, 8, 25]) {
+      // Rounded cosines make ties at the threshold and at the cap's k-th value common.
+      const cos = tf.tensor2d(Float32Array.from({ length: 4 * b * b }, () => Math.max(-1, Math.min(1, Math.round(rng.normal() * 4) / 5))), [2 * b, 2 * b]);
+      for (const phi of [0.2, 0.6, 2]) {
+        for (const cap of [0, 1, 3, 2 * b - 3]) {
+          const host = cappedDropMask(cos, b, phi, cap).arraySync();
+          expect(cappedDropMaskOnDevice(cos, b, phi, cap).arraySync()).toEqual(host);
+        }
+      }
+    }
   });
 
   it("selects the k-th largest value as a full sort would, ties and constant rows included", () => {

@@ -37,7 +37,7 @@ function entries(model: TrainedModel): [string, tf.Variable][] {
   return out;
 }
 
-export function saveCheckpoint(model: TrainedModel): Uint8Array {
+export async function saveCheckpoint(model: TrainedModel): Promise<Uint8Array> {
   const list = entries(model);
   let offset = 0;
   const tensors = list.map(([name, v]) => {
@@ -54,7 +54,9 @@ export function saveCheckpoint(model: TrainedModel): Uint8Array {
   new DataView(out.buffer).setUint32(8, json.length, true);
   out.set(json, 12);
   const floats = new Float32Array(out.buffer, dataStart, offset);
-  list.forEach(([, v], i) => floats.set(v.dataSync() as Float32Array, tensors[i]!.offset));
+  // Read asynchronously: a GPU backend in Node (webgpu) has no synchronous read.
+  const values = await Promise.all(list.map(([, v]) => v.data()));
+  values.forEach((v, i) => floats.set(v as Float32Array, tensors[i]!.offset));
   return out;
 }
 

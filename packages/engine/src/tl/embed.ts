@@ -20,7 +20,7 @@ export interface Embedding {
  * statistics, no dropout), in batches so memory stays flat for any number of cells; a sparse
  * scaled matrix is densified one batch at a time.
  */
-export function embed(model: TrainedModel, x: RowMatrix, nCells: number, nGenes: number, options: { batchSize?: number } = {}): Embedding {
+export async function embed(model: TrainedModel, x: RowMatrix, nCells: number, nGenes: number, options: { batchSize?: number } = {}): Promise<Embedding> {
   const { batchSize = 4096 } = options;
   checkShape("embed", x, nCells, nGenes);
   const p = model.params;
@@ -33,15 +33,17 @@ export function embed(model: TrainedModel, x: RowMatrix, nCells: number, nGenes:
   const scratch = x instanceof Float32Array ? undefined : new Float32Array(Math.min(batchSize, nCells) * nGenes);
   for (let s = 0; s < nCells; s += batchSize) {
     const e = Math.min(nCells, s + batchSize);
-    // Read results after the tidy scope closes: on wasm a dataSync inside tidy measured far slower.
+    // Read results after the tidy scope closes (on wasm a read inside tidy measured far slower), and
+    // asynchronously: a GPU backend in Node (webgpu) has no synchronous read.
     const [hb, zb, pb] = tf.tidy(() => {
       const xb = tf.tensor2d(rowRange(x, nGenes, s, e, scratch), [e - s, nGenes]);
       const h = encode(p.encoder, xb, { training: false });
       return [h, instanceHead(p, h), clusterHead(p, h, { training: false })];
     });
-    hAll.set(hb.dataSync(), s * hDim);
-    z.set(zb.dataSync(), s * dim);
-    probs.set(pb.dataSync(), s * k);
+    const [hv, zv, pv] = await Promise.all([hb.data(), zb.data(), pb.data()]);
+    hAll.set(hv as Float32Array, s * hDim);
+    z.set(zv as Float32Array, s * dim);
+    probs.set(pv as Float32Array, s * k);
     tf.dispose([hb, zb, pb]);
   }
   return { z, dim, h: hAll, hDim, probs, k };

@@ -90,7 +90,7 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
   const backend = await activeBackend();
   const { model, history, secondsPerEpoch } = await train(pre.scaled, pre.nCells, pre.nGenes, { ...options, k });
   try {
-    const emb = embed(model, pre.scaled, pre.nCells, pre.nGenes);
+    const emb = await embed(model, pre.scaled, pre.nCells, pre.nGenes);
     const embeddingName = options.embedding ?? SCFNCCL_DEFAULTS.embedding;
     const clustering = options.clustering ?? SCFNCCL_DEFAULTS.clustering;
     const views = { h: { x: emb.h, d: emb.hDim }, z: { x: emb.z, d: emb.dim } };
@@ -135,7 +135,7 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
       finalWeights: finalWeights(model.config.epochs, model.config.averageShare),
       secondsPerEpoch,
       backend,
-      checkpoint: saveCheckpoint(model),
+      checkpoint: await saveCheckpoint(model),
       nGenesUsed: pre.nGenes,
     };
   } finally {

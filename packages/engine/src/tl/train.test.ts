@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 async function clustersAfter(epochs: number, seed: number): Promise<{ clusters: Int32Array; z: Float32Array; history: EpochStats[] }> {
   const { model, history } = await train(x, CELLS, GENES, { ...small, epochs, seed });
-  const e = embed(model, x, CELLS, GENES);
+  const e = await embed(model, x, CELLS, GENES);
   disposeModel(model);
   const km = kmeans(e.z, { n: CELLS, d: e.dim, k: 3, seed });
   return { clusters: km.labels, z: e.z, history };
@@ -50,7 +50,7 @@ describe("train", () => {
     for (const attentionDropout of [0.8, 0]) {
       const run = async (augmentThread: boolean) => {
         const { model } = await train(x, CELLS, GENES, { ...small, epochs: 2, seed: 5, attentionDropout, augmentThread });
-        const e = embed(model, x, CELLS, GENES);
+        const e = await embed(model, x, CELLS, GENES);
         disposeModel(model);
         return Array.from(e.z);
       };
@@ -77,7 +77,7 @@ describe("train", () => {
   it("leaves no tensors behind once the model is disposed", async () => {
     const before = tf.memory().numTensors;
     const { model } = await train(x, CELLS, GENES, { ...small, epochs: 1 });
-    embed(model, x, CELLS, GENES);
+    await embed(model, x, CELLS, GENES);
     disposeModel(model);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -135,7 +135,7 @@ describe("train", () => {
     const headAfter = async (clusterHeadLrScale: number) => {
       const seen: EpochStats[] = [];
       const { model } = await train(x, CELLS, GENES, { ...small, epochs: 15, seed: 0, clusterHeadLrScale, onProgress: (s) => seen.push(s) });
-      const e = embed(model, x, CELLS, GENES);
+      const e = await embed(model, x, CELLS, GENES);
       disposeModel(model);
       return { clusters: argmaxClusters(e), entropy: seen.at(-1)!.entropy };
     };
@@ -164,7 +164,7 @@ describe("train", () => {
 
   it("resumes from checkpoint bytes exactly where it stopped", async () => {
     const full = await train(x, CELLS, GENES, { ...small, epochs: 4, seed: 3 });
-    const zFull = embed(full.model, x, CELLS, GENES).z;
+    const zFull = (await embed(full.model, x, CELLS, GENES)).z;
     disposeModel(full.model);
 
     let bytes: Uint8Array | undefined;
@@ -182,7 +182,7 @@ describe("train", () => {
     expect(bytes).toBeDefined();
     const resumed = await train(x, CELLS, GENES, { ...small, epochs: 4, seed: 3, resumeFrom: bytes });
     expect(resumed.history.map((h) => h.epoch)).toEqual([3, 4]);
-    const zResumed = embed(resumed.model, x, CELLS, GENES).z;
+    const zResumed = (await embed(resumed.model, x, CELLS, GENES)).z;
     disposeModel(resumed.model);
     expect(Array.from(zResumed)).toEqual(Array.from(zFull));
   });
@@ -202,7 +202,7 @@ describe("train", () => {
     expect(bn(run.model)).not.toEqual(bn(e4));
     expect(bn(run.model).every(Number.isFinite)).toBe(true);
     // Separated groups stay separated under the mean weights.
-    const e = embed(run.model, x, CELLS, GENES);
+    const e = await embed(run.model, x, CELLS, GENES);
     expect(ari(labels, kmeans(e.z, { n: CELLS, d: e.dim, k: 3, seed: 5 }).labels)).toBeGreaterThan(0.9);
     [run.model, e3, e4].forEach(disposeModel);
   });
@@ -221,20 +221,20 @@ describe("train", () => {
     const options = { ...small, epochs: 4, seed: 6, averageShare: 0.5 };
     const saved = new Map<number, Uint8Array>();
     const full = await train(x, CELLS, GENES, { ...options, checkpointEvery: 1, onCheckpoint: (b, e) => void saved.set(e, b) });
-    const zFull = Array.from(embed(full.model, x, CELLS, GENES).z);
+    const zFull = Array.from((await embed(full.model, x, CELLS, GENES)).z);
     disposeModel(full.model);
     for (const epoch of [3, 4]) {
       const resumed = await train(x, CELLS, GENES, { ...options, resumeFrom: saved.get(epoch) });
-      expect(Array.from(embed(resumed.model, x, CELLS, GENES).z)).toEqual(zFull);
+      expect(Array.from((await embed(resumed.model, x, CELLS, GENES)).z)).toEqual(zFull);
       disposeModel(resumed.model);
     }
   });
 
   it("round-trips a model through checkpoint bytes", async () => {
     const { model } = await train(x, CELLS, GENES, { ...small, epochs: 1 });
-    const e1 = embed(model, x, CELLS, GENES);
-    const copy = loadCheckpoint(saveCheckpoint(model));
-    const e2 = embed(copy, x, CELLS, GENES);
+    const e1 = await embed(model, x, CELLS, GENES);
+    const copy = loadCheckpoint(await saveCheckpoint(model));
+    const e2 = await embed(copy, x, CELLS, GENES);
     expect(Array.from(e2.z)).toEqual(Array.from(e1.z));
     expect(Array.from(argmaxClusters(e2))).toEqual(Array.from(argmaxClusters(e1)));
     disposeModel(model);
@@ -251,9 +251,9 @@ describe("train", () => {
     const fromSparse = await train(pre.scaled, pre.nCells, pre.nGenes, options);
     const fromDense = await train(pre.x, pre.nCells, pre.nGenes, options);
     expect(fromSparse.history.map((h) => h.loss)).toEqual(fromDense.history.map((h) => h.loss));
-    expect(Array.from(saveCheckpoint(fromSparse.model))).toEqual(Array.from(saveCheckpoint(fromDense.model)));
-    const a = embed(fromSparse.model, pre.scaled, pre.nCells, pre.nGenes, { batchSize: 64 });
-    const b = embed(fromDense.model, pre.x, pre.nCells, pre.nGenes, { batchSize: 64 });
+    expect(Array.from(await saveCheckpoint(fromSparse.model))).toEqual(Array.from(await saveCheckpoint(fromDense.model)));
+    const a = await embed(fromSparse.model, pre.scaled, pre.nCells, pre.nGenes, { batchSize: 64 });
+    const b = await embed(fromDense.model, pre.x, pre.nCells, pre.nGenes, { batchSize: 64 });
     expect(Array.from(a.z)).toEqual(Array.from(b.z));
     expect(Array.from(a.h)).toEqual(Array.from(b.h));
     expect(Array.from(a.probs)).toEqual(Array.from(b.probs));
@@ -278,7 +278,7 @@ describe("train", () => {
     const plain = await train(x, CELLS, GENES, { ...small, epochs: 2, seed: 5 });
     // A constant term has no gradient: same model as without it, but its value is counted.
     expect(calls).toBe(2 * batchBounds(CELLS, small.batchSize).length);
-    expect(Array.from(embed(constant.model, x, CELLS, GENES).z)).toEqual(Array.from(embed(plain.model, x, CELLS, GENES).z));
+    expect(Array.from((await embed(constant.model, x, CELLS, GENES)).z)).toEqual(Array.from((await embed(plain.model, x, CELLS, GENES)).z));
     for (const s of seen) {
       expect(s.extraLoss).toBeCloseTo(0.5, 6);
       expect(s.loss).toBeCloseTo(s.instanceLoss + s.clusterLoss + 0.5, 4);
@@ -286,7 +286,7 @@ describe("train", () => {
     expect(plain.history.every((s) => s.extraLoss === 0)).toBe(true);
     // A term with a gradient (here a pull of z towards the all-ones vector) changes the model.
     const pulled = await train(x, CELLS, GENES, { ...small, epochs: 2, seed: 5, extraLoss: ({ zq }) => tf.mean(tf.square(tf.sub(zq, 1))) });
-    expect(Array.from(embed(pulled.model, x, CELLS, GENES).z)).not.toEqual(Array.from(embed(plain.model, x, CELLS, GENES).z));
+    expect(Array.from((await embed(pulled.model, x, CELLS, GENES)).z)).not.toEqual(Array.from((await embed(plain.model, x, CELLS, GENES)).z));
     for (const m of [constant.model, plain.model, pulled.model]) disposeModel(m);
   });
 

@@ -343,7 +343,7 @@ export async function train(x: RowMatrix, nCells: number, nGenes: number, option
       options.onProgress?.(stats);
       const every = options.checkpointEvery ?? 0;
       if (options.onCheckpoint && ((every > 0 && model.epoch % every === 0) || model.epoch === cfg.epochs)) {
-        await options.onCheckpoint(saveCheckpoint(model), model.epoch);
+        await options.onCheckpoint(await saveCheckpoint(model), model.epoch);
       }
     }
     // After the last checkpoint, so a run resumed from it takes this same step to the same bits.
