@@ -100,3 +100,21 @@ describe("infra/k8s/platform.yaml", () => {
     expect(services.map((s) => s.metadata.name)).toContain(url.hostname);
   });
 });
+
+describe("infra/Dockerfile.gpu", () => {
+  const dockerfile = infra("Dockerfile.gpu");
+  const env = (name: string) => dockerfile.match(new RegExp(`^ENV .*\\b${name}=(\\S+)`, "m"))?.[1];
+
+  it("trains on webgpu over the NVIDIA driver's Vulkan: the loader installed, the graphics capability asked for", () => {
+    expect(platformEnvSchema.safeParse({ BACKEND: env("BACKEND") }).success).toBe(true);
+    expect(env("BACKEND")).toBe("webgpu");
+    expect(env("NVIDIA_DRIVER_CAPABILITIES")?.split(",")).toEqual(expect.arrayContaining(["compute", "utility", "graphics"]));
+    expect(dockerfile).toMatch(/apt-get install .*\blibvulkan1\b/);
+    expect(dockerfile).toMatch(/icd\.d\/nvidia_icd\.json/);
+    const compose = parse(infra("compose.yaml"), { merge: true }) as {
+      services: Record<string, { build?: { dockerfile: string }; deploy?: { resources: { reservations: { devices: { capabilities: string[] }[] } } } }>;
+    };
+    const gpu = Object.values(compose.services).find((s) => s.build?.dockerfile === "infra/Dockerfile.gpu");
+    expect(gpu?.deploy?.resources.reservations.devices[0]?.capabilities).toEqual(expect.arrayContaining(["gpu", "graphics"]));
+  });
+});

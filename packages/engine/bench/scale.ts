@@ -16,7 +16,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { initBackend, type BackendName } from "../src/backend.ts";
+import { initBackend, releaseBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
 import { ari } from "../src/metrics/ari.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
@@ -157,6 +157,8 @@ function label(n: number): string {
 
 if (values.one) {
   process.stdout.write(`${JSON.stringify(await oneSize(values.one))}\n`);
+  // Dawn's GPU object would keep this child alive.
+  releaseBackend();
 } else {
   const sizes = values.sizes.split(",").map(Number);
   const self = fileURLToPath(import.meta.url);
