@@ -89,7 +89,12 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
       // Joining is immediate; leaving drops the connection, so the client reconnects with exactly
       // the rooms it may still be in (it may have subscribed to runs of that team).
       if (event.role) sockets.socketsJoin(`team:${event.teamId}`);
-      else sockets.disconnectSockets(true);
+      else {
+        // The removed member's open pages hear it first (they stop offering what they may no longer
+        // do); then their connections drop and come back with only the rooms still theirs.
+        io.to(`user:${event.userId}`).emit(event.type, event);
+        sockets.disconnectSockets(true);
+      }
       io.to(`team:${event.teamId}`).emit(event.type, event);
       return;
     }

@@ -44,7 +44,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ur
       createWriteStream(path),
     );
     if (size === 0) throw new AppError("INVALID_DATASET", `${name}: the upload is empty`);
-    const dataset = await ingestDataset(ctx, { teamId, name, path, sha256: hash.digest("hex"), sizeBytes: size });
+    const dataset = await ingestDataset(ctx, { teamId, name, path, sha256: hash.digest("hex"), sizeBytes: size, organism: url.searchParams.get("organism") });
     sendJson(res, 201, {
       dataset: { id: dataset.id, name: dataset.name, cells: dataset.cells, genes: dataset.genes, checksum: dataset.checksum, sizeBytes: dataset.sizeBytes },
     });

@@ -5,18 +5,19 @@
 import { readFileSync } from "node:fs";
 import { annotationResolvers } from "./annotation/resolvers.ts";
 import { baseResolvers } from "./base/resolvers.ts";
+import { cellTypeResolvers } from "./celltype/resolvers.ts";
 import { clusterResolvers } from "./cluster/resolvers.ts";
 import { datasetResolvers } from "./dataset/resolvers.ts";
 import { runResolvers } from "./run/resolvers.ts";
 import { teamResolvers } from "./team/resolvers.ts";
 
-export const DOMAINS = ["base", "team", "dataset", "run", "cluster", "annotation"] as const;
+export const DOMAINS = ["base", "team", "dataset", "run", "cluster", "annotation", "celltype"] as const;
 
 export function loadTypeDefs(dir: URL = new URL("./", import.meta.url)): string[] {
   return DOMAINS.map((d) => readFileSync(new URL(`${d}/schema.graphql`, dir), "utf8"));
 }
 
-const parts = [baseResolvers, teamResolvers, datasetResolvers, runResolvers, clusterResolvers, annotationResolvers] as Record<string, object>[];
+const parts = [baseResolvers, teamResolvers, datasetResolvers, runResolvers, clusterResolvers, annotationResolvers, cellTypeResolvers] as Record<string, object>[];
 
 /** Merges the domains' resolver maps type by type. */
 export const resolvers: Record<string, object> = {};

@@ -50,3 +50,7 @@ export type AnnotationStatus = (typeof AnnotationStatus)[keyof typeof Annotation
 /** Votes are stored as +1 / −1. */
 export const VoteValue = { AGREE: 1, DISAGREE: -1 } as const;
 export type VoteValue = (typeof VoteValue)[keyof typeof VoteValue];
+export const Organism = { HUMAN: "human", MOUSE: "mouse", OTHER: "other" } as const;
+export type Organism = (typeof Organism)[keyof typeof Organism];
+export const ProposalSource = { MANUAL: "manual", SUGGESTION: "suggestion", COPY: "copy", IMPORT: "import" } as const;
+export type ProposalSource = (typeof ProposalSource)[keyof typeof ProposalSource];

@@ -5,8 +5,13 @@ import type { RunStatus } from './rows.ts';
 import type { ArtifactKind } from './rows.ts';
 import type { AnnotationStatus } from './rows.ts';
 import type { VoteValue } from './rows.ts';
+import type { Organism } from './rows.ts';
+import type { ProposalSource } from './rows.ts';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRow as UserRowModel, TeamRow as TeamRowModel, MembershipRow as MembershipRowModel, ApiTokenRow as ApiTokenRowModel, DatasetRow as DatasetRowModel, RunRow as RunRowModel, ArtifactRow as ArtifactRowModel, ClusterRow as ClusterRowModel, ProposalRow as ProposalRowModel, CommentRow as CommentRowModel, VoteRow as VoteRowModel, AuditRow as AuditRowModel, RunAgreementModel as RunAgreementModelModel, LabelMappingModel as LabelMappingModelModel } from './rows.ts';
+import type { CellType as CellTypeModel, Suggestion as SuggestionModel } from '@scfnccl/annotation';
+import type { SuggestionsAnswer as SuggestionsAnswerModel } from '../services/cellTypes.ts';
+import type { LabelCorrespondenceModel as LabelCorrespondenceModelModel, CasImportEntryModel as CasImportEntryModelModel } from '../services/casExchange.ts';
 import type { RequestContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -24,6 +29,23 @@ export type Scalars = {
   DateTime: { input: Date; output: Date; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
+};
+
+/** Whether the signed-in user may accept a proposal now, and what to show before the click. */
+export type AcceptGuard = {
+  __typename?: 'AcceptGuard';
+  allowed: Scalars['Boolean']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  /** Only an owner accepting their own disputed proposal: acceptProposal needs `overrideReason`. */
+  needsOverrideReason: Scalars['Boolean']['output'];
+};
+
+export type AdoptSuggestionInput = {
+  /** The suggested term (it must be among the cluster's current suggestions). */
+  cellTypeId: Scalars['ID']['input'];
+  clusterIndex: Scalars['Int']['input'];
+  runId: Scalars['ID']['input'];
+  tissue?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One audit-log entry about a cluster's annotation: who did what, when, and the state before and after. */
@@ -90,9 +112,77 @@ export type AuthPayload = {
   user?: Maybe<User>;
 };
 
+/** What happened to one annotation of an imported CAS document. */
+export type CasImportEntry = {
+  __typename?: 'CasImportEntry';
+  /** The cluster whose cells the annotation's cells are (all of them, or a majority). */
+  clusterIndex?: Maybe<Scalars['Int']['output']>;
+  /** Reviews kept as comments (the reviewer is not a member of the team). */
+  comments: Scalars['Int']['output'];
+  imported: Scalars['Boolean']['output'];
+  /** Position in the document's annotations. */
+  index: Scalars['Int']['output'];
+  label: Scalars['String']['output'];
+  proposal?: Maybe<Proposal>;
+  /** Why not, when not. */
+  reason?: Maybe<Scalars['String']['output']>;
+  votes: Scalars['Int']['output'];
+};
+
+/** A Cell Ontology term. */
+export type CellType = {
+  __typename?: 'CellType';
+  definition?: Maybe<Scalars['String']['output']>;
+  /** `CL:` and seven digits. */
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+  /** Obsolete terms are found by id only and cannot label anything. */
+  obsolete: Scalars['Boolean']['output'];
+  /** Direct parents (is_a / part_of). */
+  parents: Array<CellTypeRef>;
+  /** For an obsolete term, the term that replaces it. */
+  replacedBy?: Maybe<Scalars['String']['output']>;
+  synonyms: Array<Scalars['String']['output']>;
+};
+
+export type CellTypeRef = {
+  __typename?: 'CellTypeRef';
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+};
+
+/**
+ * A cell type the marker databases suggest for a cluster. The score is scType's on the cluster's marker
+ * statistics (packages/annotation/README.md): markers up in the cluster, weighted by specificity and
+ * consensus, minus negative markers up and positive markers down, over √ of the type's marker weight.
+ */
+export type CellTypeSuggestion = {
+  __typename?: 'CellTypeSuggestion';
+  /** Negative markers up, or positive markers down. */
+  against: Array<SuggestionGene>;
+  cellType: CellType;
+  /** The type's positive markers the dataset measures. */
+  markersMeasured: Scalars['Int']['output'];
+  /** Positive markers up in the cluster, strongest first. */
+  matched: Array<SuggestionGene>;
+  score: Scalars['Float']['output'];
+  sources: Array<SuggestionSource>;
+};
+
+export type CellTypeSuggestions = {
+  __typename?: 'CellTypeSuggestions';
+  /** Why there are none, when there are none. */
+  note?: Maybe<Scalars['String']['output']>;
+  organism?: Maybe<Organism>;
+  suggestions: Array<CellTypeSuggestion>;
+  tissue?: Maybe<Scalars['String']['output']>;
+};
+
 /** One cluster of a finished run, with its marker genes and its annotation state. */
 export type Cluster = {
   __typename?: 'Cluster';
+  /** The owner's reason for accepting their own proposal over a disagreement, when that is how it was accepted. */
+  acceptOverrideReason?: Maybe<Scalars['String']['output']>;
   acceptedProposal?: Maybe<Proposal>;
   comments: Array<Comment>;
   /** The audit trail of this cluster's annotation, oldest first. */
@@ -110,6 +200,8 @@ export type Cluster = {
   runId: Scalars['ID']['output'];
   size: Scalars['Int']['output'];
   status: AnnotationStatus;
+  /** Top cell types from the shipped marker databases for the dataset's organism (and `tissue`, when given). */
+  suggestions: CellTypeSuggestions;
   /** Incremented by every annotation change; send it back as `expectedVersion`. */
   version: Scalars['Int']['output'];
 };
@@ -123,6 +215,13 @@ export type ClusterHistoryArgs = {
 
 /** One cluster of a finished run, with its marker genes and its annotation state. */
 export type ClusterMarkersArgs = {
+  top?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One cluster of a finished run, with its marker genes and its annotation state. */
+export type ClusterSuggestionsArgs = {
+  tissue?: InputMaybe<Scalars['String']['input']>;
   top?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -163,6 +262,17 @@ export type CommentClusterInput = {
   /** The proposal the comment answers (same cluster). */
   proposalId?: InputMaybe<Scalars['ID']['input']>;
   runId: Scalars['ID']['input'];
+};
+
+/** Cells of a run per accepted label (clusters without one are counted under `label: null`). */
+export type CompositionEntry = {
+  __typename?: 'CompositionEntry';
+  cells: Scalars['Int']['output'];
+  clusters: Array<Scalars['Int']['output']>;
+  /** Share of the run's clustered cells. */
+  fraction: Scalars['Float']['output'];
+  label?: Maybe<Scalars['String']['output']>;
+  ontologyId?: Maybe<Scalars['String']['output']>;
 };
 
 export type CopyLabelsInput = {
@@ -209,6 +319,8 @@ export type Dataset = {
   id: Scalars['ID']['output'];
   labelColumns: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** Said at upload (`organism=` on the upload URL) or guessed from the gene symbols' case; null when neither told. */
+  organism?: Maybe<Organism>;
   /** Per-cell QC of the counts, computed when the upload was validated (datasets stored before QC existed get it on first read; null only if their file cannot be read). */
   qc?: Maybe<DatasetQc>;
   runs: RunConnection;
@@ -234,6 +346,12 @@ export type DatasetEdge = {
   __typename?: 'DatasetEdge';
   cursor: Scalars['String']['output'];
   node: Dataset;
+};
+
+export type DatasetPayload = {
+  __typename?: 'DatasetPayload';
+  dataset?: Maybe<Dataset>;
+  errors: Array<UserError>;
 };
 
 /** Per-cell quality figures of the raw counts. */
@@ -287,6 +405,19 @@ export type Histogram = {
   counts: Array<Scalars['Int']['output']>;
 };
 
+export type ImportCasInput = {
+  /** A CAS document (JSON object) whose cell_ids are cells of the run's dataset. */
+  document: Scalars['JSON']['input'];
+  runId: Scalars['ID']['input'];
+};
+
+export type ImportCasPayload = {
+  __typename?: 'ImportCasPayload';
+  entries: Array<CasImportEntry>;
+  errors: Array<UserError>;
+  run?: Maybe<Run>;
+};
+
 /** Clusters of a run against the dataset's label column (a confusion matrix). */
 export type LabelConfusion = {
   __typename?: 'LabelConfusion';
@@ -295,6 +426,18 @@ export type LabelConfusion = {
   labelKey: Scalars['String']['output'];
   /** Column names: the distinct labels. */
   labels: Array<Scalars['String']['output']>;
+};
+
+/** Cells both runs clustered, counted per pair of accepted labels (null = no accepted label). */
+export type LabelCorrespondence = {
+  __typename?: 'LabelCorrespondence';
+  /** counts[i][j]: shared cells with labelsA[i] in run A and labelsB[j] in run B. */
+  counts: Array<Array<Scalars['Int']['output']>>;
+  labelsA: Array<Maybe<Scalars['String']['output']>>;
+  labelsB: Array<Maybe<Scalars['String']['output']>>;
+  runA: Run;
+  runB: Run;
+  sharedCells: Scalars['Int']['output'];
 };
 
 /** How one cluster of the target run was matched to a cluster of the source run. */
@@ -353,8 +496,15 @@ export type MembershipPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Owner or editor: makes the proposal the cluster's accepted label (replacing an earlier one). */
+  /**
+   * Owner or editor: makes the proposal the cluster's accepted label (replacing an earlier one). The
+   * author of a proposal someone disagrees with may not accept it, except an owner giving
+   * `overrideReason` (recorded on the cluster and in the audit log); `Proposal.acceptGuard` says which
+   * applies before the click.
+   */
   acceptProposal: AnnotationPayload;
+  /** Turns a suggestion into a proposal marked as automated, with its evidence (owner or editor). */
+  adoptSuggestion: AnnotationPayload;
   cancelRun: RunPayload;
   commentCluster: AnnotationPayload;
   /** Copies accepted labels between two runs of one dataset by majority cell overlap, as proposals. */
@@ -364,12 +514,16 @@ export type Mutation = {
   createTeam: TeamPayload;
   /** Deletes the dataset, its runs and their stored files (the uploader or an owner). */
   deleteDataset: DeletePayload;
+  /** Imports a CAS document onto a run of the same cells: each annotation becomes a proposal on the cluster holding its cells, with its reviews (owner or editor). */
+  importCas: ImportCasPayload;
   proposeLabel: AnnotationPayload;
   removeTeamMember: DeletePayload;
   /** Queues a failed or cancelled run again; it resumes from its last checkpoint. */
   retryRun: RunPayload;
   reviseProposal: AnnotationPayload;
   revokeApiToken: DeletePayload;
+  /** Sets the dataset's organism (its uploader or an owner). */
+  setDatasetOrganism: DatasetPayload;
   /** Adds an existing account to the team or changes its role (owners only). */
   setTeamMember: MembershipPayload;
   signIn: AuthPayload;
@@ -383,7 +537,13 @@ export type Mutation = {
 
 export type MutationAcceptProposalArgs = {
   expectedVersion: Scalars['Int']['input'];
+  overrideReason?: InputMaybe<Scalars['String']['input']>;
   proposalId: Scalars['ID']['input'];
+};
+
+
+export type MutationAdoptSuggestionArgs = {
+  input: AdoptSuggestionInput;
 };
 
 
@@ -422,6 +582,11 @@ export type MutationDeleteDatasetArgs = {
 };
 
 
+export type MutationImportCasArgs = {
+  input: ImportCasInput;
+};
+
+
 export type MutationProposeLabelArgs = {
   input: ProposeLabelInput;
 };
@@ -448,6 +613,11 @@ export type MutationRevokeApiTokenArgs = {
 };
 
 
+export type MutationSetDatasetOrganismArgs = {
+  input: SetDatasetOrganismInput;
+};
+
+
 export type MutationSetTeamMemberArgs = {
   email: Scalars['String']['input'];
   role: Role;
@@ -470,6 +640,8 @@ export type MutationVoteProposalArgs = {
   input: VoteProposalInput;
 };
 
+export type { Organism };
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -479,15 +651,20 @@ export type PageInfo = {
 /** A proposed cell-type label for one cluster of a run. */
 export type Proposal = {
   __typename?: 'Proposal';
+  acceptGuard: AcceptGuard;
   accepted: Scalars['Boolean']['output'];
   agreeCount: Scalars['Int']['output'];
   author: User;
+  /** For suggestions: algorithm, score, organism, tissue and the genes behind it, as computed when adopted. */
+  automated?: Maybe<Scalars['JSON']['output']>;
   clusterIndex: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
   disagreeCount: Scalars['Int']['output'];
   /** Free-text evidence for the label. */
   evidence?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** For imported proposals: the author the CAS document names. */
+  importedAuthor?: Maybe<Scalars['String']['output']>;
   /** The cell-type name, e.g. `CD14+ monocyte`. */
   label: Scalars['String']['output'];
   /** Marker genes the author cites. */
@@ -497,17 +674,20 @@ export type Proposal = {
   /** 1 when created; +1 on each revision (a revision clears the votes cast on the earlier text). */
   revision: Scalars['Int']['output'];
   runId: Scalars['ID']['output'];
+  source: ProposalSource;
   updatedAt: Scalars['DateTime']['output'];
   /** The signed-in user's vote, if any. */
   viewerVote?: Maybe<Vote>;
   votes: Array<Vote>;
 };
 
+export type { ProposalSource };
+
 export type ProposeLabelInput = {
   clusterIndex: Scalars['Int']['input'];
   evidence?: InputMaybe<Scalars['String']['input']>;
-  /** The cluster's version the user saw. */
-  expectedVersion: Scalars['Int']['input'];
+  /** Ignored: a new proposal replaces nothing, so two people proposing at once both get theirs recorded. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   label: Scalars['String']['input'];
   markerGenes?: InputMaybe<Array<Scalars['String']['input']>>;
   ontologyId?: InputMaybe<Scalars['String']['input']>;
@@ -530,9 +710,21 @@ export type QcDistribution = {
 export type Query = {
   __typename?: 'Query';
   apiTokens: Array<ApiToken>;
+  /** One term by id (obsolete ones included), or null. */
+  cellType?: Maybe<CellType>;
+  /**
+   * Cell Ontology terms whose label or a synonym matches `search`: the whole name, then names starting
+   * with it, then names where every word of it starts a word, then names containing it; labels before
+   * synonyms. A `CL:…` search finds the term by id. At most `first` (≤ 50).
+   */
+  cellTypes: Array<CellType>;
   /** Runs side by side, in the order given. */
   compareRuns: Array<Run>;
   dataset?: Maybe<Dataset>;
+  /** How two runs of one dataset's accepted labels correspond, by the cells they share. */
+  labelCorrespondence: LabelCorrespondence;
+  /** Tissue names the marker databases use for an organism (for the suggestions' tissue filter). */
+  markerTissues: Array<Scalars['String']['output']>;
   /** The clustering methods a run may use. */
   methods: Array<ClusterMethod>;
   run?: Maybe<Run>;
@@ -545,6 +737,17 @@ export type Query = {
 };
 
 
+export type QueryCellTypeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCellTypesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search: Scalars['String']['input'];
+};
+
+
 export type QueryCompareRunsArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
@@ -552,6 +755,17 @@ export type QueryCompareRunsArgs = {
 
 export type QueryDatasetArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryLabelCorrespondenceArgs = {
+  runA: Scalars['ID']['input'];
+  runB: Scalars['ID']['input'];
+};
+
+
+export type QueryMarkerTissuesArgs = {
+  organism: Organism;
 };
 
 
@@ -587,6 +801,8 @@ export type Run = {
   artifacts: Array<Artifact>;
   attempt: Scalars['Int']['output'];
   backend?: Maybe<Scalars['String']['output']>;
+  /** The run's review as a Cell Annotation Schema document (valid against the shipped schema). */
+  cas: Scalars['JSON']['output'];
   /**
    * Per-cell results for plotting, null until the run succeeded: GET with the session cookie or an
    * API token. Binary by default (application/octet-stream, little-endian): a uint32 header length H,
@@ -599,6 +815,7 @@ export type Run = {
    */
   cellsUrl?: Maybe<Scalars['String']['output']>;
   clusters: Array<Cluster>;
+  composition: Array<CompositionEntry>;
   createdAt: Scalars['DateTime']['output'];
   createdBy: User;
   dataset: Dataset;
@@ -712,12 +929,40 @@ export type RunProgress = {
 
 export type { RunStatus };
 
+export type SetDatasetOrganismInput = {
+  datasetId: Scalars['ID']['input'];
+  organism: Organism;
+};
+
 export type SignUpInput = {
   email: Scalars['String']['input'];
   name: Scalars['String']['input'];
   password: Scalars['String']['input'];
   /** Creates a team owned by the new user. */
   teamName?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A gene behind a suggestion: its statistics in the cluster and what it added to the score. */
+export type SuggestionGene = {
+  __typename?: 'SuggestionGene';
+  /** Negative for evidence against. */
+  contribution: Scalars['Float']['output'];
+  gene: Scalars['String']['output'];
+  logFoldChange: Scalars['Float']['output'];
+  pctIn: Scalars['Float']['output'];
+  pctOut: Scalars['Float']['output'];
+  /** Specificity across candidate types × consensus among the type's database entries. */
+  weight: Scalars['Float']['output'];
+};
+
+/** A database entry a suggestion comes from. */
+export type SuggestionSource = {
+  __typename?: 'SuggestionSource';
+  /** `panglaodb`, `cellmarker2` or `pegasus`. */
+  database: Scalars['String']['output'];
+  /** The database's own name for the type. */
+  name: Scalars['String']['output'];
+  tissue?: Maybe<Scalars['String']['output']>;
 };
 
 export type Team = {
@@ -861,6 +1106,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AcceptGuard: ResolverTypeWrapper<AcceptGuard>;
+  AdoptSuggestionInput: AdoptSuggestionInput;
   AnnotationEvent: ResolverTypeWrapper<AuditRowModel>;
   AnnotationPayload: ResolverTypeWrapper<Omit<AnnotationPayload, 'cluster' | 'comment' | 'proposal'> & { cluster?: Maybe<ResolversTypes['Cluster']>, comment?: Maybe<ResolversTypes['Comment']>, proposal?: Maybe<ResolversTypes['Proposal']> }>;
   AnnotationStatus: AnnotationStatus;
@@ -870,17 +1117,24 @@ export type ResolversTypes = {
   ArtifactKind: ArtifactKind;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CasImportEntry: ResolverTypeWrapper<CasImportEntryModelModel>;
+  CellType: ResolverTypeWrapper<CellTypeModel>;
+  CellTypeRef: ResolverTypeWrapper<CellTypeRef>;
+  CellTypeSuggestion: ResolverTypeWrapper<SuggestionModel>;
+  CellTypeSuggestions: ResolverTypeWrapper<SuggestionsAnswerModel>;
   Cluster: ResolverTypeWrapper<ClusterRowModel>;
   ClusterMethod: ResolverTypeWrapper<ClusterMethod>;
   ClusterVersionInput: ClusterVersionInput;
   Comment: ResolverTypeWrapper<CommentRowModel>;
   CommentClusterInput: CommentClusterInput;
+  CompositionEntry: ResolverTypeWrapper<CompositionEntry>;
   CopyLabelsInput: CopyLabelsInput;
   CopyLabelsPayload: ResolverTypeWrapper<Omit<CopyLabelsPayload, 'mappings' | 'run'> & { mappings: Array<ResolversTypes['LabelMapping']>, run?: Maybe<ResolversTypes['Run']> }>;
   CreateRunInput: CreateRunInput;
   Dataset: ResolverTypeWrapper<DatasetRowModel>;
   DatasetConnection: ResolverTypeWrapper<Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversTypes['DatasetEdge']> }>;
   DatasetEdge: ResolverTypeWrapper<Omit<DatasetEdge, 'node'> & { node: ResolversTypes['Dataset'] }>;
+  DatasetPayload: ResolverTypeWrapper<Omit<DatasetPayload, 'dataset'> & { dataset?: Maybe<ResolversTypes['Dataset']> }>;
   DatasetQc: ResolverTypeWrapper<DatasetQc>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
@@ -890,16 +1144,21 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Histogram: ResolverTypeWrapper<Histogram>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImportCasInput: ImportCasInput;
+  ImportCasPayload: ResolverTypeWrapper<Omit<ImportCasPayload, 'entries' | 'run'> & { entries: Array<ResolversTypes['CasImportEntry']>, run?: Maybe<ResolversTypes['Run']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LabelConfusion: ResolverTypeWrapper<LabelConfusion>;
+  LabelCorrespondence: ResolverTypeWrapper<LabelCorrespondenceModelModel>;
   LabelMapping: ResolverTypeWrapper<LabelMappingModelModel>;
   MarkerGene: ResolverTypeWrapper<MarkerGene>;
   Membership: ResolverTypeWrapper<MembershipRowModel>;
   MembershipPayload: ResolverTypeWrapper<Omit<MembershipPayload, 'membership'> & { membership?: Maybe<ResolversTypes['Membership']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Organism: Organism;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Proposal: ResolverTypeWrapper<ProposalRowModel>;
+  ProposalSource: ProposalSource;
   ProposeLabelInput: ProposeLabelInput;
   QcDistribution: ResolverTypeWrapper<QcDistribution>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -914,8 +1173,11 @@ export type ResolversTypes = {
   RunPayload: ResolverTypeWrapper<Omit<RunPayload, 'run'> & { run?: Maybe<ResolversTypes['Run']> }>;
   RunProgress: ResolverTypeWrapper<RunProgress>;
   RunStatus: RunStatus;
+  SetDatasetOrganismInput: SetDatasetOrganismInput;
   SignUpInput: SignUpInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SuggestionGene: ResolverTypeWrapper<SuggestionGene>;
+  SuggestionSource: ResolverTypeWrapper<SuggestionSource>;
   Team: ResolverTypeWrapper<TeamRowModel>;
   TeamPayload: ResolverTypeWrapper<Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversTypes['Team']> }>;
   User: ResolverTypeWrapper<UserRowModel>;
@@ -927,6 +1189,8 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AcceptGuard: AcceptGuard;
+  AdoptSuggestionInput: AdoptSuggestionInput;
   AnnotationEvent: AuditRowModel;
   AnnotationPayload: Omit<AnnotationPayload, 'cluster' | 'comment' | 'proposal'> & { cluster?: Maybe<ResolversParentTypes['Cluster']>, comment?: Maybe<ResolversParentTypes['Comment']>, proposal?: Maybe<ResolversParentTypes['Proposal']> };
   ApiToken: ApiTokenRowModel;
@@ -934,17 +1198,24 @@ export type ResolversParentTypes = {
   Artifact: ArtifactRowModel;
   AuthPayload: Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   Boolean: Scalars['Boolean']['output'];
+  CasImportEntry: CasImportEntryModelModel;
+  CellType: CellTypeModel;
+  CellTypeRef: CellTypeRef;
+  CellTypeSuggestion: SuggestionModel;
+  CellTypeSuggestions: SuggestionsAnswerModel;
   Cluster: ClusterRowModel;
   ClusterMethod: ClusterMethod;
   ClusterVersionInput: ClusterVersionInput;
   Comment: CommentRowModel;
   CommentClusterInput: CommentClusterInput;
+  CompositionEntry: CompositionEntry;
   CopyLabelsInput: CopyLabelsInput;
   CopyLabelsPayload: Omit<CopyLabelsPayload, 'mappings' | 'run'> & { mappings: Array<ResolversParentTypes['LabelMapping']>, run?: Maybe<ResolversParentTypes['Run']> };
   CreateRunInput: CreateRunInput;
   Dataset: DatasetRowModel;
   DatasetConnection: Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversParentTypes['DatasetEdge']> };
   DatasetEdge: Omit<DatasetEdge, 'node'> & { node: ResolversParentTypes['Dataset'] };
+  DatasetPayload: Omit<DatasetPayload, 'dataset'> & { dataset?: Maybe<ResolversParentTypes['Dataset']> };
   DatasetQc: DatasetQc;
   DateTime: Scalars['DateTime']['output'];
   DeletePayload: DeletePayload;
@@ -952,9 +1223,12 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   Histogram: Histogram;
   ID: Scalars['ID']['output'];
+  ImportCasInput: ImportCasInput;
+  ImportCasPayload: Omit<ImportCasPayload, 'entries' | 'run'> & { entries: Array<ResolversParentTypes['CasImportEntry']>, run?: Maybe<ResolversParentTypes['Run']> };
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   LabelConfusion: LabelConfusion;
+  LabelCorrespondence: LabelCorrespondenceModelModel;
   LabelMapping: LabelMappingModelModel;
   MarkerGene: MarkerGene;
   Membership: MembershipRowModel;
@@ -974,14 +1248,23 @@ export type ResolversParentTypes = {
   RunParamsInput: RunParamsInput;
   RunPayload: Omit<RunPayload, 'run'> & { run?: Maybe<ResolversParentTypes['Run']> };
   RunProgress: RunProgress;
+  SetDatasetOrganismInput: SetDatasetOrganismInput;
   SignUpInput: SignUpInput;
   String: Scalars['String']['output'];
+  SuggestionGene: SuggestionGene;
+  SuggestionSource: SuggestionSource;
   Team: TeamRowModel;
   TeamPayload: Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversParentTypes['Team']> };
   User: UserRowModel;
   UserError: UserError;
   Vote: VoteRowModel;
   VoteProposalInput: VoteProposalInput;
+};
+
+export type AcceptGuardResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AcceptGuard'] = ResolversParentTypes['AcceptGuard']> = {
+  allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  needsOverrideReason?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type AnnotationEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AnnotationEvent'] = ResolversParentTypes['AnnotationEvent']> = {
@@ -1033,7 +1316,50 @@ export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extend
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
+export type CasImportEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CasImportEntry'] = ResolversParentTypes['CasImportEntry']> = {
+  clusterIndex?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  comments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imported?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  votes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CellTypeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellType'] = ResolversParentTypes['CellType']> = {
+  definition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  obsolete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  parents?: Resolver<Array<ResolversTypes['CellTypeRef']>, ParentType, ContextType>;
+  replacedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  synonyms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CellTypeRefResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellTypeRef'] = ResolversParentTypes['CellTypeRef']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CellTypeSuggestionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellTypeSuggestion'] = ResolversParentTypes['CellTypeSuggestion']> = {
+  against?: Resolver<Array<ResolversTypes['SuggestionGene']>, ParentType, ContextType>;
+  cellType?: Resolver<ResolversTypes['CellType'], ParentType, ContextType>;
+  markersMeasured?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  matched?: Resolver<Array<ResolversTypes['SuggestionGene']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SuggestionSource']>, ParentType, ContextType>;
+};
+
+export type CellTypeSuggestionsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellTypeSuggestions'] = ResolversParentTypes['CellTypeSuggestions']> = {
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  organism?: Resolver<Maybe<ResolversTypes['Organism']>, ParentType, ContextType>;
+  suggestions?: Resolver<Array<ResolversTypes['CellTypeSuggestion']>, ParentType, ContextType>;
+  tissue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type ClusterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
+  acceptOverrideReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   acceptedProposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
   comments?: Resolver<Array<ResolversTypes['Comment']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AnnotationEvent']>, ParentType, ContextType, RequireFields<ClusterHistoryArgs, 'first'>>;
@@ -1046,6 +1372,7 @@ export type ClusterResolvers<ContextType = RequestContext, ParentType extends Re
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AnnotationStatus'], ParentType, ContextType>;
+  suggestions?: Resolver<ResolversTypes['CellTypeSuggestions'], ParentType, ContextType, RequireFields<ClusterSuggestionsArgs, 'top'>>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -1066,6 +1393,14 @@ export type CommentResolvers<ContextType = RequestContext, ParentType extends Re
   proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
 };
 
+export type CompositionEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompositionEntry'] = ResolversParentTypes['CompositionEntry']> = {
+  cells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  clusters?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  fraction?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ontologyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type CopyLabelsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CopyLabelsPayload'] = ResolversParentTypes['CopyLabelsPayload']> = {
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   mappings?: Resolver<Array<ResolversTypes['LabelMapping']>, ParentType, ContextType>;
@@ -1081,6 +1416,7 @@ export type DatasetResolvers<ContextType = RequestContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labelColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organism?: Resolver<Maybe<ResolversTypes['Organism']>, ParentType, ContextType>;
   qc?: Resolver<Maybe<ResolversTypes['DatasetQc']>, ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<DatasetRunsArgs, 'first'>>;
   sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1096,6 +1432,11 @@ export type DatasetConnectionResolvers<ContextType = RequestContext, ParentType 
 export type DatasetEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatasetEdge'] = ResolversParentTypes['DatasetEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+};
+
+export type DatasetPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatasetPayload'] = ResolversParentTypes['DatasetPayload']> = {
+  dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type DatasetQcResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatasetQc'] = ResolversParentTypes['DatasetQc']> = {
@@ -1127,6 +1468,12 @@ export type HistogramResolvers<ContextType = RequestContext, ParentType extends 
   counts?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type ImportCasPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImportCasPayload'] = ResolversParentTypes['ImportCasPayload']> = {
+  entries?: Resolver<Array<ResolversTypes['CasImportEntry']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1135,6 +1482,15 @@ export type LabelConfusionResolvers<ContextType = RequestContext, ParentType ext
   counts?: Resolver<Array<Array<ResolversTypes['Int']>>, ParentType, ContextType>;
   labelKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type LabelCorrespondenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabelCorrespondence'] = ResolversParentTypes['LabelCorrespondence']> = {
+  counts?: Resolver<Array<Array<ResolversTypes['Int']>>, ParentType, ContextType>;
+  labelsA?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+  labelsB?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+  runA?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  runB?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  sharedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type LabelMappingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabelMapping'] = ResolversParentTypes['LabelMapping']> = {
@@ -1174,6 +1530,7 @@ export type MembershipPayloadResolvers<ContextType = RequestContext, ParentType 
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   acceptProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAcceptProposalArgs, 'expectedVersion' | 'proposalId'>>;
+  adoptSuggestion?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAdoptSuggestionArgs, 'input'>>;
   cancelRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'id'>>;
   commentCluster?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationCommentClusterArgs, 'input'>>;
   copyLabels?: Resolver<ResolversTypes['CopyLabelsPayload'], ParentType, ContextType, RequireFields<MutationCopyLabelsArgs, 'input'>>;
@@ -1181,11 +1538,13 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   createRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCreateRunArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'name'>>;
   deleteDataset?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDatasetArgs, 'id'>>;
+  importCas?: Resolver<ResolversTypes['ImportCasPayload'], ParentType, ContextType, RequireFields<MutationImportCasArgs, 'input'>>;
   proposeLabel?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationProposeLabelArgs, 'input'>>;
   removeTeamMember?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveTeamMemberArgs, 'teamId' | 'userId'>>;
   retryRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationRetryRunArgs, 'id'>>;
   reviseProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationReviseProposalArgs, 'input'>>;
   revokeApiToken?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
+  setDatasetOrganism?: Resolver<ResolversTypes['DatasetPayload'], ParentType, ContextType, RequireFields<MutationSetDatasetOrganismArgs, 'input'>>;
   setTeamMember?: Resolver<ResolversTypes['MembershipPayload'], ParentType, ContextType, RequireFields<MutationSetTeamMemberArgs, 'email' | 'role' | 'teamId'>>;
   signIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'email' | 'password'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1193,29 +1552,37 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   voteProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationVoteProposalArgs, 'input'>>;
 };
 
+export type OrganismResolvers = EnumResolverSignature<{ HUMAN?: any, MOUSE?: any, OTHER?: any }, ResolversTypes['Organism']>;
+
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ProposalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Proposal'] = ResolversParentTypes['Proposal']> = {
+  acceptGuard?: Resolver<ResolversTypes['AcceptGuard'], ParentType, ContextType>;
   accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   agreeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  automated?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   clusterIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   disagreeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   evidence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  importedAuthor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   markerGenes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   ontologyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ProposalSource'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   viewerVote?: Resolver<Maybe<ResolversTypes['Vote']>, ParentType, ContextType>;
   votes?: Resolver<Array<ResolversTypes['Vote']>, ParentType, ContextType>;
 };
+
+export type ProposalSourceResolvers = EnumResolverSignature<{ COPY?: any, IMPORT?: any, MANUAL?: any, SUGGESTION?: any }, ResolversTypes['ProposalSource']>;
 
 export type QcDistributionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['QcDistribution'] = ResolversParentTypes['QcDistribution']> = {
   histogram?: Resolver<ResolversTypes['Histogram'], ParentType, ContextType>;
@@ -1229,8 +1596,12 @@ export type QcDistributionResolvers<ContextType = RequestContext, ParentType ext
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
+  cellType?: Resolver<Maybe<ResolversTypes['CellType']>, ParentType, ContextType, RequireFields<QueryCellTypeArgs, 'id'>>;
+  cellTypes?: Resolver<Array<ResolversTypes['CellType']>, ParentType, ContextType, RequireFields<QueryCellTypesArgs, 'first' | 'search'>>;
   compareRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'ids'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'id'>>;
+  labelCorrespondence?: Resolver<ResolversTypes['LabelCorrespondence'], ParentType, ContextType, RequireFields<QueryLabelCorrespondenceArgs, 'runA' | 'runB'>>;
+  markerTissues?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryMarkerTissuesArgs, 'organism'>>;
   methods?: Resolver<Array<ResolversTypes['ClusterMethod']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'id'>>;
   runAgreement?: Resolver<ResolversTypes['RunAgreement'], ParentType, ContextType, RequireFields<QueryRunAgreementArgs, 'a' | 'b'>>;
@@ -1245,8 +1616,10 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   artifacts?: Resolver<Array<ResolversTypes['Artifact']>, ParentType, ContextType>;
   attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cas?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   cellsUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   clusters?: Resolver<Array<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  composition?: Resolver<Array<ResolversTypes['CompositionEntry']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
@@ -1323,6 +1696,21 @@ export type RunProgressResolvers<ContextType = RequestContext, ParentType extend
 
 export type RunStatusResolvers = EnumResolverSignature<{ CANCELLED?: any, FAILED?: any, QUEUED?: any, RUNNING?: any, SUCCEEDED?: any }, ResolversTypes['RunStatus']>;
 
+export type SuggestionGeneResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SuggestionGene'] = ResolversParentTypes['SuggestionGene']> = {
+  contribution?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  gene?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  logFoldChange?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  pctIn?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  pctOut?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type SuggestionSourceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SuggestionSource'] = ResolversParentTypes['SuggestionSource']> = {
+  database?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tissue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type TeamResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Team'] = ResolversParentTypes['Team']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<TeamDatasetsArgs, 'first'>>;
@@ -1361,6 +1749,7 @@ export type VoteResolvers<ContextType = RequestContext, ParentType extends Resol
 export type VoteValueResolvers = EnumResolverSignature<{ AGREE?: any, DISAGREE?: any }, ResolversTypes['VoteValue']>;
 
 export type Resolvers<ContextType = RequestContext> = {
+  AcceptGuard?: AcceptGuardResolvers<ContextType>;
   AnnotationEvent?: AnnotationEventResolvers<ContextType>;
   AnnotationPayload?: AnnotationPayloadResolvers<ContextType>;
   AnnotationStatus?: AnnotationStatusResolvers;
@@ -1369,27 +1758,38 @@ export type Resolvers<ContextType = RequestContext> = {
   Artifact?: ArtifactResolvers<ContextType>;
   ArtifactKind?: ArtifactKindResolvers;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  CasImportEntry?: CasImportEntryResolvers<ContextType>;
+  CellType?: CellTypeResolvers<ContextType>;
+  CellTypeRef?: CellTypeRefResolvers<ContextType>;
+  CellTypeSuggestion?: CellTypeSuggestionResolvers<ContextType>;
+  CellTypeSuggestions?: CellTypeSuggestionsResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
   ClusterMethod?: ClusterMethodResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;
+  CompositionEntry?: CompositionEntryResolvers<ContextType>;
   CopyLabelsPayload?: CopyLabelsPayloadResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DatasetConnection?: DatasetConnectionResolvers<ContextType>;
   DatasetEdge?: DatasetEdgeResolvers<ContextType>;
+  DatasetPayload?: DatasetPayloadResolvers<ContextType>;
   DatasetQc?: DatasetQcResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
   EpochLoss?: EpochLossResolvers<ContextType>;
   Histogram?: HistogramResolvers<ContextType>;
+  ImportCasPayload?: ImportCasPayloadResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LabelConfusion?: LabelConfusionResolvers<ContextType>;
+  LabelCorrespondence?: LabelCorrespondenceResolvers<ContextType>;
   LabelMapping?: LabelMappingResolvers<ContextType>;
   MarkerGene?: MarkerGeneResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   MembershipPayload?: MembershipPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Organism?: OrganismResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
   Proposal?: ProposalResolvers<ContextType>;
+  ProposalSource?: ProposalSourceResolvers;
   QcDistribution?: QcDistributionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Role?: RoleResolvers;
@@ -1401,6 +1801,8 @@ export type Resolvers<ContextType = RequestContext> = {
   RunPayload?: RunPayloadResolvers<ContextType>;
   RunProgress?: RunProgressResolvers<ContextType>;
   RunStatus?: RunStatusResolvers;
+  SuggestionGene?: SuggestionGeneResolvers<ContextType>;
+  SuggestionSource?: SuggestionSourceResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   TeamPayload?: TeamPayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { annotations, artifacts, auditLog, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type Role } from "@scfnccl/db";
+import { validateCas } from "@scfnccl/annotation";
+import { annotations, artifacts, auditLog, clusters, comments, createDb, datasetGenes, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type MarkerGene, type Role } from "@scfnccl/db";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import { subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
 import { encodeCellsFile } from "@scfnccl/platform/cells";
@@ -15,7 +16,12 @@ import { RateLimiter } from "../auth/rateLimit.ts";
 import { createContext, type Deps, type RequestContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { readEnv } from "../env.ts";
-import { acceptProposal, AnnotationConflict, clusterHistory, commentCluster, copyLabels, proposeLabel, reviseProposal, voteProposal } from "./annotations.ts";
+import { acceptProposal, adoptSuggestion, AnnotationConflict, clusterHistory, commentCluster, copyLabels, proposeLabel, reviseProposal, viewerAcceptGuard, voteProposal } from "./annotations.ts";
+import { importCas, labelCorrespondence, runCas, runComposition } from "./casExchange.ts";
+import { suggestionsForCluster } from "./cellTypes.ts";
+
+/** The test dataset's genes: B-cell, T-cell and monocyte markers and a housekeeping gene. */
+const GENES = ["MS4A1", "CD79A", "CD79B", "CD19", "CD3E", "CD3D", "CD14", "LYZ", "ACTB"];
 
 let dir: string;
 let db: DbClient;
@@ -60,6 +66,9 @@ async function addRun(cellClusters: number[], seed: number): Promise<string> {
   const body = encodeCellsFile({ k, umap: new Float32Array(2 * n), cluster: Int32Array.from(cellClusters), cell: Int32Array.from({ length: n }, (_, i) => i), labels: null, labelKey: null });
   const put = await store.put(`runs/${r!.id}/umap.bin`, body);
   await db.db.insert(artifacts).values({ runId: r!.id, kind: "umap", storageKey: put.key, contentType: "application/octet-stream", sizeBytes: put.sizeBytes, checksum: put.sha256 });
+  const csv = `cell,cluster\n${cellClusters.map((c, i) => `cell${i},${c}`).join("\n")}\n`;
+  const putCsv = await store.put(`runs/${r!.id}/clusters.csv`, Buffer.from(csv));
+  await db.db.insert(artifacts).values({ runId: r!.id, kind: "clusters", storageKey: putCsv.key, contentType: "text/csv", sizeBytes: putCsv.sizeBytes, checksum: putCsv.sha256 });
   return r!.id;
 }
 
@@ -92,9 +101,10 @@ beforeAll(async () => {
   await db.db.insert(memberships).values({ teamId: other!.id, userId: user.outsider, role: "owner" });
   const [d] = await db.db
     .insert(datasets)
-    .values({ teamId, name: "d.h5", format: "csv", cells: 12, genes: 1, checksum: "0", sizeBytes: 1, storageKey: "datasets/x", uploaderId: user.owner })
+    .values({ teamId, name: "d.h5", format: "csv", cells: 12, genes: GENES.length, checksum: "0", sizeBytes: 1, storageKey: "datasets/x", uploaderId: user.owner, organism: "human" })
     .returning();
   datasetId = d!.id;
+  await db.db.insert(datasetGenes).values({ datasetId, ids: GENES.map((_, i) => `ENSG${String(i).padStart(11, "0")}`), names: GENES });
 });
 
 afterAll(async () => {
@@ -174,7 +184,7 @@ describe("annotation status", () => {
 });
 
 describe("optimistic concurrency", () => {
-  it("refuses an edit made on a stale version with CONFLICT and the current state, changing nothing", async () => {
+  it("refuses a state change made on a stale version with CONFLICT and the current state, changing nothing", async () => {
     const { result: p } = await propose("editor");
     // Two editors loaded version 1; the first accepts, the second's revision must not overwrite it.
     await acceptProposal(ctxOf("owner"), p.id, 1);
@@ -183,17 +193,204 @@ describe("optimistic concurrency", () => {
     expect(err).toBeInstanceOf(AnnotationConflict);
     expect(err.code).toBe("CONFLICT");
     expect((err as AnnotationConflict).current).toMatchObject({ version: 2, status: "accepted", acceptedProposalId: p.id });
-    const stalePropose = await failure(propose("editor2", { label: "pDC" }));
-    expect(stalePropose.code).toBe("CONFLICT");
     expect(await snapshot()).toEqual(before);
+    // A new proposal replaces nothing: made on the stale version, it is still recorded.
+    const late = await propose("editor2", { label: "plasmacytoid dendritic cell", ontologyId: "CL:0000784", markerGenes: [] });
+    expect(late.cluster).toMatchObject({ version: 3, status: "accepted", acceptedProposalId: p.id });
   });
 
-  it("lets exactly one of two simultaneous edits on the same version through", async () => {
+  it("records both of two simultaneous different proposals, and lets only one of two simultaneous accepts through", async () => {
     const results = await Promise.allSettled([propose("editor", { label: "one" }), propose("editor2", { label: "two" })]);
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-    expect((rejected.reason as AppError).code).toBe("CONFLICT");
-    expect(await db.db.select().from(annotations).where(eq(annotations.runId, runId))).toHaveLength(1);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    const recorded = await db.db.select().from(annotations).where(eq(annotations.runId, runId));
+    expect(recorded.map((p) => p.cellType).sort()).toEqual(["one", "two"]);
+    expect((await clusterRow(runId, 0)).version).toBe(2);
+    const history = await clusterHistory(ctxOf("viewer"), { runId, index: 0 }, 10);
+    expect(history.map((h) => h.action)).toEqual(["proposal.create", "proposal.create"]);
+    const accepts = await Promise.allSettled(recorded.map((p) => acceptProposal(ctxOf("owner"), p.id, 2)));
+    expect(accepts.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(((accepts.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as AppError).code).toBe("CONFLICT");
+  });
+});
+
+describe("names that mean the same to everyone", () => {
+  it.each([
+    ["an obsolete id", "CL:0000003", "CL:0000003 ('obsolete native cell') is obsolete in the Cell Ontology (release 2026-03-26); use CL:0000000 instead"],
+    ["an id that is no term", "CL:9999999", "CL:9999999 is not a term of the Cell Ontology (release 2026-03-26)"],
+    ["a malformed id", "CL:236", "'CL:236' is not a Cell Ontology id (CL: and seven digits, e.g. CL:0000236)"],
+  ])("refuses %s, naming it, on propose and revise", async (_what, ontologyId, message) => {
+    const before = await snapshot();
+    expect(await failure(propose("editor", { ontologyId }))).toMatchObject({ code: "INVALID_INPUT", field: "ontologyId", message });
+    expect(await snapshot()).toEqual(before);
+    const { result: p } = await propose("editor");
+    expect(await failure(reviseProposal(ctxOf("editor"), { proposalId: p.id, expectedVersion: 1, ontologyId }))).toMatchObject({ code: "INVALID_INPUT", field: "ontologyId", message });
+  });
+
+  it("refuses cited marker genes the dataset does not measure, naming them", async () => {
+    const before = await snapshot();
+    expect(await failure(propose("editor", { markerGenes: ["MS4A1", "NOTAGENE", "ms4a1"] }))).toMatchObject({
+      code: "INVALID_INPUT",
+      field: "markerGenes",
+      message: "marker genes not in dataset 'd.h5': NOTAGENE, ms4a1 (did you mean MS4A1?)",
+    });
+    expect(await snapshot()).toEqual(before);
+    // Ids are genes too.
+    const { result } = await propose("editor", { markerGenes: ["ENSG00000000000", "CD79A"] });
+    expect(result.markerGenes).toEqual(["ENSG00000000000", "CD79A"]);
+  });
+});
+
+describe("the self-accept rule", () => {
+  it("stops an editor accepting their own proposal over a disagreement, and says so before the click", async () => {
+    const { result: p } = await propose("editor");
+    await voteProposal(ctxOf("editor2"), { proposalId: p.id, value: -1, reason: "CD3E is up too" });
+    expect(await viewerAcceptGuard(ctxOf("editor"), p)).toEqual({
+      allowed: false,
+      needsOverrideReason: false,
+      message: "You proposed this label and 1 reviewer disagrees: another editor or an owner must accept it, or revise it to answer the disagreement.",
+    });
+    const before = await snapshot();
+    expect(await failure(acceptProposal(ctxOf("editor"), p.id, 2))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await failure(acceptProposal(ctxOf("editor"), p.id, 2, "I am sure"))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await snapshot()).toEqual(before);
+    // Anyone else with the right to accept may.
+    expect(await viewerAcceptGuard(ctxOf("owner"), p)).toMatchObject({ allowed: true, needsOverrideReason: false });
+    expect((await acceptProposal(ctxOf("editor2"), p.id, 2)).cluster.status).toBe("accepted");
+  });
+
+  it("lets an owner accept their own disputed proposal only with a recorded override reason", async () => {
+    const { result: p } = await propose("owner");
+    await voteProposal(ctxOf("viewer"), { proposalId: p.id, value: -1, reason: "looks like T cells" });
+    expect(await viewerAcceptGuard(ctxOf("owner"), p)).toMatchObject({ allowed: true, needsOverrideReason: true });
+    expect(await failure(acceptProposal(ctxOf("owner"), p.id, 2))).toMatchObject({ code: "INVALID_INPUT", field: "overrideReason" });
+    const { cluster } = await acceptProposal(ctxOf("owner"), p.id, 2, "MS4A1 and CD79A in 95% of cells; CD3E is ambient");
+    expect(cluster).toMatchObject({ status: "accepted", acceptOverrideReason: "MS4A1 and CD79A in 95% of cells; CD3E is ambient" });
+    const last = (await clusterHistory(ctxOf("viewer"), { runId, index: 0 }, 10)).at(-1)!;
+    expect(last.data).toMatchObject({ after: { overrideReason: "MS4A1 and CD79A in 95% of cells; CD3E is ambient", disagreements: [{ reason: "looks like T cells" }] } });
+  });
+
+  it("asks nothing of an author nobody disagrees with", async () => {
+    const { result: p } = await propose("editor");
+    await voteProposal(ctxOf("viewer"), { proposalId: p.id, value: 1 });
+    expect((await acceptProposal(ctxOf("editor"), p.id, 2)).cluster).toMatchObject({ status: "accepted", acceptOverrideReason: null });
+  });
+});
+
+const stat = (gene: string, logFoldChange: number, pctIn: number, pctOut: number): MarkerGene => ({ gene, score: 10, logFoldChange, pctIn, pctOut, pval: 1e-12, pvalAdj: 1e-10 });
+
+describe("suggestions from marker databases", () => {
+  it("suggests B cell for a cluster whose B-cell markers are up, and one click makes an automated proposal with the evidence", async () => {
+    await db.db
+      .update(clusters)
+      .set({ markers: [stat("MS4A1", 3.1, 0.95, 0.05), stat("CD79A", 3.5, 0.97, 0.04), stat("CD79B", 2.2, 0.9, 0.1), stat("CD19", 1.5, 0.4, 0.01), stat("ACTB", 0.3, 1, 1)] })
+      .where(eq(clusters.runId, runId));
+    const answer = await suggestionsForCluster(ctxOf("viewer"), await clusterRow(runId, 0), datasetId, { top: 3, tissue: null });
+    expect(answer.organism).toBe("human");
+    const ids = answer.suggestions.map((s) => s.cellTypeId);
+    expect(ids.some((id) => ["CL:0000236", "CL:0000785", "CL:0000788", "CL:0000787", "CL:0000816"].includes(id))).toBe(true);
+    const top = answer.suggestions[0]!;
+    expect(top.matched.map((m) => m.gene)).toEqual(expect.arrayContaining(["MS4A1", "CD79A"]));
+    expect((await failure(adoptSuggestion(ctxOf("viewer"), { runId, clusterIndex: 0, cellTypeId: top.cellTypeId }))).code).toBe("FORBIDDEN");
+    expect(await failure(adoptSuggestion(ctxOf("editor"), { runId, clusterIndex: 0, cellTypeId: "CL:0000084" }))).toMatchObject({ code: "INVALID_INPUT", field: "cellTypeId" });
+    const { result: p, cluster } = await adoptSuggestion(ctxOf("editor"), { runId, clusterIndex: 0, cellTypeId: top.cellTypeId });
+    expect(cluster.status).toBe("proposed");
+    expect(p).toMatchObject({ source: "suggestion", ontologyId: top.cellTypeId, authorId: user.editor });
+    expect(p.markerGenes).toEqual(expect.arrayContaining(["MS4A1", "CD79A"]));
+    expect(p.evidence).toMatch(/^Suggested from marker databases .*score .*MS4A1 \(log2FC/);
+    expect(p.automated).toMatchObject({ score: top.score, organism: "human" });
+  });
+
+  it("explains an empty list when the dataset's organism is not known", async () => {
+    await db.db.update(datasets).set({ organism: "other" }).where(eq(datasets.id, datasetId));
+    try {
+      const answer = await suggestionsForCluster(createContext(deps, { viewer: { userId: user.viewer }, log: deps.log, clientAddress: "test" }), await clusterRow(runId, 0), datasetId, { top: 3, tissue: null });
+      expect(answer).toMatchObject({ organism: null, suggestions: [], note: expect.stringMatching(/organism/) });
+    } finally {
+      await db.db.update(datasets).set({ organism: "human" }).where(eq(datasets.id, datasetId));
+    }
+  });
+});
+
+describe("Cell Annotation Schema out and in", () => {
+  it("exports a reviewed run valid against the shipped schema, and round-trips: export, import onto a copy, export again", async () => {
+    const { result: b } = await propose("editor", { label: "B cell", evidence: "MS4A1 high" });
+    await voteProposal(ctxOf("viewer"), { proposalId: b.id, value: -1, reason: "CD3E too" });
+    await voteProposal(ctxOf("editor2"), { proposalId: b.id, value: 1 });
+    await acceptProposal(ctxOf("owner"), b.id, 3);
+    await proposeLabel(ctxOf("editor2"), { runId, clusterIndex: 0, label: "naive B cell", ontologyId: "CL:0000788", markerGenes: ["CD19"] });
+    const { result: t } = await proposeLabel(ctxOf("editor"), { runId, clusterIndex: 1, label: "T cell", ontologyId: "CL:0000084", markerGenes: ["CD3E"] });
+    await voteProposal(ctxOf("owner"), { proposalId: t.id, value: 1 });
+    const run = (await db.db.select().from(runs).where(eq(runs.id, runId)))[0]!;
+    const first = await runCas(ctxOf("viewer"), run);
+    expect(validateCas(first)).toEqual([]);
+    expect(first.annotations.map((a) => [a.labelset, a.cell_label, a.cell_ids!.length])).toEqual([
+      ["accepted", "B cell", 4],
+      ["proposed", "naive B cell", 4],
+      ["proposed", "T cell", 4],
+    ]);
+    expect(first.annotations[0]!.reviews!.map((r) => [r.reviewer, r.review, r.explanation])).toEqual([
+      ["viewer <viewer@lab.org>", "Disagree", "CD3E too"],
+      ["editor2 <editor2@lab.org>", "Agree", undefined],
+    ]);
+    expect(first.annotations[0]!.author_annotation_fields).toMatchObject({ author: "editor <editor@lab.org>", scfnccl_cluster: 0 });
+
+    // A copy: another run of the same cells, clustered the same way but numbered differently.
+    const copy = await addRun([2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1], 7);
+    expect((await failure(importCas(ctxOf("viewer"), { runId: copy, document: first }))).code).toBe("FORBIDDEN");
+    const { entries } = await importCas(ctxOf("editor"), { runId: copy, document: JSON.parse(JSON.stringify(first)) });
+    expect(entries.map((e) => [e.label, e.clusterIndex, e.imported])).toEqual([
+      ["B cell", 2, true],
+      ["naive B cell", 2, true],
+      ["T cell", 0, true],
+    ]);
+    const copyRun = (await db.db.select().from(runs).where(eq(runs.id, copy)))[0]!;
+    const second = await runCas(ctxOf("viewer"), copyRun);
+    expect(validateCas(second)).toEqual([]);
+    const comparable = (doc: typeof first) =>
+      doc.annotations.map(({ author_annotation_fields, ...a }) => ({ ...a, author: author_annotation_fields!["author"], cell_ids: [...a.cell_ids!].sort() }));
+    expect(comparable(second)).toEqual(comparable(first));
+    // Imported reviews are kept as written, never cast as votes in the reviewers' names.
+    expect(await db.db.select().from(votes).innerJoin(annotations, eq(votes.annotationId, annotations.id)).where(eq(annotations.runId, copy))).toEqual([]);
+  });
+
+  it("refuses a document that is not CAS, and reports annotations it cannot place", async () => {
+    const copy = await addRun([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1], 8);
+    expect(await failure(importCas(ctxOf("editor"), { runId: copy, document: { title: "x" } }))).toMatchObject({ code: "INVALID_INPUT", field: "document" });
+    const doc = {
+      title: "t",
+      author_name: "someone",
+      labelsets: [{ name: "mine" }],
+      annotations: [
+        { labelset: "mine", cell_label: "ghost", cell_ids: ["nope1", "nope2"] },
+        { labelset: "mine", cell_label: "split", cell_ids: ["cell0", "cell6", "cell7", "cell1"] },
+        { labelset: "mine", cell_label: "old", cell_ontology_term_id: "CL:0000003", cell_ids: ["cell0"] },
+        { labelset: "mine", cell_label: "B cell", cell_ontology_term_id: "CL:0000236", cell_ids: ["cell0", "cell1"], marker_gene_evidence: ["MS4A1", "NOTAGENE"] },
+      ],
+    };
+    const { entries } = await importCas(ctxOf("editor"), { runId: copy, document: doc });
+    expect(entries.map((e) => [e.imported, e.reason])).toEqual([
+      [false, "none of its 2 cells is a cell of this run"],
+      [true, null],
+      [false, "CL:0000003 ('obsolete native cell') is obsolete in the Cell Ontology (release 2026-03-26); use CL:0000000 instead"],
+      [true, "marker genes not in this dataset left out: NOTAGENE"],
+    ]);
+  });
+});
+
+describe("composition", () => {
+  it("counts cells per accepted label and matches two runs' labels by shared cells", async () => {
+    const { result: b } = await propose("editor", { label: "B cell" });
+    await acceptProposal(ctxOf("owner"), b.id, 1);
+    const run = (await db.db.select().from(runs).where(eq(runs.id, runId)))[0]!;
+    expect(await runComposition(ctxOf("viewer"), run)).toEqual([
+      { label: "B cell", ontologyId: "CL:0000236", cells: 4, fraction: 4 / 12, clusters: [0] },
+      { label: null, ontologyId: null, cells: 8, fraction: 8 / 12, clusters: [1, 2] },
+    ]);
+    const other = await addRun([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 9);
+    const { result: t } = await proposeLabel(ctxOf("editor"), { runId: other, clusterIndex: 1, label: "T cell", ontologyId: "CL:0000084" });
+    await acceptProposal(ctxOf("owner"), t.id, 1);
+    const c = await labelCorrespondence(ctxOf("viewer"), runId, other);
+    expect(c).toMatchObject({ sharedCells: 12, labelsA: ["B cell", null], labelsB: ["T cell", null], counts: [[2, 2], [8, 0]] });
   });
 });
 

@@ -8,12 +8,18 @@
  * - editors and owners also propose labels, revise their own proposals, accept a proposal and
  *   copy label sets; owners also revise anyone's proposal;
  * - nobody votes on their own proposal (the author's support is implied; counting it would let one
- *   person outvote a dissent).
+ *   person outvote a dissent);
+ * - nobody accepts their own proposal while someone disagrees with it, except an owner who records
+ *   why (the override reason goes on the cluster and in the audit entry);
+ * - a label names a current Cell Ontology term when it has an id, and cites only genes the dataset
+ *   measures.
  *
- * Each change runs in one transaction that first bumps the cluster's `version` where it still is
- * the version the client saw (a row lock in PostgreSQL, so of two concurrent edits the second finds
- * the version moved and gets CONFLICT), then recomputes the status and appends an audit entry with
- * the state before and after. Events go out after the commit.
+ * Each change runs in one transaction that first bumps the cluster's `version` (a row lock in
+ * PostgreSQL, so changes to one cluster are serialised), then recomputes the status and appends an
+ * audit entry with the state before and after. State changes (revise, accept) also require the
+ * version to still be the one the client saw, so of two concurrent ones the second gets CONFLICT; a
+ * new proposal, a vote or a comment adds to the record without replacing anything, so two people
+ * proposing different labels at once both get theirs recorded. Events go out after the commit.
  */
 import { and, annotations, clusters, comments, eq, sql, votes, type AnnotationStatus, type Db, type Role } from "@scfnccl/db";
 import { publishEvent } from "@scfnccl/platform";
@@ -23,6 +29,7 @@ import { AppError, forbidden, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
 import { parseInput } from "./auth.ts";
+import { checkMarkerGenes, requireCellType, SUGGESTION_ALGORITHM, suggestionsForCluster } from "./cellTypes.ts";
 import { readCellsFile } from "./results.ts";
 import { getRun } from "./runs.ts";
 
@@ -41,9 +48,6 @@ export class AnnotationConflict extends AppError {
   }
 }
 
-/** Cell Ontology ids: `CL:` and seven digits (e.g. CL:0000236, B cell). */
-export const CELL_ONTOLOGY_ID = /^CL:\d{7}$/;
-
 const optionalText = (max: number, what: string) =>
   z
     .string()
@@ -52,12 +56,13 @@ const optionalText = (max: number, what: string) =>
     .nullish()
     .transform((s) => (s ? s : null));
 const label = z.string().trim().min(1, "label is empty").max(200, "label is longer than 200 characters");
+// Checked against the shipped Cell Ontology after parsing (requireCellType): current terms only.
 const ontologyId = z
   .string()
   .trim()
+  .max(100, "ontologyId is longer than 100 characters")
   .nullish()
-  .transform((s) => (s ? s.toUpperCase() : null))
-  .refine((s) => s === null || CELL_ONTOLOGY_ID.test(s), "ontologyId must be a Cell Ontology id like CL:0000236");
+  .transform((s) => (s ? requireCellType(s).id : null));
 const markerGenes = z
   .array(z.string().trim().min(1, "a marker gene is empty").max(100))
   .max(50, "cite at most 50 marker genes")
@@ -68,7 +73,8 @@ const version = z.number().int().min(0);
 const proposeInput = z.object({
   runId: z.string(),
   clusterIndex: z.number().int(),
-  expectedVersion: version,
+  // Accepted for old clients; a new proposal never conflicts (it replaces nothing).
+  expectedVersion: version.nullish(),
   label,
   ontologyId,
   evidence: optionalText(5000, "evidence"),
@@ -100,8 +106,8 @@ const commentInput = z.object({
 
 // GraphQL sends explicit nulls for omitted optional fields only when the client writes them; an
 // omitted field is absent. Revisions tell "leave as is" (absent) from "clear" (null) by that.
-const proposalSnapshot = (p: ProposalRow) => ({ label: p.cellType, ontologyId: p.ontologyId, evidence: p.evidence, markerGenes: p.markerGenes, revision: p.revision });
-const clusterSnapshot = (c: ClusterRow) => ({ status: c.status, version: c.version, acceptedProposalId: c.acceptedProposalId });
+export const proposalSnapshot = (p: ProposalRow) => ({ label: p.cellType, ontologyId: p.ontologyId, evidence: p.evidence, markerGenes: p.markerGenes, revision: p.revision, source: p.source });
+const clusterSnapshot = (c: ClusterRow) => ({ status: c.status, version: c.version, acceptedProposalId: c.acceptedProposalId, acceptOverrideReason: c.acceptOverrideReason });
 
 export const clusterKey = (runId: string, index: number) => `${runId}:${index}`;
 
@@ -149,13 +155,15 @@ interface Change<T> {
   result: T;
   /** A new accepted proposal id (string), none (null), or unchanged (undefined). */
   accepted?: string | null;
+  /** With a new acceptance: the owner's reason for accepting their own disputed proposal. */
+  overrideReason?: string | null;
 }
 
 /**
  * Applies one change to a cluster's annotation: version check and bump, the change itself, the
  * status, the audit entry, in one transaction; then the event. Nothing is written on a conflict.
  */
-async function changeCluster<T>(
+export async function changeCluster<T>(
   ctx: RequestContext,
   run: RunRow,
   clusterIndex: number,
@@ -178,7 +186,12 @@ async function changeCluster<T>(
       const change = await apply(tx, before);
       const acceptedProposalId = change.accepted === undefined ? locked.acceptedProposalId : change.accepted;
       const status = await statusOf(tx, run.id, clusterIndex, acceptedProposalId);
-      const [cluster] = await tx.update(clusters).set({ status, acceptedProposalId }).where(where).returning();
+      const acceptance = change.accepted === undefined ? {} : { acceptOverrideReason: change.overrideReason ?? null };
+      const [cluster] = await tx
+        .update(clusters)
+        .set({ status, acceptedProposalId, ...acceptance })
+        .where(where)
+        .returning();
       await audit(tx, {
         teamId: run.teamId,
         actorId: viewer.userId,
@@ -227,7 +240,8 @@ export async function proposeLabel(ctx: RequestContext, raw: unknown) {
   const input = parseInput(proposeInput, raw);
   const { run } = await findCluster(ctx, input.runId, input.clusterIndex);
   await assertCan(ctx, run.teamId, "write", "run");
-  return changeCluster(ctx, run, input.clusterIndex, input.expectedVersion, async (tx) => {
+  await checkMarkerGenes(ctx, run.datasetId, input.markerGenes);
+  return changeCluster(ctx, run, input.clusterIndex, null, async (tx) => {
     const [p] = await tx
       .insert(annotations)
       .values({
@@ -257,6 +271,7 @@ export async function reviseProposal(ctx: RequestContext, raw: unknown) {
     ...(input.markerGenes !== undefined ? { markerGenes: input.markerGenes } : {}),
   };
   if (Object.keys(set).length === 0) throw invalid("nothing to revise: give label, ontologyId, evidence or markerGenes");
+  if (input.markerGenes) await checkMarkerGenes(ctx, run.datasetId, input.markerGenes);
   return changeCluster(ctx, run, proposal.clusterIndex, input.expectedVersion, async (tx, cluster) => {
     const [before] = await tx.select().from(annotations).where(eq(annotations.id, proposal.id));
     const [after] = await tx
@@ -320,20 +335,116 @@ export async function commentCluster(ctx: RequestContext, raw: unknown) {
   });
 }
 
-export async function acceptProposal(ctx: RequestContext, proposalIdRaw: string, expectedVersionRaw: number) {
+const overrideReason = z.string().trim().max(2000, "overrideReason is longer than 2000 characters").nullish().transform((s) => s || null);
+
+/** Whether the viewer may accept a proposal now, and what the page should say before the click. */
+export interface AcceptGuard {
+  allowed: boolean;
+  needsOverrideReason: boolean;
+  message: string | null;
+}
+
+/**
+ * The self-accept rule: the author of a proposal someone disagrees with may not accept it, except
+ * an owner who gives a reason. `disagreements` are the current DISAGREE votes on the proposal.
+ */
+export function acceptGuard(role: Role | null, isAuthor: boolean, disagreements: { reason: string | null }[]): AcceptGuard {
+  if (role !== "owner" && role !== "editor") return { allowed: false, needsOverrideReason: false, message: "only editors and owners accept proposals" };
+  if (!isAuthor || disagreements.length === 0) return { allowed: true, needsOverrideReason: false, message: null };
+  const who = `${disagreements.length} reviewer${disagreements.length > 1 ? "s" : ""} disagree${disagreements.length > 1 ? "" : "s"}`;
+  if (role !== "owner")
+    return { allowed: false, needsOverrideReason: false, message: `You proposed this label and ${who}: another editor or an owner must accept it, or revise it to answer the disagreement.` };
+  return { allowed: true, needsOverrideReason: true, message: `You proposed this label and ${who}: as an owner you may accept it only with a recorded override reason.` };
+}
+
+export async function acceptProposal(ctx: RequestContext, proposalIdRaw: string, expectedVersionRaw: number, overrideReasonRaw?: string | null) {
+  const viewer = requireViewer(ctx);
   const expectedVersion = parseInput(version, expectedVersionRaw);
+  const reason = parseInput(overrideReason, overrideReasonRaw);
   const { run, proposal } = await findProposal(ctx, proposalIdRaw);
-  await assertCan(ctx, run.teamId, "write", "run");
-  return changeCluster(ctx, run, proposal.clusterIndex, expectedVersion, async (_tx, cluster) => {
+  const role: Role = await assertCan(ctx, run.teamId, "write", "run");
+  return changeCluster(ctx, run, proposal.clusterIndex, expectedVersion, async (tx, cluster) => {
     if (cluster.acceptedProposalId === proposal.id) throw invalid("the proposal is already accepted", "proposalId");
+    // Read under the cluster's lock: a disagreement that lands first is seen here.
+    const disagreements = await tx.select({ reason: votes.reason }).from(votes).where(and(eq(votes.annotationId, proposal.id), eq(votes.value, -1)));
+    const guard = acceptGuard(role, proposal.authorId === viewer.userId, disagreements);
+    if (!guard.allowed) throw forbidden(guard.message!);
+    if (guard.needsOverrideReason && !reason) throw invalid(guard.message!.replace("may accept it only with", "must give"), "overrideReason");
+    const overriding = guard.needsOverrideReason ? reason : null;
     return {
       action: "proposal.accept",
       proposalId: proposal.id,
       before: { acceptedProposalId: cluster.acceptedProposalId },
-      after: { acceptedProposalId: proposal.id, label: proposal.cellType, ontologyId: proposal.ontologyId },
+      after: { acceptedProposalId: proposal.id, label: proposal.cellType, ontologyId: proposal.ontologyId, ...(overriding ? { overrideReason: overriding, disagreements } : {}) },
       result: proposal,
       accepted: proposal.id,
+      overrideReason: overriding,
     };
+  });
+}
+
+/** The accept guard for the signed-in viewer (Proposal.acceptGuard). */
+export async function viewerAcceptGuard(ctx: RequestContext, proposal: ProposalRow): Promise<AcceptGuard> {
+  const viewer = ctx.viewer;
+  if (!viewer) return acceptGuard(null, false, []);
+  const run = await getRun(ctx, proposal.runId);
+  const role = (await ctx.roles()).get(run.teamId) ?? null;
+  const disagreements = (await ctx.loaders.votesByAnnotation.load(proposal.id)).filter((v) => v.value < 0);
+  return acceptGuard(role, proposal.authorId === viewer.userId, disagreements);
+}
+
+const adoptInput = z.object({
+  runId: z.string(),
+  clusterIndex: z.number().int(),
+  cellTypeId: z.string().trim().max(100),
+  tissue: z.string().trim().max(100).nullish(),
+});
+
+/**
+ * Turns a marker-database suggestion into a proposal marked as automated: the suggestion is
+ * computed again here (the client's copy is not trusted), its evidence written out, and the
+ * proposal goes through the same review flow and audit log as any other.
+ */
+export async function adoptSuggestion(ctx: RequestContext, raw: unknown) {
+  const viewer = requireViewer(ctx);
+  const input = parseInput(adoptInput, raw);
+  const term = requireCellType(input.cellTypeId, "cellTypeId");
+  const { run, cluster } = await findCluster(ctx, input.runId, input.clusterIndex);
+  await assertCan(ctx, run.teamId, "write", "run");
+  const answer = await suggestionsForCluster(ctx, cluster, run.datasetId, { top: 10, tissue: input.tissue ?? null });
+  const s = answer.suggestions.find((x) => x.cellTypeId === term.id);
+  if (!s) throw invalid(`${term.id} ('${term.label}') is not among cluster ${input.clusterIndex}'s suggestions${answer.note ? `: ${answer.note}` : ""}`, "cellTypeId");
+  const genes = s.matched.slice(0, 10);
+  const evidence =
+    `Suggested from marker databases (${[...new Set(s.sets.map((x) => x.source))].join(", ")}; ${answer.organism}${answer.tissue ? `, tissue ${answer.tissue}` : ""}), score ${s.score.toFixed(3)}. ` +
+    `Up in this cluster: ${genes.map((g) => `${g.gene} (log2FC ${g.logFoldChange.toFixed(2)}, ${(g.pctIn * 100).toFixed(0)}% vs ${(g.pctOut * 100).toFixed(0)}%)`).join(", ")}.` +
+    (s.against.length ? ` Against: ${s.against.map((g) => g.gene).join(", ")}.` : "");
+  const automated = {
+    ...SUGGESTION_ALGORITHM,
+    score: s.score,
+    organism: answer.organism,
+    tissue: answer.tissue,
+    matched: s.matched,
+    against: s.against,
+    markersMeasured: s.markersMeasured,
+    sets: s.sets.slice(0, 20),
+  };
+  return changeCluster(ctx, run, input.clusterIndex, null, async (tx) => {
+    const [p] = await tx
+      .insert(annotations)
+      .values({
+        runId: run.id,
+        clusterIndex: input.clusterIndex,
+        cellType: term.label,
+        ontologyId: term.id,
+        evidence,
+        markerGenes: genes.map((g) => g.gene),
+        source: "suggestion",
+        automated,
+        authorId: viewer.userId,
+      })
+      .returning();
+    return { action: "proposal.create", proposalId: p!.id, before: { proposal: null }, after: { proposal: proposalSnapshot(p!), automated: { score: s.score } }, result: p! };
   });
 }
 
@@ -457,6 +568,7 @@ export async function copyLabels(ctx: RequestContext, raw: unknown) {
             ontologyId: accepted.ontologyId,
             evidence: `Copied from run ${from.id} cluster ${best[0]}, which holds ${(base.overlap * 100).toFixed(1)}% of this cluster's cells.${accepted.evidence ? ` Its evidence: ${accepted.evidence}` : ""}`,
             markerGenes: accepted.markerGenes,
+            source: "copy",
             authorId: viewer.userId,
           })
           .returning();

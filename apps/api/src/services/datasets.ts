@@ -4,12 +4,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { and, datasets, eq, inArray, runs, type DatasetQc, type Rows } from "@scfnccl/db";
+import { and, datasetGenes, datasets, eq, inArray, runs, type DatasetQc, type Rows } from "@scfnccl/db";
 import { InputError, io } from "@scfnccl/engine";
 import type { RequestContext } from "../context.ts";
 import { AppError, conflict, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
+import { geneNamesOf, organismAtUpload } from "./cellTypes.ts";
 import { datasetQc } from "./qc.ts";
 import { keyset, pageSize, toConnection, type PageArgs } from "./pagination.ts";
 
@@ -44,11 +45,13 @@ export function validateDatasetName(raw: string | null | undefined): string {
  * Admits an uploaded file: the engine's reader must accept it (else INVALID_DATASET and nothing is
  * stored), then the bytes go to object storage and the metadata to the database.
  */
-export async function ingestDataset(ctx: RequestContext, input: { teamId: string; name: string; path: string; sha256: string; sizeBytes: number }) {
+export async function ingestDataset(ctx: RequestContext, input: { teamId: string; name: string; path: string; sha256: string; sizeBytes: number; organism?: string | null }) {
   const viewer = requireViewer(ctx);
   const teamId = checkId(input.teamId, "team");
   await assertCan(ctx, teamId, "write", "team");
   const name = validateDatasetName(input.name);
+  // Checked before the file is read: a typo here should not cost a parse.
+  if (input.organism) organismAtUpload(input.organism, []);
   let data;
   let format: string;
   try {
@@ -60,6 +63,8 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
     if (err instanceof InputError) throw new AppError("INVALID_DATASET", `${name}: ${err.problem}`);
     throw err;
   }
+  const geneNames = geneNamesOf(data);
+  const organism = organismAtUpload(input.organism, geneNames);
   const id = randomUUID();
   const key = `datasets/${id}/${name.replace(/[^\w.-]+/g, "_")}`;
   const put = await ctx.deps.store.put(key, createReadStream(input.path), { contentType: "application/octet-stream" });
@@ -82,10 +87,12 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
         sizeBytes: put.sizeBytes,
         storageKey: key,
         qc: datasetQc(data.counts),
+        organism,
         uploaderId: viewer.userId,
       })
       .returning();
-    await audit(ctx.deps.db.db, { teamId, actorId: viewer.userId, action: "dataset.upload", targetType: "dataset", targetId: id, data: { name, sizeBytes: put.sizeBytes } });
+    await ctx.deps.db.db.insert(datasetGenes).values({ datasetId: id, ids: data.genes, names: geneNames });
+    await audit(ctx.deps.db.db, { teamId, actorId: viewer.userId, action: "dataset.upload", targetType: "dataset", targetId: id, data: { name, sizeBytes: put.sizeBytes, organism, organismSaid: Boolean(input.organism) } });
     return row!;
   } catch (err) {
     await ctx.deps.store.delete(key);

@@ -13,7 +13,8 @@ import { io, pp } from "@scfnccl/engine";
 import { readAll } from "@scfnccl/storage";
 import type { RequestContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { readCellsFile, runArtifact } from "./results.ts";
+import { runCas } from "./casExchange.ts";
+import { cellNamesFromCsv, readCellsFile, runArtifact } from "./results.ts";
 import { getRun } from "./runs.ts";
 
 export type ExportFormat = "h5ad" | "csv";
@@ -36,40 +37,6 @@ async function acceptedLabels(ctx: RequestContext, runId: string, k: number) {
 
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-/** Cell names in the run's output order, from clusters.csv (`cell,cluster,…`, cell quoted when needed). */
-function cellNamesFromCsv(text: string): string[] {
-  const names: string[] = [];
-  let i = text.indexOf("\n") + 1;
-  while (i < text.length) {
-    let name: string;
-    if (text[i] === '"') {
-      let j = i + 1;
-      let out = "";
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (text[q + 1] === '"') {
-          out += text.slice(j, q + 1);
-          j = q + 2;
-        } else {
-          out += text.slice(j, q);
-          j = q + 1;
-          break;
-        }
-      }
-      name = out;
-      i = j;
-    } else {
-      const comma = text.indexOf(",", i);
-      name = text.slice(i, comma);
-      i = comma;
-    }
-    names.push(name);
-    const nl = text.indexOf("\n", i);
-    i = nl < 0 ? text.length : nl + 1;
-  }
-  return names;
 }
 
 /** Writes the export of `runIdRaw` to a temp file; the caller streams it and calls `cleanup`. */
@@ -132,6 +99,8 @@ export async function exportRun(ctx: RequestContext, runIdRaw: string, format: E
           cluster_cell_types: label,
           cluster_ontology_ids: ontology,
         },
+        // Where CAS's own AnnData tools (cas-tools) keep the document: one JSON string in uns['cas'].
+        cas: JSON.stringify(await runCas(ctx, run)),
       },
     });
     await rm(input, { force: true });

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { GqlError, errorMessage, gql, unwrap } from "../graphql/client";
 import {
   ACCEPT_PROPOSAL,
+  ADOPT_SUGGESTION,
   COMMENT_CLUSTER,
   PROPOSE_LABEL,
   REVISE_PROPOSAL,
@@ -18,9 +19,12 @@ import {
   type Proposal,
   type Role,
 } from "../graphql/operations";
+import { AcceptControl } from "./AcceptControl";
+import { CellTypeFields } from "./CellTypeFields";
 import { fmtDate } from "./format";
 import { historyLines } from "./history";
 import { MarkerCells, MarkerHeaders } from "./MarkerCells";
+import { SuggestionsPanel } from "./SuggestionsPanel";
 
 interface Props {
   runId: string;
@@ -122,17 +126,15 @@ function ProposalForm({
   }
   return (
     <form onSubmit={(e) => void submit(e)} className="panel" style={{ background: "#fafbfc" }}>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-label`}>Cell type</label>
-        <input id={`${idPrefix}-label`} value={values.label} onChange={(e) => edit("label", e.target.value)} required maxLength={200} placeholder="e.g. CD14+ monocyte" />
-      </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-cl`}>Cell Ontology id (optional)</label>
-        <input id={`${idPrefix}-cl`} value={values.ontologyId} onChange={(e) => edit("ontologyId", e.target.value)} placeholder="CL:0001054" pattern="CL:\d{7}" aria-describedby={`${idPrefix}-cl-hint`} />
-        <small id={`${idPrefix}-cl-hint`} className="muted">
-          CL: and 7 digits.
-        </small>
-      </div>
+      <CellTypeFields
+        idPrefix={idPrefix}
+        label={values.label}
+        ontologyId={values.ontologyId}
+        onChange={(v) => {
+          if (v.label !== undefined) edit("label", v.label);
+          if (v.ontologyId !== undefined) edit("ontologyId", v.ontologyId);
+        }}
+      />
       <div className="field">
         <label htmlFor={`${idPrefix}-genes`}>Marker genes cited (optional)</label>
         <input id={`${idPrefix}-genes`} value={values.markerGenes} onChange={(e) => edit("markerGenes", e.target.value)} placeholder="CD14, LYZ" />
@@ -219,6 +221,11 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
         {cluster.majorityLabel ? ` · most common dataset label: ${cluster.majorityLabel}` : ""}
         {cluster.label ? ` · accepted label: ${cluster.label}` : ""} · version {cluster.version}
       </p>
+      {cluster.acceptOverrideReason ? (
+        <p className="muted" data-testid="override-reason">
+          Accepted by its author over a disagreement, with the owner&apos;s reason: “{cluster.acceptOverrideReason}”
+        </p>
+      ) : null}
       <OutcomeAlert outcome={outcome} />
 
       <h3>Top marker genes</h3>
@@ -244,6 +251,15 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
         <p className="muted">No marker genes stored for this cluster.</p>
       )}
 
+      <SuggestionsPanel
+        runId={runId}
+        clusterIndex={cluster.index}
+        version={cluster.version}
+        canAdopt={canEdit}
+        busy={busy}
+        onAdopt={(cellTypeId, tissue) => mutate(ADOPT_SUGGESTION, "adoptSuggestion", { input: { runId, clusterIndex: cluster.index, cellTypeId, tissue } })}
+      />
+
       <h3>Proposals</h3>
       {cluster.proposals.length === 0 ? <p className="muted">No proposals yet.</p> : null}
       {cluster.proposals.map((p) => {
@@ -259,9 +275,15 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
                   accepted
                 </span>
               ) : null}
+              {p.source !== "MANUAL" ? (
+                <span className="badge" style={{ marginLeft: "0.5rem" }} data-testid="proposal-source">
+                  {p.source === "SUGGESTION" ? "automated suggestion" : p.source === "COPY" ? "copied" : "imported"}
+                </span>
+              ) : null}
             </h4>
             <p className="muted" style={{ margin: "0.2rem 0" }}>
-              by {p.author.name} · revision {p.revision} · {fmtDate(p.updatedAt)} ·{" "}
+              by {p.author.name}
+              {p.importedAuthor ? ` (imported; written by ${p.importedAuthor})` : ""} · revision {p.revision} · {fmtDate(p.updatedAt)} ·{" "}
               <span data-testid="vote-counts">
                 {p.agreeCount} agree, {p.disagreeCount} disagree
               </span>
@@ -298,10 +320,8 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
                   Revise
                 </button>
               ) : null}
-              {canEdit && !p.accepted ? (
-                <button type="button" disabled={busy} onClick={() => void mutate(ACCEPT_PROPOSAL, "acceptProposal", { proposalId: p.id, expectedVersion: cluster.version })}>
-                  Accept “{p.label}”
-                </button>
+              {canEdit ? (
+                <AcceptControl proposal={p} busy={busy} onAccept={(overrideReason) => mutate(ACCEPT_PROPOSAL, "acceptProposal", { proposalId: p.id, expectedVersion: cluster.version, overrideReason })} />
               ) : null}
             </p>
             {revising === p.id ? (

@@ -71,12 +71,14 @@ export function UploadForm({ teamId, existing, onUploaded }: { teamId: string; e
   }
 
   function send(file: File, form: HTMLFormElement) {
+    // Empty = let the API guess from the gene symbols' case (CD14 human, Cd14 mouse).
+    const organism = (form.elements.namedItem("organism") as HTMLSelectElement | null)?.value ?? "";
     setDuplicate(null);
     setPhase("sending");
     setProgress({ sent: 0, total: file.size });
     const xhr = new XMLHttpRequest();
     xhrRef.current = xhr;
-    xhr.open("POST", `/api/datasets?teamId=${encodeURIComponent(teamId)}&name=${encodeURIComponent(file.name)}`);
+    xhr.open("POST", `/api/datasets?teamId=${encodeURIComponent(teamId)}&name=${encodeURIComponent(file.name)}${organism ? `&organism=${organism}` : ""}`);
     xhr.setRequestHeader("content-type", "application/octet-stream");
     xhr.upload.onprogress = (ev) => setProgress({ sent: ev.loaded, total: ev.lengthComputable ? ev.total : file.size });
     xhr.upload.onload = () => setPhase("validating");
@@ -117,6 +119,15 @@ export function UploadForm({ teamId, existing, onUploaded }: { teamId: string; e
         <div className="field">
           <label htmlFor="datasetFile">Dataset file</label>
           <input id="datasetFile" name="datasetFile" type="file" required disabled={phase !== "idle"} />
+        </div>
+        <div className="field">
+          <label htmlFor="organism">Organism</label>
+          <select id="organism" name="organism" defaultValue="" disabled={phase !== "idle"}>
+            <option value="">guess from the gene names</option>
+            <option value="human">human</option>
+            <option value="mouse">mouse</option>
+            <option value="other">other</option>
+          </select>
         </div>
         <button type="submit" disabled={phase !== "idle"}>
           Upload

@@ -134,7 +134,7 @@ export const REMOVE_MEMBER = /* GraphQL */ `
 export const DATASET = /* GraphQL */ `
   query Dataset($id: ID!) {
     dataset(id: $id) {
-      id name format cells genes labelColumns checksum sizeBytes createdAt
+      id name format cells genes labelColumns checksum sizeBytes createdAt organism
       uploader { id name }
       qc {
         countsPerCell { min max mean median q1 q3 histogram { binEdges counts } }
@@ -147,7 +147,7 @@ export const DATASET = /* GraphQL */ `
   ${RUN_FIELDS}
 `;
 export interface DatasetData {
-  dataset: (DatasetRow & { qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
+  dataset: (DatasetRow & { organism: Organism | null; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
 }
 export const DELETE_DATASET = /* GraphQL */ `
   mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) { deletedId errors { code message field } } }
@@ -314,6 +314,15 @@ export interface Proposal {
   author: { id: string; name: string };
   votes: Vote[];
   viewerVote: { value: VoteValue; reason: string | null } | null;
+  source: ProposalSource;
+  importedAuthor: string | null;
+  acceptGuard: AcceptGuard;
+}
+export type ProposalSource = "MANUAL" | "SUGGESTION" | "COPY" | "IMPORT";
+export interface AcceptGuard {
+  allowed: boolean;
+  needsOverrideReason: boolean;
+  message: string | null;
 }
 export interface ClusterComment {
   id: string;
@@ -339,6 +348,7 @@ export interface ClusterState {
   status: AnnotationStatus;
   version: number;
   label: string | null;
+  acceptOverrideReason: string | null;
   markers: Marker[];
   proposals: Proposal[];
   comments: ClusterComment[];
@@ -347,10 +357,11 @@ export interface ClusterState {
 
 export const CLUSTER_FIELDS = /* GraphQL */ `
   fragment ClusterState on Cluster {
-    id index size majorityLabel status version label
+    id index size majorityLabel status version label acceptOverrideReason
     markers(top: 10) { gene rank score logFoldChange pctIn pctOut pvalAdj }
     proposals {
       id clusterIndex label ontologyId evidence markerGenes revision accepted agreeCount disagreeCount createdAt updatedAt
+      source importedAuthor acceptGuard { allowed needsOverrideReason message }
       author { id name }
       votes { value reason createdAt user { id name } }
       viewerVote { value reason }
@@ -406,7 +417,9 @@ export const COMMENT_CLUSTER = /* GraphQL */ `
   ${CLUSTER_FIELDS}
 `;
 export const ACCEPT_PROPOSAL = /* GraphQL */ `
-  mutation AcceptProposal($proposalId: ID!, $expectedVersion: Int!) { acceptProposal(proposalId: $proposalId, expectedVersion: $expectedVersion) { ${PAYLOAD} } }
+  mutation AcceptProposal($proposalId: ID!, $expectedVersion: Int!, $overrideReason: String) {
+    acceptProposal(proposalId: $proposalId, expectedVersion: $expectedVersion, overrideReason: $overrideReason) { ${PAYLOAD} }
+  }
   ${CLUSTER_FIELDS}
 `;
 export const COPY_LABELS = /* GraphQL */ `
@@ -522,4 +535,103 @@ export const SET_GENE_NAME_COLUMN = /* GraphQL */ `
   mutation SetGeneNameColumn($datasetId: ID!, $column: String!) {
     setGeneNameColumn(datasetId: $datasetId, column: $column) { dataset { id geneNameColumn } errors { code message field } }
   }
+`;
+
+// --- cell-type names: ontology, suggestions, CAS, composition -----------------------------------
+export interface CellTypeTerm {
+  id: string;
+  label: string;
+  definition: string | null;
+  synonyms: string[];
+  parents: { id: string; label: string }[];
+}
+export const CELL_TYPES = /* GraphQL */ `
+  query CellTypes($search: String!, $first: Int) { cellTypes(search: $search, first: $first) { id label definition synonyms parents { id label } } }
+`;
+export interface CellTypesData {
+  cellTypes: CellTypeTerm[];
+}
+
+export interface SuggestionGene {
+  gene: string;
+  logFoldChange: number;
+  pctIn: number;
+  pctOut: number;
+  weight: number;
+  contribution: number;
+}
+export interface CellTypeSuggestion {
+  cellType: CellTypeTerm;
+  score: number;
+  matched: SuggestionGene[];
+  against: SuggestionGene[];
+  markersMeasured: number;
+  sources: { database: string; name: string; tissue: string | null }[];
+}
+export const CLUSTER_SUGGESTIONS = /* GraphQL */ `
+  query ClusterSuggestions($id: ID!, $tissue: String) {
+    run(id: $id) {
+      id
+      clusters {
+        index
+        suggestions(top: 3, tissue: $tissue) {
+          organism tissue note
+          suggestions {
+            score markersMeasured
+            cellType { id label definition synonyms parents { id label } }
+            matched { gene logFoldChange pctIn pctOut weight contribution }
+            against { gene logFoldChange pctIn pctOut weight contribution }
+            sources { database name tissue }
+          }
+        }
+      }
+    }
+  }
+`;
+export interface ClusterSuggestionsData {
+  run: { id: string; clusters: { index: number; suggestions: { organism: string | null; tissue: string | null; note: string | null; suggestions: CellTypeSuggestion[] } }[] } | null;
+}
+export const MARKER_TISSUES = /* GraphQL */ `
+  query MarkerTissues($organism: Organism!) { markerTissues(organism: $organism) }
+`;
+export const ADOPT_SUGGESTION = /* GraphQL */ `
+  mutation AdoptSuggestion($input: AdoptSuggestionInput!) { adoptSuggestion(input: $input) { ${PAYLOAD} } }
+  ${CLUSTER_FIELDS}
+`;
+
+export const RUN_CAS = /* GraphQL */ `
+  query RunCas($id: ID!) { run(id: $id) { id cas } }
+`;
+export const IMPORT_CAS = /* GraphQL */ `
+  mutation ImportCas($input: ImportCasInput!) {
+    importCas(input: $input) { entries { index label clusterIndex imported reason } errors { code message field } }
+  }
+`;
+export interface ImportCasData {
+  importCas: { entries: { index: number; label: string; clusterIndex: number | null; imported: boolean; reason: string | null }[]; errors: { code: string; message: string; field?: string | null }[] };
+}
+
+export interface CompositionEntry {
+  label: string | null;
+  ontologyId: string | null;
+  cells: number;
+  fraction: number;
+  clusters: number[];
+}
+export const RUN_COMPOSITION = /* GraphQL */ `
+  query RunComposition($id: ID!) { run(id: $id) { id composition { label ontologyId cells fraction clusters } } }
+`;
+export interface RunCompositionData {
+  run: { id: string; composition: CompositionEntry[] } | null;
+}
+export const LABEL_CORRESPONDENCE = /* GraphQL */ `
+  query LabelCorrespondence($a: ID!, $b: ID!) { labelCorrespondence(runA: $a, runB: $b) { sharedCells labelsA labelsB counts } }
+`;
+export interface LabelCorrespondenceData {
+  labelCorrespondence: { sharedCells: number; labelsA: (string | null)[]; labelsB: (string | null)[]; counts: number[][] };
+}
+
+export type Organism = "HUMAN" | "MOUSE" | "OTHER";
+export const SET_DATASET_ORGANISM = /* GraphQL */ `
+  mutation SetDatasetOrganism($input: SetDatasetOrganismInput!) { setDatasetOrganism(input: $input) { dataset { id organism } errors { code message field } } }
 `;

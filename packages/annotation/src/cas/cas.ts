@@ -101,8 +101,18 @@ export function personEmail(s: string | undefined): string | null {
 export const CAS_SCHEMA_VERSION = "b29d8ea0";
 
 export function buildCas(input: CasDocumentInput): CasDocument {
+  // Ordered by what the annotation is about (its first cell), not by cluster numbers, so two runs
+  // that number the same clusters differently write their annotations in the same order.
+  const firstCell = new Map(input.proposals.map((p) => [p, p.cellIds.reduce((m, c) => (m === null || c < m ? c : m), null as string | null) ?? ""]));
   const annotations = [...input.proposals]
-    .sort((a, b) => Number(b.accepted) - Number(a.accepted) || targetKey(a).localeCompare(targetKey(b), undefined, { numeric: true }) || a.createdAt.getTime() - b.createdAt.getTime() || a.proposalId.localeCompare(b.proposalId))
+    .sort(
+      (a, b) =>
+        Number(b.accepted) - Number(a.accepted) ||
+        firstCell.get(a)!.localeCompare(firstCell.get(b)!) ||
+        targetKey(a).localeCompare(targetKey(b), undefined, { numeric: true }) ||
+        a.createdAt.getTime() - b.createdAt.getTime() ||
+        a.proposalId.localeCompare(b.proposalId),
+    )
     .map((p): CasAnnotation => {
       const evidence = p.evidence ?? "";
       return {

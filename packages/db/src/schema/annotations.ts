@@ -2,6 +2,18 @@ import { index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, 
 import { users } from "./auth.ts";
 import { runs } from "./runs.ts";
 
+/** A review read from an imported CAS document. */
+export interface ImportedReview {
+  reviewer: string | null;
+  verdict: "Agree" | "Disagree";
+  explanation: string | null;
+  /** ISO date-time. */
+  at: string;
+}
+
+export const PROPOSAL_SOURCES = ["manual", "suggestion", "copy", "import"] as const;
+export type ProposalSource = (typeof PROPOSAL_SOURCES)[number];
+
 /** A proposed cell-type label for one cluster of a run (GraphQL `Proposal`). */
 export const annotations = pgTable(
   "annotations",
@@ -17,6 +29,17 @@ export const annotations = pgTable(
     ontologyId: text("ontology_id"),
     evidence: text("evidence"),
     markerGenes: jsonb("marker_genes").$type<string[]>().notNull().default([]),
+    /** How the proposal came: typed by its author, adopted from a marker-database suggestion, copied from another run, imported from a CAS document. */
+    source: text("source").$type<ProposalSource>().notNull().default("manual"),
+    /** For `suggestion` (and imported automated annotations): the algorithm, its score and evidence as computed when adopted. */
+    automated: jsonb("automated").$type<Record<string, unknown>>(),
+    /** For `import`: the author the CAS document names (the importer is `author_id`). */
+    importedAuthor: text("imported_author"),
+    /**
+     * For `import`: the document's reviews, kept as they were written and exported again, never
+     * turned into votes (a document cannot cast votes in a team member's name).
+     */
+    importedReviews: jsonb("imported_reviews").$type<ImportedReview[]>().notNull().default([]),
     /** 1 at creation, +1 per revision. */
     revision: integer("revision").notNull().default(1),
     authorId: uuid("author_id")

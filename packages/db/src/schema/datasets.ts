@@ -21,6 +21,8 @@ export const datasets = pgTable(
     checksum: text("checksum").notNull(),
     sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
     storageKey: text("storage_key").notNull(),
+    /** `human`, `mouse` or `other`: said at upload or guessed from the gene symbols' case; null = not known yet. Chooses the marker databases' organism. */
+    organism: text("organism"),
     /** Per-cell QC of the raw counts, computed when the upload was validated. */
     qc: jsonb("qc").$type<DatasetQc>(),
     uploaderId: uuid("uploader_id")
@@ -30,3 +32,16 @@ export const datasets = pgTable(
   },
   (t) => [index("datasets_team_idx").on(t.teamId, t.createdAt)],
 );
+
+/**
+ * The genes of a dataset as the file names them (ids) and as people read them (symbols, when the
+ * file has them; else the ids again): cited marker genes are checked against them. Its own table so
+ * a dataset row stays small; filled at upload, or from the stored file on first need.
+ */
+export const datasetGenes = pgTable("dataset_genes", {
+  datasetId: uuid("dataset_id")
+    .primaryKey()
+    .references(() => datasets.id, { onDelete: "cascade" }),
+  ids: jsonb("ids").$type<string[]>().notNull(),
+  names: jsonb("names").$type<string[]>().notNull(),
+});

@@ -112,6 +112,8 @@ export const clusters = pgTable(
     version: integer("version").notNull().default(0),
     /** The accepted proposal (annotations.id); no foreign key, the service keeps it consistent. */
     acceptedProposalId: uuid("accepted_proposal_id"),
+    /** An owner's reason for accepting their own proposal over an open disagreement (null otherwise). */
+    acceptOverrideReason: text("accept_override_reason"),
   },
   (t) => [primaryKey({ columns: [t.runId, t.index] })],
 );

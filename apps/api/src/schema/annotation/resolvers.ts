@@ -31,7 +31,7 @@ export const annotationResolvers: Resolvers = {
     reviseProposal: (_, args, ctx) => answer(() => reviseProposal(ctx, args.input), "proposal"),
     voteProposal: (_, args, ctx) => answer(() => voteProposal(ctx, args.input), "proposal"),
     commentCluster: (_, args, ctx) => answer(() => commentCluster(ctx, args.input), "comment"),
-    acceptProposal: (_, args, ctx) => answer(() => acceptProposal(ctx, args.proposalId, args.expectedVersion), "proposal"),
+    acceptProposal: (_, args, ctx) => answer(() => acceptProposal(ctx, args.proposalId, args.expectedVersion, args.overrideReason), "proposal"),
     copyLabels: async (_, args, ctx) => {
       const p = await payload("result", () => copyLabels(ctx, args.input));
       // Clusters whose version moved are CONFLICTs beside the mappings of the clusters copied.

@@ -6,6 +6,7 @@ import { ErrorText } from "../../../components/Field";
 import { NotFound } from "../../../components/NotFound";
 import { useTitle } from "../../../components/title";
 import { fmtBytes, fmtDate } from "../../../components/format";
+import { OrganismField } from "../../../components/OrganismField";
 import { QcHistogram } from "../../../components/QcHistogram";
 import { RunForm } from "../../../components/RunForm";
 import { RunsTable } from "../../../components/RunsTable";
@@ -54,6 +55,10 @@ export default function DatasetPage() {
           <dd>{d.genes.toLocaleString()}</dd>
           <dt>Format</dt>
           <dd>{d.format}</dd>
+          <dt>Organism</dt>
+          <dd>
+            <OrganismField datasetId={d.id} organism={d.organism} canEdit={d.team.viewerRole !== "VIEWER"} />
+          </dd>
           <dt>Label columns</dt>
           <dd>{d.labelColumns.join(", ") || "none"}</dd>
           <dt>Size</dt>

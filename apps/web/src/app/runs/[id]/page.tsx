@@ -10,6 +10,7 @@ import { LossChart, type LossPoint } from "../../../components/LossChart";
 import { describePhase } from "../../../components/phase";
 import { metricsSummary, settingLines } from "../../../components/settings";
 import { RunResults } from "../../../components/RunResults";
+import { MembershipNotice, RunNaming } from "../../../components/RunNaming";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
 import { CANCEL_RUN, METHODS, RETRY_RUN, RUN, VIEWER, type MethodsData, type Progress, type RunData, type ViewerData } from "../../../graphql/operations";
@@ -78,6 +79,7 @@ export default function RunPage() {
       <p className="muted">
         <Link href={`/teams/${run.team.id}`}>{run.team.name}</Link> › <Link href={`/datasets/${run.dataset.id}`}>{run.dataset.name}</Link> ›
       </p>
+      <MembershipNotice teamId={run.team.id} viewerId={viewerQ.data?.viewer?.id ?? null} />
       <h1>
         Run {run.method} · seed {run.seed}{" "}
         <span className={`badge status-${run.status}`} data-testid="run-status" aria-live="polite">
@@ -203,6 +205,7 @@ export default function RunPage() {
       ) : null}
 
       {run.status === "SUCCEEDED" && viewerQ.data?.viewer ? <RunResults runId={run.id} role={run.team.viewerRole} viewer={viewerQ.data.viewer} datasetId={run.dataset.id} /> : null}
+      {run.status === "SUCCEEDED" && viewerQ.data?.viewer ? <RunNaming runId={run.id} datasetId={run.dataset.id} role={run.team.viewerRole} /> : null}
     </>
   );
 }

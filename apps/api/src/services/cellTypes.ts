@@ -1,0 +1,162 @@
+/**
+ * Cell-type names in the platform: the Cell Ontology (search, id checks), the genes a dataset
+ * measures (cited marker genes must be among them), a dataset's organism, and marker-database
+ * suggestions for a cluster. The knowledge and the algorithms live in @scfnccl/annotation; this
+ * file adds authorization, storage and the API's typed errors.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { cellOntology, CellOntologyIdError, guessOrganism, markerDatabase, suggestCellTypes, type CellType, type Organism, type Suggestion } from "@scfnccl/annotation";
+import { datasetGenes, datasets, eq, type Rows } from "@scfnccl/db";
+import { io } from "@scfnccl/engine";
+import { z } from "zod";
+import type { RequestContext } from "../context.ts";
+import { AppError, invalid } from "../errors.ts";
+import { assertCan } from "./access.ts";
+import { audit } from "./audit.ts";
+import { parseInput } from "./auth.ts";
+import { getDataset } from "./datasets.ts";
+
+export const DATASET_ORGANISMS = ["human", "mouse", "other"] as const;
+export type DatasetOrganism = (typeof DATASET_ORGANISMS)[number];
+
+/** Ontology terms matching a text (labels and synonyms, ranked), for the proposal form. */
+export function searchCellTypes(search: string, first: number): CellType[] {
+  if (search.length > 200) throw invalid("search is longer than 200 characters", "search");
+  return cellOntology()
+    .search(search, { first: Math.max(1, Math.min(first, 50)) })
+    .map((m) => m.term);
+}
+
+export function cellTypeById(id: string): CellType | null {
+  return cellOntology().get(id.trim().toUpperCase()) ?? null;
+}
+
+/** A current Cell Ontology term, or INVALID_INPUT naming the id and why (malformed, unknown, obsolete). */
+export function requireCellType(id: string, field = "ontologyId"): CellType {
+  try {
+    return cellOntology().requireCurrent(id);
+  } catch (err) {
+    if (err instanceof CellOntologyIdError) throw invalid(err.message, field);
+    throw err;
+  }
+}
+
+/** The names a dataset's file gives its genes: symbols when it has them (engine `geneNameColumn`), else the ids. */
+export function geneNamesOf(data: { genes: string[]; geneColumns?: Record<string, string[]>; geneNameColumn?: string }): string[] {
+  const names = data.geneNameColumn ? data.geneColumns?.[data.geneNameColumn] : undefined;
+  return names && names.length === data.genes.length ? names.map((n, i) => n || data.genes[i]!) : data.genes;
+}
+
+const genesInFlight = new Map<string, Promise<{ ids: string[]; names: string[] }>>();
+
+/** A dataset's gene ids and names: stored at upload, or read once from its stored file for older datasets. */
+export async function genesOf(ctx: RequestContext, dataset: Rows["dataset"]): Promise<{ ids: string[]; names: string[] }> {
+  const [row] = await ctx.deps.db.db.select().from(datasetGenes).where(eq(datasetGenes.datasetId, dataset.id));
+  if (row) return { ids: row.ids, names: row.names };
+  let pending = genesInFlight.get(dataset.id);
+  if (!pending) {
+    pending = (async () => {
+      const dir = await mkdtemp(join(tmpdir(), "scfnccl-genes-"));
+      try {
+        const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
+        await pipeline(await ctx.deps.store.get(dataset.storageKey), createWriteStream(path));
+        const data = await io.readDataset(path);
+        const genes = { ids: data.genes, names: geneNamesOf(data) };
+        await ctx.deps.db.db.insert(datasetGenes).values({ datasetId: dataset.id, ...genes }).onConflictDoNothing();
+        return genes;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        genesInFlight.delete(dataset.id);
+      }
+    })();
+    genesInFlight.set(dataset.id, pending);
+  }
+  try {
+    return await pending;
+  } catch (err) {
+    ctx.log.warn({ err, datasetId: dataset.id }, "could not read the dataset's genes");
+    throw new AppError("INVALID_INPUT", `cannot check marker genes: the genes of dataset '${dataset.name}' could not be read`, "markerGenes");
+  }
+}
+
+/** Refuses cited genes the dataset does not measure (by symbol or id), naming them and a case-insensitive near miss. */
+export async function checkMarkerGenes(ctx: RequestContext, datasetId: string, genes: string[]): Promise<void> {
+  if (!genes.length) return;
+  const dataset = await ctx.loaders.dataset.load(datasetId);
+  if (!dataset) return;
+  const { ids, names } = await genesOf(ctx, dataset);
+  const known = new Set([...ids, ...names]);
+  const missing = genes.filter((g) => !known.has(g));
+  if (!missing.length) return;
+  const lower = new Map([...names, ...ids].map((g) => [g.toLowerCase(), g]));
+  const described = missing.map((g) => (lower.has(g.toLowerCase()) ? `${g} (did you mean ${lower.get(g.toLowerCase())}?)` : g));
+  throw invalid(`marker gene${missing.length > 1 ? "s" : ""} not in dataset '${dataset.name}': ${described.join(", ")}`, "markerGenes");
+}
+
+/** What the uploader said, else the guess from the symbols' case (null when it cannot tell). */
+export function organismAtUpload(said: string | null | undefined, geneNames: string[]): DatasetOrganism | null {
+  if (said) return parseOrganism(said, "organism");
+  return guessOrganism(geneNames).organism;
+}
+
+export function parseOrganism(raw: string, field: string): DatasetOrganism {
+  const v = raw.trim().toLowerCase();
+  if (!(DATASET_ORGANISMS as readonly string[]).includes(v)) throw invalid(`organism must be one of ${DATASET_ORGANISMS.join(", ")} (got '${raw}')`, field);
+  return v as DatasetOrganism;
+}
+
+const organismInput = z.object({ datasetId: z.string(), organism: z.enum(DATASET_ORGANISMS, { error: `organism must be one of ${DATASET_ORGANISMS.join(", ")}` }) });
+
+/** Sets a dataset's organism (its uploader or an owner, as for other dataset metadata). */
+export async function setDatasetOrganism(ctx: RequestContext, raw: unknown) {
+  const input = parseInput(organismInput, raw);
+  const dataset = await getDataset(ctx, input.datasetId);
+  await assertCan(ctx, dataset.teamId, dataset.uploaderId === ctx.viewer?.userId ? "write" : "manage", "dataset");
+  const [row] = await ctx.deps.db.db.update(datasets).set({ organism: input.organism }).where(eq(datasets.id, dataset.id)).returning();
+  await audit(ctx.deps.db.db, { teamId: dataset.teamId, actorId: ctx.viewer!.userId, action: "dataset.organism", targetType: "dataset", targetId: dataset.id, data: { before: dataset.organism, after: input.organism } });
+  ctx.loaders.dataset.clear(dataset.id);
+  return row!;
+}
+
+/** What the suggestion panel shows when there is nothing to suggest, and why. */
+export interface SuggestionsAnswer {
+  organism: Organism | null;
+  tissue: string | null;
+  suggestions: Suggestion[];
+  /** Why the list is empty, when it is. */
+  note: string | null;
+}
+
+export const SUGGESTION_ALGORITHM = {
+  algorithmName: "scfnccl marker-database suggestion (scType-style score on rank_genes_groups statistics)",
+  algorithmVersion: "1",
+  algorithmRepoUrl: "https://github.com/scfnccl/platform/tree/main/packages/annotation",
+} as const;
+
+/**
+ * Top cell types for a cluster from the shipped marker databases, for the dataset's organism and
+ * (optionally) a tissue, scored on the cluster's stored marker statistics.
+ */
+export async function suggestionsForCluster(ctx: RequestContext, cluster: Rows["cluster"], datasetId: string, options: { top: number; tissue: string | null }): Promise<SuggestionsAnswer> {
+  const dataset = await ctx.loaders.dataset.load(datasetId);
+  const tissue = options.tissue?.trim() || null;
+  if (tissue && tissue.length > 100) throw invalid("tissue is longer than 100 characters", "tissue");
+  const organism = dataset?.organism === "human" || dataset?.organism === "mouse" ? dataset.organism : null;
+  if (!dataset || !organism)
+    return { organism: null, tissue, suggestions: [], note: "the dataset's organism is not human or mouse (set it on the dataset page): the marker databases cover those two" };
+  if (!cluster.markers?.length) return { organism, tissue, suggestions: [], note: "the cluster has no marker statistics" };
+  const { names } = await genesOf(ctx, dataset);
+  const candidates = markerDatabase().cellTypes({ organism, tissue });
+  if (!candidates.length) return { organism, tissue, suggestions: [], note: `no marker set for tissue '${tissue}' (${organism})` };
+  const suggestions = suggestCellTypes(cluster.markers, candidates, { genes: names, top: Math.max(1, Math.min(options.top, 10)) });
+  return { organism, tissue, suggestions, note: suggestions.length ? null : "no marker set's genes are up in this cluster" };
+}
+
+/** The tissues the marker databases name for an organism. */
+export function markerTissues(organism: Organism): string[] {
+  return markerDatabase().tissues(organism);
+}
