@@ -43,6 +43,10 @@ export const FIELD_WEIGHTS: Record<string, number> = {
   "Run.lossHistory": 50, // reads history.json from storage
   "Dataset.qc": 50, // computed from the counts on first read of older datasets
   "Cluster.markers": 2,
+  "Run.cas": 200, // reads the per-cell file and clusters.csv, every proposal's votes
+  "Run.composition": 100, // reads the run's per-cell file
+  "Query.labelCorrespondence": 250, // reads both runs' per-cell files
+  "Cluster.suggestions": 10, // scores ~300 marker-database types on the cluster's markers
 };
 
 /** Upper bounds of list arguments when a variable (unknown at validation) gives them. */

@@ -83,7 +83,7 @@ for (const row of parse(readFileSync(truthPath), { columns: true, skip_empty_lin
 
 const started = performance.now();
 const data = await readLabelled(dataPath, labelsPath, args["label-key"]);
-const genes = geneSymbols(dataPath, data.genes);
+const genes = geneSymbols(dataPath, data);
 const guess = guessOrganism(genes);
 const organism = (args.organism as Organism | undefined) ?? guess.organism;
 if (!organism) fail(`cannot tell the organism from the gene names (${(guess.upper * 100).toFixed(0)}% upper case, ${(guess.title * 100).toFixed(0)}% title case): give --organism`);
@@ -166,10 +166,13 @@ async function readLabelled(path: string, labelsFile: string | undefined, labelK
 }
 
 /**
- * Gene symbols: a 10x folder names genes by Ensembl id (unique) and keeps the symbol in the
- * features file's second column, which is what marker databases use.
+ * Gene symbols, which marker databases use: the reader's symbol column when it found one (10x
+ * gene_symbols, h5ad feature_name, …), else a 10x features file's second column, else the names.
  */
-function geneSymbols(path: string, ids: string[]): string[] {
+function geneSymbols(path: string, data: { genes: string[]; geneColumns?: Record<string, string[]>; geneNameColumn?: string }): string[] {
+  const ids = data.genes;
+  const named = data.geneNameColumn ? data.geneColumns?.[data.geneNameColumn] : undefined;
+  if (named && named.length === ids.length) return named.map((n, i) => n || ids[i]!);
   for (const name of ["features.tsv.gz", "genes.tsv.gz", "features.tsv", "genes.tsv"]) {
     const file = join(path, name);
     if (!existsSync(file)) continue;

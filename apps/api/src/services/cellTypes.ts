@@ -149,10 +149,13 @@ export async function suggestionsForCluster(ctx: RequestContext, cluster: Rows["
   if (!dataset || !organism)
     return { organism: null, tissue, suggestions: [], note: "the dataset's organism is not human or mouse (set it on the dataset page): the marker databases cover those two" };
   if (!cluster.markers?.length) return { organism, tissue, suggestions: [], note: "the cluster has no marker statistics" };
-  const { names } = await genesOf(ctx, dataset);
+  const { ids, names } = await genesOf(ctx, dataset);
   const candidates = markerDatabase().cellTypes({ organism, tissue });
   if (!candidates.length) return { organism, tissue, suggestions: [], note: `no marker set for tissue '${tissue}' (${organism})` };
-  const suggestions = suggestCellTypes(cluster.markers, candidates, { genes: names, top: Math.max(1, Math.min(options.top, 10)) });
+  // Stored markers may name genes by id (10x feature ids); marker databases use symbols.
+  const symbolOf = new Map(ids.map((id, i) => [id, names[i]!]));
+  const stats = cluster.markers.map((m) => ({ ...m, gene: symbolOf.get(m.gene) ?? m.gene }));
+  const suggestions = suggestCellTypes(stats, candidates, { genes: names, top: Math.max(1, Math.min(options.top, 10)) });
   return { organism, tissue, suggestions, note: suggestions.length ? null : "no marker set's genes are up in this cluster" };
 }
 
