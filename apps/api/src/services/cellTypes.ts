@@ -14,11 +14,10 @@ import { datasetGenes, datasets, eq, type Rows } from "@scfnccl/db";
 import { io } from "@scfnccl/engine";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
-import { AppError, invalid } from "../errors.ts";
-import { assertCan } from "./access.ts";
+import { AppError, invalid, notFound } from "../errors.ts";
+import { assertCan, checkId } from "./access.ts";
 import { audit } from "./audit.ts";
 import { parseInput } from "./auth.ts";
-import { getDataset } from "./datasets.ts";
 
 export const DATASET_ORGANISMS = ["human", "mouse", "other"] as const;
 export type DatasetOrganism = (typeof DATASET_ORGANISMS)[number];
@@ -114,7 +113,9 @@ const organismInput = z.object({ datasetId: z.string(), organism: z.enum(DATASET
 /** Sets a dataset's organism (its uploader or an owner, as for other dataset metadata). */
 export async function setDatasetOrganism(ctx: RequestContext, raw: unknown) {
   const input = parseInput(organismInput, raw);
-  const dataset = await getDataset(ctx, input.datasetId);
+  const dataset = await ctx.loaders.dataset.load(checkId(input.datasetId, "dataset"));
+  if (!dataset) throw notFound("dataset");
+  await assertCan(ctx, dataset.teamId, "read", "dataset");
   await assertCan(ctx, dataset.teamId, dataset.uploaderId === ctx.viewer?.userId ? "write" : "manage", "dataset");
   const [row] = await ctx.deps.db.db.update(datasets).set({ organism: input.organism }).where(eq(datasets.id, dataset.id)).returning();
   await audit(ctx.deps.db.db, { teamId: dataset.teamId, actorId: ctx.viewer!.userId, action: "dataset.organism", targetType: "dataset", targetId: dataset.id, data: { before: dataset.organism, after: input.organism } });
