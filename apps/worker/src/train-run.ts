@@ -13,7 +13,7 @@ import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, t
 import { activeBackend, InputError, io, tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
-import { publishEvent, TRAINING_PARAMS, type Method, type RunParams } from "@scfnccl/platform";
+import { publishEvent } from "@scfnccl/platform";
 import { cellsFile, computeMarkers, computeUmap, markersCsv, summariseClusters, type Clustering } from "./results.ts";
 
 interface ArtifactFile {
@@ -116,7 +116,8 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     const data = await io.readDataset(path);
     const resumeFrom = run.checkpointKey ? new Uint8Array(await readAll(await store.get(run.checkpointKey))) : undefined;
     const resumedFrom = resumeFrom ? (run.checkpointEpoch ?? 0) : 0;
-    const params = run.params as RunParams;
+    // Checked at submission; checked again against the registry this worker runs (a bad one fails the run at once).
+    const { settings, ...options } = tl.resolveRunSettings(run.method, { ...run.params, seed: run.seed });
     let epochSeconds = 0;
     let epochsDone = 0;
 
@@ -142,12 +143,14 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         .catch((err: unknown) => log.warn({ err }, "progress write failed"));
     };
 
-    const method = run.method as Method;
+    const method = run.method as tl.ClusterMethodName;
     let produced: Produced;
     if (method === "scfnccl") {
       const result = await tl.runScfnccl(data, {
-        ...params,
-        seed: run.seed,
+        ...settings,
+        k: options.k,
+        nTopGenes: options.nTopGenes,
+        seed: options.seed,
         signal: controller.signal,
         resumeFrom,
         checkpointEvery: ctx.checkpointEvery,
@@ -184,13 +187,9 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
       // like scFNCCL and get their training settings, but have no checkpoints: they restart if
       // their worker dies. Classical ones (seurat, leiden, kmeans) report only their status.
       const history: tl.EpochStats[] = [];
-      const settings = Object.fromEntries(TRAINING_PARAMS.filter((p) => params[p] !== undefined).map((p) => [p, params[p]!]));
       const r = await tl.cluster(data, {
         method,
-        k: params.k,
-        resolution: params.resolution,
-        nTopGenes: params.nTopGenes,
-        seed: run.seed,
+        ...options,
         settings,
         signal: controller.signal,
         onProgress: (p) => {

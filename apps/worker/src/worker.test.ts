@@ -6,8 +6,9 @@ import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enqueueRun, methodTrains, RUN_DEAD_LETTER_QUEUE, RUN_QUEUE, startQueue, subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
+import { enqueueRun, RUN_DEAD_LETTER_QUEUE, RUN_QUEUE, startQueue, subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
 import { decodeCellsFile } from "@scfnccl/platform/cells";
+import { tl } from "@scfnccl/engine";
 import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { startWorker, type Worker } from "./worker.ts";
 
@@ -140,6 +141,7 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     ["leiden", { resolution: 0.5 }],
     ["kmeans", { k: 4 }],
   ])("runs %s from the engine's registry and stores its UMAP and markers like scFNCCL's", async (method, params) => {
+    const methodTrains = (name: string) => tl.describeMethods().find((m) => m.name === name)!.trains;
     const datasetId = (await client.db.select().from(datasets))[0]!.id;
     const runId = await addRun(datasetId, params, method);
     const run = await finished(runId);

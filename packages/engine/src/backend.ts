@@ -149,7 +149,3 @@ async function describe(name: BackendName, detail: string): Promise<string> {
 export async function activeBackend(): Promise<BackendInfo> {
   return current ?? initBackend();
 }
-
-export function currentBackendName(): BackendName | null {
-  return current?.name ?? null;
-}

@@ -3,6 +3,9 @@
  * `Rng` made from the user's seed, so the same seed on the same backend gives the same result.
  * sfc32 is small, fast in JS (32-bit integer ops only) and passes PractRand to 2^40+ bytes.
  */
+/** The seed a run uses when none is given. */
+export const DEFAULT_SEED = 0;
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;

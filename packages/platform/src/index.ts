@@ -10,6 +10,5 @@ export { EVENTS_CHANNEL, publishEvent, subscribeEvents, type PlatformEvent } fro
 export { openPlatform, type Platform } from "./open.ts";
 export { handleHealth, type HealthOptions } from "./health.ts";
 export { onShutdown } from "./shutdown.ts";
-export { runParamsSchema, METHODS, TRAINING_PARAMS, CLASSICAL_METHODS, methodTrains, checkMethodParams, type RunParams, type Method } from "./runParams.ts";
 export { MARKERS_PER_CLUSTER } from "./results.ts";
 export { decodeCellsFile, encodeCellsFile, type CellsFile, type CellsFileHeader, type CellsFileInput } from "./cells.ts";

@@ -232,6 +232,8 @@ export type ClusterMethod = {
   name: Scalars['String']['output'];
   /** Needs params.k (taken from the labels when the dataset has them). */
   needsK: Scalars['Boolean']['output'];
+  /** Every setting a run of this method takes (`CreateRunInput.params`, and `seed`), from the engine registry. */
+  settings: Array<MethodSetting>;
   /** Trains a network in epochs (per-epoch progress, training settings apply; scfnccl also checkpoints and resumes); classical methods report only their status. */
   trains: Scalars['Boolean']['output'];
   /** Takes params.resolution (graph methods). */
@@ -301,9 +303,11 @@ export type CopyLabelsPayload = {
 
 export type CreateRunInput = {
   datasetId: Scalars['ID']['input'];
-  /** One of `Query.methods`; epochs, batchSize, learningRate, temperature and phi apply to methods that train. */
+  /** One of `Query.methods`. */
   method?: InputMaybe<Scalars['String']['input']>;
-  params?: InputMaybe<RunParamsInput>;
+  /** The method's settings by name (`Query.methods { settings }`): checked against their types, bounds and choices; unset ones take their defaults. */
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  /** The run's seed; default: the method's seed setting. */
   seed?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -492,6 +496,25 @@ export type MembershipPayload = {
   __typename?: 'MembershipPayload';
   errors: Array<UserError>;
   membership?: Maybe<Membership>;
+};
+
+/** One setting of a method, as the engine registry declares it: the only place its default and bounds are written. */
+export type MethodSetting = {
+  __typename?: 'MethodSetting';
+  /** One of the settings a form shows first (the rest are advanced). */
+  basic: Scalars['Boolean']['output'];
+  /** The allowed values of a choice setting. */
+  choices?: Maybe<Array<Scalars['String']['output']>>;
+  /** The value used when the setting is not given; null where it depends on the data (k: the number of label types). */
+  default?: Maybe<Scalars['JSON']['output']>;
+  description: Scalars['String']['output'];
+  /** Whether min itself is excluded (the value must be greater). */
+  exclusiveMin: Scalars['Boolean']['output'];
+  max?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  name: Scalars['String']['output'];
+  /** integer, number or choice. */
+  type: Scalars['String']['output'];
 };
 
 export type Mutation = {
@@ -895,19 +918,6 @@ export type RunMetrics = {
   seconds?: Maybe<Scalars['Float']['output']>;
 };
 
-/** Training settings; unset ones take the engine's defaults. */
-export type RunParamsInput = {
-  batchSize?: InputMaybe<Scalars['Int']['input']>;
-  epochs?: InputMaybe<Scalars['Int']['input']>;
-  k?: InputMaybe<Scalars['Int']['input']>;
-  learningRate?: InputMaybe<Scalars['Float']['input']>;
-  nTopGenes?: InputMaybe<Scalars['Int']['input']>;
-  phi?: InputMaybe<Scalars['Float']['input']>;
-  /** Graph methods only (seurat, leiden); default 0.8. */
-  resolution?: InputMaybe<Scalars['Float']['input']>;
-  temperature?: InputMaybe<Scalars['Float']['input']>;
-};
-
 export type RunPayload = {
   __typename?: 'RunPayload';
   errors: Array<UserError>;
@@ -1154,6 +1164,7 @@ export type ResolversTypes = {
   MarkerGene: ResolverTypeWrapper<MarkerGene>;
   Membership: ResolverTypeWrapper<MembershipRowModel>;
   MembershipPayload: ResolverTypeWrapper<Omit<MembershipPayload, 'membership'> & { membership?: Maybe<ResolversTypes['Membership']> }>;
+  MethodSetting: ResolverTypeWrapper<MethodSetting>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organism: Organism;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1169,7 +1180,6 @@ export type ResolversTypes = {
   RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'edges'> & { edges: Array<ResolversTypes['RunEdge']> }>;
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
   RunMetrics: ResolverTypeWrapper<RunMetrics>;
-  RunParamsInput: RunParamsInput;
   RunPayload: ResolverTypeWrapper<Omit<RunPayload, 'run'> & { run?: Maybe<ResolversTypes['Run']> }>;
   RunProgress: ResolverTypeWrapper<RunProgress>;
   RunStatus: RunStatus;
@@ -1233,6 +1243,7 @@ export type ResolversParentTypes = {
   MarkerGene: MarkerGene;
   Membership: MembershipRowModel;
   MembershipPayload: Omit<MembershipPayload, 'membership'> & { membership?: Maybe<ResolversParentTypes['Membership']> };
+  MethodSetting: MethodSetting;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Proposal: ProposalRowModel;
@@ -1245,7 +1256,6 @@ export type ResolversParentTypes = {
   RunConnection: Omit<RunConnection, 'edges'> & { edges: Array<ResolversParentTypes['RunEdge']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
   RunMetrics: RunMetrics;
-  RunParamsInput: RunParamsInput;
   RunPayload: Omit<RunPayload, 'run'> & { run?: Maybe<ResolversParentTypes['Run']> };
   RunProgress: RunProgress;
   SetDatasetOrganismInput: SetDatasetOrganismInput;
@@ -1380,6 +1390,7 @@ export type ClusterMethodResolvers<ContextType = RequestContext, ParentType exte
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   needsK?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  settings?: Resolver<Array<ResolversTypes['MethodSetting']>, ParentType, ContextType>;
   trains?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   usesResolution?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -1526,6 +1537,18 @@ export type MembershipResolvers<ContextType = RequestContext, ParentType extends
 export type MembershipPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MembershipPayload'] = ResolversParentTypes['MembershipPayload']> = {
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   membership?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+};
+
+export type MethodSettingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MethodSetting'] = ResolversParentTypes['MethodSetting']> = {
+  basic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  choices?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  default?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  exclusiveMin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1785,6 +1808,7 @@ export type Resolvers<ContextType = RequestContext> = {
   MarkerGene?: MarkerGeneResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   MembershipPayload?: MembershipPayloadResolvers<ContextType>;
+  MethodSetting?: MethodSettingResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organism?: OrganismResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, runs, sql, type RunStatus } from "@scfnccl/db";
 import { tl } from "@scfnccl/engine";
-import { checkMethodParams, enqueueRun, METHODS, methodTrains, publishEvent, runParamsSchema } from "@scfnccl/platform";
+import { enqueueRun, publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
@@ -44,12 +44,24 @@ export async function compareRuns(ctx: RequestContext, ids: string[]) {
   return Promise.all(ids.map((id) => getRun(ctx, id)));
 }
 
+// The method's settings (names, types, defaults, bounds) are the engine registry's; only the shape is checked here.
 const createRunInput = z.object({
   datasetId: z.string(),
-  method: z.enum(METHODS, { message: `method must be one of ${METHODS.join(", ")}` }).default("scfnccl"),
-  params: runParamsSchema.default({}),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  method: z.string({ message: "method must be a method name (Query.methods)" }),
+  params: z.record(z.string(), z.unknown(), { message: "params must be an object of settings by name" }).default({}),
+  seed: z.number().optional(),
 });
+
+/** The run's settings checked against the engine registry; a bad one is a typed error naming its field. */
+function runSettings(method: string, params: Record<string, unknown>, seed: number | undefined): tl.RunSettings {
+  try {
+    return tl.resolveRunSettings(method, seed === undefined ? params : { ...params, seed });
+  } catch (err) {
+    if (!(err instanceof tl.SettingError)) throw err;
+    const field = err.setting === "method" ? "method" : err.setting === "seed" && seed !== undefined ? "seed" : `params.${err.setting}`;
+    throw invalid(err.problem, field);
+  }
+}
 
 export async function createRun(ctx: RequestContext, raw: unknown) {
   const viewer = requireViewer(ctx);
@@ -58,18 +70,18 @@ export async function createRun(ctx: RequestContext, raw: unknown) {
   const input = parseInput(createRunInput, cleaned);
   const dataset = await getDataset(ctx, input.datasetId);
   await assertCan(ctx, dataset.teamId, "write", "dataset");
-  if (input.params.k !== undefined && input.params.k > dataset.cells) throw invalid(`k (${input.params.k}) exceeds the dataset's ${dataset.cells} cells`, "params.k");
-  const mismatch = checkMethodParams(input.method, input.params);
-  if (mismatch) throw invalid(mismatch.message, mismatch.field);
-  if (input.params.k === undefined && tl.CLUSTER_METHODS[input.method].needsK && dataset.labelColumns.length === 0) {
+  const { seed, settings, ...options } = runSettings(input.method, input.params, input.seed);
+  const params = { ...options, ...settings };
+  if (options.k !== undefined && options.k > dataset.cells) throw invalid(`k (${options.k}) exceeds the dataset's ${dataset.cells} cells`, "params.k");
+  if (options.k === undefined && tl.CLUSTER_METHODS[input.method as tl.ClusterMethodName].needsK && dataset.labelColumns.length === 0) {
     throw invalid(`the dataset has no labels, so method ${input.method} needs params.k`, "params.k");
   }
   const [run] = await ctx.deps.db.db
     .insert(runs)
-    .values({ teamId: dataset.teamId, datasetId: dataset.id, createdById: viewer.userId, method: input.method, params: input.params, seed: input.seed })
+    .values({ teamId: dataset.teamId, datasetId: dataset.id, createdById: viewer.userId, method: input.method, params, seed })
     .returning();
   await enqueueRun(ctx.deps.boss, run!.id);
-  await audit(ctx.deps.db.db, { teamId: run!.teamId, actorId: viewer.userId, action: "run.create", targetType: "run", targetId: run!.id, data: { params: input.params } });
+  await audit(ctx.deps.db.db, { teamId: run!.teamId, actorId: viewer.userId, action: "run.create", targetType: "run", targetId: run!.id, data: { params } });
   await publishEvent(ctx.deps.db, { type: "run.status", teamId: run!.teamId, runId: run!.id, status: "queued", attempt: 0 });
   return run!;
 }
@@ -119,10 +131,20 @@ export async function retryRun(ctx: RequestContext, idRaw: string) {
   return updated;
 }
 
-/** The clustering methods a run may use: the engine's registry, which the worker runs in full. */
+/** The clustering methods a run may use, with every setting: the engine's registry, which the worker runs in full. */
 export function listMethods() {
-  return METHODS.map((name) => {
-    const m = tl.CLUSTER_METHODS[name];
-    return { name, description: m.description, needsK: m.needsK, usesResolution: m.usesResolution, trains: methodTrains(name) };
-  });
+  return tl.describeMethods().map((m) => ({
+    ...m,
+    settings: m.settings.map((s) => ({
+      name: s.name,
+      type: s.type,
+      default: s.default,
+      min: s.type === "choice" ? null : (s.min ?? null),
+      exclusiveMin: s.type !== "choice" && s.exclusiveMin === true,
+      max: s.type === "choice" ? null : (s.max ?? null),
+      choices: s.type === "choice" ? [...s.choices] : null,
+      description: s.description,
+      basic: s.basic === true,
+    })),
+  }));
 }

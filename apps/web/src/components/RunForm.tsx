@@ -3,85 +3,71 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { errorMessage, gql, GqlError, unwrap, type UserError } from "../graphql/client";
 import { useQuery } from "../graphql/hooks";
-import { CREATE_RUN, METHODS, type ClusterMethod, type MethodsData } from "../graphql/operations";
+import { CREATE_RUN, METHODS, type ClusterMethod, type MethodSetting, type MethodsData } from "../graphql/operations";
 import { ErrorText } from "./Field";
 
-type ParamName = "epochs" | "k" | "batchSize" | "learningRate" | "temperature" | "phi" | "nTopGenes" | "resolution";
-interface ParamField {
-  name: ParamName;
-  label: string;
-  placeholder: string;
-  step: string;
-  hint?: string;
-  /** Whether the field applies to a method. */
-  applies(m: ClusterMethod): boolean;
-}
-
 /**
- * The engine's defaults (packages/engine/src/tl/train.ts TRAIN_DEFAULTS, tl.cluster's graph
- * defaults) as placeholders: a blank field uses them. Fields show only for methods they apply to.
+ * The run form, built from the engine registry's settings (`Query.methods { settings }`): each
+ * setting's field, default (as a placeholder: a blank field uses it), bounds and description come
+ * from there, so nothing here repeats them. The API checks every value against the same registry.
  */
-const PARAMS: ParamField[] = [
-  { name: "epochs", label: "Epochs", placeholder: "200", step: "1", hint: "~7.5 s each on 2 CPU cores for 4k cells", applies: (m) => m.trains },
-  { name: "k", label: "Clusters (K)", placeholder: "number of label types", step: "1", hint: "required when the dataset has no labels", applies: (m) => m.needsK || m.usesResolution },
-  { name: "resolution", label: "Resolution", placeholder: "0.8 (searched when K is given)", step: "any", applies: (m) => m.usesResolution },
-  { name: "batchSize", label: "Batch size", placeholder: "200", step: "1", applies: (m) => m.trains },
-  { name: "learningRate", label: "Learning rate", placeholder: "0.2", step: "any", applies: (m) => m.trains },
-  { name: "temperature", label: "Temperature τ", placeholder: "0.07", step: "any", applies: (m) => m.trains },
-  { name: "phi", label: "False-negative threshold φ", placeholder: "0.95", step: "any", applies: (m) => m.trains },
-  { name: "nTopGenes", label: "Highly variable genes", placeholder: "all (≤ 2000)", step: "1", applies: () => true },
-];
-const INTEGER = new Set<ParamName>(["epochs", "k", "batchSize", "nTopGenes"]);
-// Until the list arrives (or when the API predates Query.methods), the default method.
-const FALLBACK: ClusterMethod = { name: "scfnccl", description: "scFNCCL (contrastive, false-negative corrected)", needsK: true, usesResolution: false, trains: true };
-
 export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels: boolean }) {
   const router = useRouter();
   const methods = useQuery<MethodsData>(METHODS);
-  const list = methods.data?.methods.length ? methods.data.methods : [FALLBACK];
+  const list = methods.data?.methods ?? [];
   const [methodName, setMethodName] = useState("scfnccl");
-  const method = list.find((m) => m.name === methodName) ?? list[0]!;
+  const method: ClusterMethod | undefined = list.find((m) => m.name === methodName) ?? list[0];
   const [error, setError] = useState<{ message: string; field?: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
-  const fields = PARAMS.filter((p) => p.applies(method));
+
+  if (methods.error) return <ErrorText error={`The methods could not be loaded: ${methods.error.message}`} />;
+  if (!method) return <p className="muted">Loading the methods…</p>;
+  const basic = method.settings.filter((s) => s.basic);
+  const advanced = method.settings.filter((s) => !s.basic);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (!method) return;
     const form = new FormData(e.currentTarget);
-    const params: Record<string, number> = {};
-    for (const p of fields) {
-      const raw = String(form.get(p.name) ?? "").trim();
+    const params: Record<string, number | string> = {};
+    for (const s of method.settings) {
+      const raw = String(form.get(s.name) ?? "").trim();
       if (raw === "") continue;
-      const v = Number(raw);
-      if (!Number.isFinite(v) || (INTEGER.has(p.name) && !Number.isInteger(v))) {
-        return setError({ message: `${p.label}: enter ${INTEGER.has(p.name) ? "a whole number" : "a number"}`, field: `params.${p.name}` });
+      if (s.type === "choice") {
+        params[s.name] = raw;
+        continue;
       }
-      params[p.name] = v;
+      const v = Number(raw);
+      if (!Number.isFinite(v) || (s.type === "integer" && !Number.isInteger(v))) {
+        return setError({ message: `${labelOf(s.name)}: enter ${s.type === "integer" ? "a whole number" : "a number"}`, field: `params.${s.name}` });
+      }
+      params[s.name] = v;
     }
-    const seedRaw = String(form.get("seed") ?? "").trim();
     setBusy(true);
     setError(null);
     try {
-      const d = await gql<{ createRun: { run: { id: string } | null; errors: UserError[] } }>(CREATE_RUN, {
-        input: { datasetId, method: method.name, params, seed: seedRaw === "" ? 0 : Number(seedRaw) },
-      });
+      const d = await gql<{ createRun: { run: { id: string } | null; errors: UserError[] } }>(CREATE_RUN, { input: { datasetId, method: method.name, params } });
       const run = unwrap(d.createRun).run!;
       router.push(`/runs/${run.id}`);
     } catch (err) {
       const field = err instanceof GqlError ? err.field : null;
-      // The API's message says what is wrong; the field's own label says where, and focus goes there.
-      const p = PARAMS.find((x) => `params.${x.name}` === field || x.name === field);
-      const message = errorMessage(err);
-      setError({ message: p && !message.startsWith(p.label) ? `${p.label}: ${message}` : message, field: p ? `params.${p.name}` : field });
-      if (p) (document.getElementById(p.name) as HTMLInputElement | null)?.focus();
+      // The API's message names the setting and what it must be; focus goes to its field.
+      const name = field?.replace(/^params\./, "");
+      const s = method.settings.find((x) => x.name === name);
+      setError({ message: errorMessage(err), field: s ? `params.${s.name}` : field });
+      if (s) (document.getElementById(`setting-${s.name}`) as HTMLInputElement | null)?.focus();
       setBusy(false);
     }
   }
 
+  const field = (s: MethodSetting) => (
+    <SettingField key={`${method.name}-${s.name}`} setting={s} invalid={error?.field === `params.${s.name}`} hint={s.name === "k" && method.needsK && !hasLabels ? "required: the dataset has no labels" : undefined} />
+  );
+
   return (
     <form onSubmit={(e) => void submit(e)} aria-labelledby="runform-title">
       <h2 id="runform-title">New run</h2>
-      <p className="muted">Blank fields use the engine&apos;s defaults, shown greyed.{hasLabels ? " Labels are used only to score the result." : ""}</p>
+      <p className="muted">Blank fields use the method&apos;s defaults, shown greyed.{hasLabels ? " Labels are used only to score the result." : ""}</p>
       <div className="field" style={{ maxWidth: "40rem" }}>
         <label htmlFor="method">Method</label>
         <select id="method" name="method" value={method.name} onChange={(e) => setMethodName(e.target.value)} aria-describedby="method-hint">
@@ -95,31 +81,13 @@ export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels
           {method.description}
         </small>
       </div>
-      <div className="inline">
-        {fields.map((p) => (
-          <div className="field" key={p.name}>
-            <label htmlFor={p.name}>{p.label}</label>
-            <input
-              id={p.name}
-              name={p.name}
-              type="number"
-              step={p.step}
-              placeholder={p.placeholder}
-              aria-invalid={error?.field === `params.${p.name}` || undefined}
-              aria-describedby={p.hint ? `${p.name}-hint` : undefined}
-            />
-            {p.hint ? (
-              <small id={`${p.name}-hint`} className="muted">
-                {p.hint}
-              </small>
-            ) : null}
-          </div>
-        ))}
-        <div className="field">
-          <label htmlFor="seed">Seed</label>
-          <input id="seed" name="seed" type="number" step="1" min="0" placeholder="0" />
-        </div>
-      </div>
+      <div className="inline">{basic.map(field)}</div>
+      {advanced.length ? (
+        <details>
+          <summary>Advanced settings ({advanced.length})</summary>
+          <div className="inline">{advanced.map(field)}</div>
+        </details>
+      ) : null}
       <ErrorText error={error?.message} />
       <p>
         <button type="submit" disabled={busy}>
@@ -127,5 +95,49 @@ export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels
         </button>
       </p>
     </form>
+  );
+}
+
+/** A setting's name as a label: `learningRate` → "Learning rate" (the name itself is what the CLI's --set and the API take). */
+function labelOf(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function SettingField({ setting: s, invalid, hint }: { setting: MethodSetting; invalid: boolean; hint?: string }) {
+  const id = `setting-${s.name}`;
+  const describedBy = `${id}-hint`;
+  const placeholder = s.default === null ? (s.name === "k" ? "number of label types" : "") : String(s.default);
+  return (
+    <div className="field">
+      <label htmlFor={id} title={s.name}>
+        {labelOf(s.name)}
+      </label>
+      {s.type === "choice" ? (
+        <select id={id} name={s.name} defaultValue="" aria-invalid={invalid || undefined} aria-describedby={describedBy}>
+          <option value="">default ({String(s.default)})</option>
+          {(s.choices ?? []).map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          name={s.name}
+          type="number"
+          step={s.type === "integer" ? "1" : "any"}
+          min={s.min ?? undefined}
+          max={s.max ?? undefined}
+          placeholder={placeholder}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+        />
+      )}
+      <small id={describedBy} className="muted">
+        {hint ? `${s.description}; ${hint}` : s.description}
+      </small>
+    </div>
   );
 }

@@ -194,8 +194,22 @@ export interface Metrics {
 }
 
 export const METHODS = /* GraphQL */ `
-  query Methods { methods { name description needsK usesResolution trains } }
+  query Methods {
+    methods { name description needsK usesResolution trains settings { name type default min exclusiveMin max choices description basic } }
+  }
 `;
+/** One setting as the engine registry declares it (Query.methods): the form is built from these. */
+export interface MethodSetting {
+  name: string;
+  type: "integer" | "number" | "choice";
+  default: number | string | null;
+  min: number | null;
+  exclusiveMin: boolean;
+  max: number | null;
+  choices: string[] | null;
+  description: string;
+  basic: boolean;
+}
 export interface ClusterMethod {
   /** Every setting's default, when the API lists them. */
   defaults?: Record<string, unknown>;
@@ -204,6 +218,7 @@ export interface ClusterMethod {
   needsK: boolean;
   usesResolution: boolean;
   trains: boolean;
+  settings: MethodSetting[];
 }
 export interface MethodsData {
   methods: ClusterMethod[];

@@ -72,21 +72,3 @@ export function useRunRoom(runId: string | null): { connected: boolean } {
   }, [runId]);
   return { connected };
 }
-
-/** Whether the tab's socket is connected (team-wide events such as annotation changes). */
-export function useSocketConnected(): boolean {
-  const [connected, setConnected] = useState(false);
-  useEffect(() => {
-    const socket = getSocket();
-    const on = () => setConnected(true);
-    const off = () => setConnected(false);
-    setConnected(socket.connected);
-    socket.on("connect", on);
-    socket.on("disconnect", off);
-    return () => {
-      socket.off("connect", on);
-      socket.off("disconnect", off);
-    };
-  }, []);
-  return connected;
-}

@@ -23,44 +23,64 @@ import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
 import { FORMATS, type Dataset } from "../io/types.ts";
 import { writeResultH5ad } from "./resultH5ad.ts";
-import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, parseMethodSettings, type ClusterMethodName, type ClusterResult } from "../tl/cluster.ts";
+import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, describeMethods, parseMethodSettings, type ClusterMethodName, type ClusterResult, type SettingDescription } from "../tl/cluster.ts";
 import type { ClusterProgress } from "../tl/progress.ts";
 import { runScfnccl, type ScfncclResult } from "../tl/scfnccl.ts";
-import type { MethodSettings } from "../tl/settings.ts";
+import { settingProblem, type MethodSetting } from "../tl/settings.ts";
 import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
 
 
 class UsageError extends Error {}
 
-const USAGE = `usage: scfnccl train <input> --out <dir> [--method ${CLUSTER_METHOD_NAMES.join("|")}]
+/** Read from the registry each time, so what `--help` says is what the registry holds now. */
+const usage = () => `usage: scfnccl train <input> --out <dir> [--method ${CLUSTER_METHOD_NAMES.join("|")}]
                      [--clusters K] [--resolution R] [--epochs N] [--seed S]
                      [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]
                      [--format ${FORMATS.join("|")}] [--labels FILE]   a label file (cell name first) for CSV/10x input
                      [--set name=value ...]   a setting of the method, e.g. --set learningRate=0.05 --set embedding=h
-methods (default scfnccl) and their settings (default in brackets):
-${CLUSTER_METHOD_NAMES.map((m) => `  ${m.padEnd(9)} ${CLUSTER_METHODS[m].description}${settingsLine(CLUSTER_METHODS[m].settings)}`).join("\n")}`;
+--clusters, --resolution, --epochs and --seed set the settings k, resolution, epochs and seed.
+methods (default scfnccl) and their settings: name [default] bounds  description
+${describeMethods()
+  .map((m) => `  ${m.name.padEnd(9)} ${m.description}\n${m.settings.map(settingLine).join("\n")}`)
+  .join("\n")}`;
 
-function settingsLine(settings: MethodSettings): string {
-  const parts = Object.entries(settings).map(([name, s]) => `${name} [${"choices" in s ? s.choices.map((c) => (c === s.default ? `*${c}` : c)).join("|") : s.default}]`);
-  return parts.length ? `\n            ${parts.join(", ")}` : "";
+function settingLine(s: SettingDescription): string {
+  const value =
+    s.type === "choice"
+      ? s.choices.map((c) => (c === s.default ? `*${c}` : c)).join("|")
+      : `${s.default ?? "-"}] ${[s.min !== undefined ? `${s.exclusiveMin ? ">" : "≥"}${s.min}` : "", s.max !== undefined ? `≤${s.max}` : ""].filter(Boolean).join(" ")}`;
+  return `      ${s.name} [${s.type === "choice" ? `${value}]` : value}  ${s.description}`;
 }
 
 let out: Streams = process;
 
-const integer = (name: string, min: number) =>
-  z.coerce
-    .number({ error: `--${name} must be a number` })
-    .refine((v) => Number.isInteger(v) && v >= min, { message: `--${name} must be an integer ≥ ${min}` });
+/** The flags that set a registry setting, by flag name. */
+const FLAG_SETTINGS = { clusters: "k", resolution: "resolution", epochs: "epochs", seed: "seed" } as const;
+
+/** A flag's text as a number where it is one (the registry names what else it must be). */
+const numberish = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : Number.isNaN(Number(v)) || v.trim() === "" ? v : Number(v));
+
+/** Checks a flag against the method's declared setting, naming the flag in the message. */
+function checkFlag(method: string, flag: keyof typeof FLAG_SETTINGS, value: number | string | undefined): void {
+  if (value === undefined || !(CLUSTER_METHOD_NAMES as string[]).includes(method)) return;
+  const name = FLAG_SETTINGS[flag];
+  const spec = CLUSTER_METHODS[method as ClusterMethodName].settings[name as never] as MethodSetting | undefined;
+  if (!spec) throw new UsageError(`--${flag}: method ${method} has no setting ${name}`);
+  const problem = settingProblem(spec, value);
+  if (problem) throw new UsageError(`--${flag} must be ${problem} (got ${typeof value === "string" ? `'${value}'` : value})`);
+}
 
 const TrainArgs = z.object({
   input: z.string().min(1),
   out: z.string({ error: "--out <dir> is required" }).min(1, "--out <dir> is required"),
   method: z.enum(CLUSTER_METHOD_NAMES, { error: `--method must be one of ${CLUSTER_METHOD_NAMES.join(", ")}` }).default("scfnccl"),
-  resolution: z.coerce.number({ error: "--resolution must be a number" }).positive("--resolution must be > 0").optional(),
-  clusters: integer("clusters", 2).optional(),
-  epochs: integer("epochs", 1).optional(),
-  seed: integer("seed", 0).default(0),
+  // Checked against the method's registry entry by checkFlag.
+  resolution: z.number().optional(),
+  clusters: z.number().optional(),
+  epochs: z.number().optional(),
+  seed: z.number().optional(),
+  nTopGenes: z.number().optional(),
   backend: z.enum(BACKENDS, { error: `--backend must be one of ${BACKENDS.join(", ")}` }).optional(),
   labelKey: z.string().optional(),
   format: z.enum(FORMATS, { error: `--format must be one of ${FORMATS.join(", ")}` }).optional(),
@@ -69,7 +89,7 @@ const TrainArgs = z.object({
   // Checked against the method by parseCliSettings; z.number() would refuse φ = Infinity.
   settings: z.record(z.string(), z.custom<number | string>((v) => typeof v === "number" || typeof v === "string")).default({}),
 });
-type TrainArgs = z.infer<typeof TrainArgs>;
+type TrainArgs = z.infer<typeof TrainArgs> & { seed: number };
 
 /** `--set` pairs, checked against the chosen method's settings before any file is read. */
 function parseCliSettings(pairs: string[], method: string | undefined): Record<string, number | string> {
@@ -108,23 +128,33 @@ function parseTrainArgs(argv: string[]): TrainArgs {
   }
   if (parsed.positionals.length !== 1) throw new UsageError("train takes exactly one <input> file");
   const v = parsed.values;
+  const method = v.method ?? "scfnccl";
+  // k, resolution, seed and nTopGenes are tl.cluster's own options; `--set` may give them too (a flag wins).
+  const { k: setK, resolution: setResolution, seed: setSeed, nTopGenes, ...settings } = parseCliSettings(v.set ?? [], v.method);
+  const flags = {
+    clusters: numberish(v.clusters) ?? setK,
+    resolution: numberish(v.resolution) ?? setResolution,
+    epochs: numberish(v.epochs),
+    seed: numberish(v.seed) ?? setSeed,
+  };
+  for (const flag of Object.keys(flags) as (keyof typeof flags)[]) checkFlag(method, flag, flags[flag]);
   const result = TrainArgs.safeParse({
     input: parsed.positionals[0],
     out: v.out,
     method: v.method,
-    resolution: v.resolution,
-    clusters: v.clusters,
-    epochs: v.epochs,
-    seed: v.seed,
+    ...flags,
     backend: v.backend,
     labelKey: v["label-key"],
     format: v.format,
     labels: v.labels,
     dropEmptyCells: v["drop-empty-cells"],
-    settings: parseCliSettings(v.set ?? [], v.method),
+    nTopGenes,
+    settings,
   });
   if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join("; "));
-  return result.data;
+  // The run's seed is recorded in metrics.json, so the registry's default is made explicit here.
+  const seedSetting = CLUSTER_METHODS[result.data.method].settings.seed as MethodSetting;
+  return { ...result.data, seed: result.data.seed ?? (seedSetting.default as number) };
 }
 
 function progressPrinter(): (s: EpochStats) => void {
@@ -191,6 +221,7 @@ async function train(argv: string[]): Promise<void> {
       k: args.clusters,
       epochs: args.epochs,
       seed: args.seed,
+      nTopGenes: args.nTopGenes,
       emptyCells: args.dropEmptyCells ? "drop" : "error",
       onProgress: progressPrinter(),
       signal: controller.signal,
@@ -250,6 +281,7 @@ async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promis
       k: args.clusters,
       resolution: args.resolution,
       seed: args.seed,
+      nTopGenes: args.nTopGenes,
       emptyCells: args.dropEmptyCells ? "drop" : "error",
       // --epochs reaches every method that trains (the others ignore it).
       settings: args.epochs === undefined ? args.settings : { ...args.settings, epochs: args.epochs },
@@ -296,12 +328,12 @@ export async function main(argv: string[], streams: Streams = process): Promise<
   const [command, ...rest] = argv;
   try {
     if (command === "train") await train(rest);
-    else if (command === "--help" || command === "-h" || command === "help") out.stdout.write(`${USAGE}\n`);
+    else if (command === "--help" || command === "-h" || command === "help") out.stdout.write(`${usage()}\n`);
     else throw new UsageError(command ? `unknown command '${command}'` : "missing command");
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      out.stderr.write(`error: ${err.message}\n${USAGE}\n`);
+      out.stderr.write(`error: ${err.message}\n${usage()}\n`);
       return 2;
     }
     // An AbortSignal's default reason (SIGINT during a method without epochs) is an AbortError.

@@ -70,6 +70,6 @@ describe("scfnccl train --method", () => {
     expect(bad.stderr).toMatch(/--method must be one of seurat, leiden, kmeans, scfnccl/);
     const res = await cli("train", tmp.path("small.h5"), "--method", "seurat", "--resolution", "0", "--out", tmp.path("y"));
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/--resolution must be > 0/);
+    expect(res.stderr).toMatch(/--resolution must be a number > 0 and ≤ 10 \(got 0\)/);
   });
 });

@@ -72,12 +72,6 @@ export function rowSums(m: CsrMatrix): Float64Array {
   return out;
 }
 
-export function colSums(m: CsrMatrix): Float64Array {
-  const out = new Float64Array(m.nCols);
-  for (let k = 0; k < m.data.length; k++) out[m.indices[k]!]! += m.data[k]!;
-  return out;
-}
-
 /** Keep the given rows (in order) and columns (in order). */
 export function csrSubset(m: CsrMatrix, rows: ArrayLike<number> | null, cols: ArrayLike<number> | null): CsrMatrix {
   const rowList = rows ?? Array.from({ length: m.nRows }, (_, i) => i);

@@ -40,9 +40,12 @@ export interface PreprocessResult {
  * The reference program's preprocessing: drop all-zero genes (and, if asked, empty cells), normalise
  * each cell to the median total, log1p, keep the top highly variable genes, scale each gene.
  */
+/** Highly variable genes kept by default (the reference's and Seurat's 2000). */
+export const DEFAULT_N_TOP_GENES = 2000;
+
 export function preprocess(
   counts: CsrMatrix,
-  { nTopGenes = 2000, targetSum, emptyCells = "error", file }: PreprocessOptions = {},
+  { nTopGenes = DEFAULT_N_TOP_GENES, targetSum, emptyCells = "error", file }: PreprocessOptions = {},
 ): PreprocessResult {
   const validated = validateCounts(counts, file);
 

@@ -122,6 +122,6 @@ describe("tl.cluster", () => {
     const unlabelled = { ...pbmc, labels: undefined };
     await expect(cluster(unlabelled, { method: "kmeans" })).rejects.toThrow(InputError);
     await expect(cluster(unlabelled, { method: "kmeans" })).rejects.toThrow(/10X_PBMC_top2000.h5: has no labels/);
-    await expect(cluster(pbmc, { method: "seurat", resolution: 0 })).rejects.toThrow(/resolution must be/);
+    await expect(cluster(pbmc, { method: "seurat", resolution: 0 })).rejects.toThrow(/setting resolution of method seurat must be a number > 0 and ≤ 10 \(got 0\)/);
   });
 });

@@ -8,9 +8,28 @@ import { JOJOSCL_SETTINGS, runJojoscl } from "./jojoscl.ts";
 import { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions } from "./scdcca.ts";
 import { seuratCluster, seuratPca } from "./seurat.ts";
 import type { ClusterMethod, MethodOptions, MethodOutput } from "./method.ts";
-import { checkSettings, parseSettingPairs, settingsFrom } from "./settings.ts";
+import { DEFAULT_N_TOP_GENES } from "../pp/preprocess.ts";
+import { DEFAULT_SEED } from "../random.ts";
+import { DEFAULT_RESOLUTION } from "./communities.ts";
+import { checkSettings, parseSettingPairs, setting, settingsFrom, SettingError, type MethodSetting, type MethodSettings } from "./settings.ts";
 
 export type { ClusterMethod, MethodOptions, MethodOutput };
+
+/**
+ * Settings every method has, passed to `tl.cluster` as its own options (`k`, `resolution`, `seed`,
+ * `nTopGenes`) rather than inside `settings`; declared here like the rest, so bounds and defaults
+ * are written once. k's default (null) means: the number of label types.
+ */
+const COMMON_SETTINGS = {
+  k: setting("k", null),
+  seed: setting("seed", DEFAULT_SEED),
+  nTopGenes: setting("nTopGenes", DEFAULT_N_TOP_GENES),
+} satisfies MethodSettings;
+const GRAPH_SETTINGS = { ...COMMON_SETTINGS, resolution: setting("resolution", DEFAULT_RESOLUTION) } satisfies MethodSettings;
+/** The run-level settings `tl.cluster` takes as options of its own. */
+const OPTION_SETTINGS = ["k", "resolution", "seed", "nTopGenes"] as const;
+/** The options among them `tl.cluster` takes besides the seed. */
+const SIZE_OPTIONS = ["k", "resolution", "nTopGenes"] as const;
 
 /** Builds the output of the Seurat-pipeline graph methods. */
 function graphMethod(algorithm: "louvain" | "leiden"): ClusterMethod["run"] {
@@ -46,21 +65,21 @@ export const CLUSTER_METHODS = {
     description: "Seurat's pipeline: LogNormalize, 2000 vst genes, scale, 50 PCs, SNN graph on 30 PCs (k = 20), Louvain",
     needsK: false,
     usesResolution: true,
-    settings: {},
+    settings: GRAPH_SETTINGS,
     run: graphMethod("louvain"),
   },
   leiden: {
     description: "the Seurat pipeline's SNN graph clustered with Leiden (scanpy's default community detection)",
     needsK: false,
     usesResolution: true,
-    settings: {},
+    settings: GRAPH_SETTINGS,
     run: graphMethod("leiden"),
   },
   kmeans: {
     description: "k-means (10 k-means++ starts) on the first 30 PCs of the Seurat preprocessing",
     needsK: true,
     usesResolution: false,
-    settings: {},
+    settings: COMMON_SETTINGS,
     run: async (data, o) => {
       o.onProgress?.({ stage: "pca", fraction: 0, message: "normalise, variable genes, scale, PCA" });
       const pre = seuratPca(data.counts, { nTopGenes: o.nTopGenes, seed: o.seed, emptyCells: o.emptyCells, file: data.source, signal: o.signal });
@@ -79,28 +98,28 @@ export const CLUSTER_METHODS = {
     description: "scFNCCL: dual contrastive learning (instance + cluster heads), k-means on the embedding",
     needsK: true,
     usesResolution: false,
-    settings: SCFNCCL_SETTINGS,
+    settings: { ...COMMON_SETTINGS, ...SCFNCCL_SETTINGS },
     run: contrastiveMethod("scfnccl", {}),
   },
   sccl: {
     description: "ScCCL: scFNCCL's network and training with NT-Xent (no false-negative correction) and the Contrastive Clustering cluster loss",
     needsK: true,
     usesResolution: false,
-    settings: SCCCL_SETTINGS,
+    settings: { ...COMMON_SETTINGS, ...SCCCL_SETTINGS },
     run: contrastiveMethod("sccl", SCCCL_LOSSES),
   },
   jojoscl: {
     description: "JojoSCL: ScCCL plus the SURE shrinkage of each batch's k-means centroids, encoder 512→256→128",
     needsK: true,
     usesResolution: false,
-    settings: JOJOSCL_SETTINGS,
+    settings: { ...COMMON_SETTINGS, ...JOJOSCL_SETTINGS },
     run: runJojoscl,
   },
   scdcca: {
     description: "scDCCA: denoising autoencoder with a ZINB reconstruction loss plus instance- and cluster-level contrastive losses, k-means on the bottleneck",
     needsK: true,
     usesResolution: false,
-    settings: settingsFrom(SCDCCA_DEFAULTS),
+    settings: { ...COMMON_SETTINGS, ...settingsFrom(SCDCCA_DEFAULTS) },
     run: async (data, o) => {
       const r = await runScdcca(data, {
         ...(o.settings as Partial<ScdccaOptions>),
@@ -126,6 +145,64 @@ export function parseMethodSettings(method: ClusterMethodName, pairs: readonly s
   return settings;
 }
 
+/** A run's settings as one flat record (the API's and the form's shape), split into `tl.cluster`'s options. */
+export interface RunSettings {
+  k?: number;
+  resolution?: number;
+  seed: number;
+  nTopGenes?: number;
+  /** The method's own settings (training settings and the like). */
+  settings: Record<string, number | string>;
+}
+
+/**
+ * Checks every entry of `values` against the method's declared settings (names, types, bounds,
+ * choices) and splits them into `tl.cluster`'s options; absent ones take the registry's defaults
+ * when the method runs. Throws `SettingError` naming the setting.
+ */
+export function resolveRunSettings(method: string, values: Readonly<Record<string, unknown>>): RunSettings {
+  const m = (CLUSTER_METHODS as Record<string, ClusterMethod>)[method];
+  if (!m) throw new SettingError(`unknown clustering method '${method}' (one of ${CLUSTER_METHOD_NAMES.join(", ")})`, "method");
+  const defined = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== null));
+  checkSettings(method, m.settings, defined);
+  const { k, resolution, seed, nTopGenes, ...settings } = defined as Record<string, number | string>;
+  return {
+    ...(k !== undefined ? { k: k as number } : {}),
+    ...(resolution !== undefined ? { resolution: resolution as number } : {}),
+    seed: (seed as number | undefined) ?? DEFAULT_SEED,
+    ...(nTopGenes !== undefined ? { nTopGenes: nTopGenes as number } : {}),
+    settings,
+  };
+}
+
+/** One setting as clients see it (the API's `Query.methods`, the CLI's help). */
+export type SettingDescription = MethodSetting & { name: string };
+
+/** A method as clients see it: what it does and every setting it takes, with defaults and bounds. */
+export interface MethodDescription {
+  name: ClusterMethodName;
+  description: string;
+  needsK: boolean;
+  usesResolution: boolean;
+  /** Trains a network in epochs (reports per-epoch progress). */
+  trains: boolean;
+  settings: SettingDescription[];
+}
+
+export function describeMethods(): MethodDescription[] {
+  return CLUSTER_METHOD_NAMES.map((name) => {
+    const m: ClusterMethod = CLUSTER_METHODS[name];
+    return {
+      name,
+      description: m.description,
+      needsK: m.needsK,
+      usesResolution: m.usesResolution,
+      trains: "epochs" in m.settings,
+      settings: Object.entries(m.settings).map(([settingName, spec]) => ({ name: settingName, ...spec })),
+    };
+  });
+}
+
 export interface ClusterOptions extends Partial<Omit<MethodOptions, "seed">> {
   method: ClusterMethodName;
   /** Default 0. */
@@ -141,25 +218,24 @@ export interface ClusterResult extends MethodOutput {
 
 /** Run one clustering method on a dataset; the single entry point the CLI, worker and benchmarks use. */
 export async function cluster(data: Dataset, options: ClusterOptions): Promise<ClusterResult> {
-  const { method: name, seed = 0, emptyCells = "error", settings = {}, ...rest } = options;
+  const { method: name, seed = DEFAULT_SEED, emptyCells = "error", settings = {}, ...rest } = options;
   const method: ClusterMethod | undefined = (CLUSTER_METHODS as Record<string, ClusterMethod>)[name];
   if (!method) throw new InputError(`unknown clustering method '${String(name)}' (one of ${CLUSTER_METHOD_NAMES.join(", ")})`);
   const file = data.source;
   const labels = data.labels ? encodeKnownLabels(data.labels) : undefined;
+  // Every option and setting against the method's declared bounds, at once, before any work.
+  const optionValues = Object.fromEntries(SIZE_OPTIONS.filter((o) => rest[o] !== undefined).map((o) => [o, rest[o]]));
+  checkSettings(name, method.settings, { ...optionValues, seed });
+  for (const o of OPTION_SETTINGS) if (o in settings) throw new SettingError(`${o} is an option of tl.cluster, not a setting`, o);
+  checkSettings(name, method.settings, settings);
   let k = rest.k;
   if (k === undefined && method.needsK) {
     k = labels?.classes.length;
     if (k === undefined) throw new InputError(`has no labels, so method ${name} needs the number of clusters (--clusters K)`, file);
+    checkSettings(name, method.settings, { k });
   }
   const nCells = data.counts.nRows;
-  if (k !== undefined) {
-    if (!Number.isInteger(k) || k < 2) throw new InputError(`number of clusters must be an integer ≥ 2 (got ${k})`, file);
-    if (k > nCells) throw new InputError(`number of clusters (${k}) exceeds the number of cells (${nCells})`, file);
-  }
-  if (rest.resolution !== undefined && !(rest.resolution > 0)) {
-    throw new InputError(`resolution must be a number > 0 (got ${rest.resolution})`, file);
-  }
-  checkSettings(name, method.settings, settings);
+  if (k !== undefined && k > nCells) throw new InputError(`number of clusters (${k}) exceeds the number of cells (${nCells})`, file);
   const started = performance.now();
   const out = await method.run(data, { ...rest, k, seed, emptyCells, settings });
   const seconds = (performance.now() - started) / 1000;

@@ -12,6 +12,9 @@ export function relabelBySize(membership: ArrayLike<number>): { labels: Int32Arr
   return { labels: Int32Array.from({ length: membership.length }, (_, i) => map.get(membership[i]!)!), count: order.length };
 }
 
+/** Seurat's FindClusters resolution, the default of every community detection here. */
+export const DEFAULT_RESOLUTION = 0.8;
+
 /** Options common to the community detection methods. */
 export interface CommunityOptions {
   /** Modularity resolution γ: higher gives more, smaller clusters. Default 0.8 (Seurat's FindClusters). */

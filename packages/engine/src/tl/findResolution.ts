@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import type { CommunityOptions, CommunityResult } from "./communities.ts";
+import { DEFAULT_RESOLUTION, type CommunityOptions, type CommunityResult } from "./communities.ts";
 import type { WeightedGraph } from "./graph.ts";
 
 export interface FindResolutionOptions {
@@ -30,7 +30,7 @@ export function findResolution(
   method: CommunityMethod,
   options: CommunityOptions & FindResolutionOptions = {},
 ): CommunityResult {
-  const { start = 0.8, maxSteps = 25, onTry, signal, ...communityOptions } = options;
+  const { start = DEFAULT_RESOLUTION, maxSteps = 25, onTry, signal, ...communityOptions } = options;
   if (!Number.isInteger(k) || k < 1 || k > g.n) {
     throw new InputError(`findResolution: k must be an integer between 1 and the number of nodes ${g.n} (got ${k})`);
   }

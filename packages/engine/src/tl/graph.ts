@@ -10,11 +10,6 @@ export interface WeightedGraph {
   weights: Float64Array;
 }
 
-/** Number of undirected edges. */
-export function edgeCount(g: WeightedGraph): number {
-  return g.indices.length / 2;
-}
-
 /**
  * Newman–Girvan modularity with a resolution γ: Q = Σ_c [ w_in(c) / m − γ (d_c / 2m)² ], where w_in(c)
  * is the weight of edges inside c, d_c the summed weighted degree of c and m the total edge weight.

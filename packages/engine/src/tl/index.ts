@@ -5,8 +5,9 @@ export { kmeans, miniBatchKmeans, kmeansAuto, MINI_BATCH_ABOVE, type KMeansOptio
 export { saveCheckpoint, loadCheckpoint } from "./checkpoint.ts";
 export { cosineLearningRate } from "./adam.ts";
 export { runScfnccl, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
-export { cluster, CLUSTER_METHODS, CLUSTER_METHOD_NAMES } from "./cluster.ts";
-export type { ClusterMethod, ClusterMethodName, ClusterOptions, ClusterResult, MethodOptions, MethodOutput } from "./cluster.ts";
+export { cluster, CLUSTER_METHODS, CLUSTER_METHOD_NAMES, describeMethods, resolveRunSettings } from "./cluster.ts";
+export type { ClusterMethod, ClusterMethodName, ClusterOptions, ClusterResult, MethodOptions, MethodOutput, MethodDescription, RunSettings, SettingDescription } from "./cluster.ts";
+export { SettingError, type MethodSetting, type MethodSettings } from "./settings.ts";
 export type { ClusterProgress, OnClusterProgress } from "./progress.ts";
 export { neighbors, type Neighbors, type NeighborsOptions } from "./neighbors.ts";
 export { snnGraph, type SnnOptions } from "./snn.ts";

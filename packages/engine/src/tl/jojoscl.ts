@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { InputError } from "../errors.ts";
 import { sureShrinkageLoss } from "../losses/sure.ts";
 import type { ClusterMethod } from "./method.ts";
+import { setting } from "./settings.ts";
 import { contrastiveOutput, contrastiveSettings, SCCCL_LOSSES, SCCCL_SETTINGS } from "./contrastiveMethods.ts";
 import { kmeans } from "./kmeans.ts";
 import { runScfnccl } from "./scfnccl.ts";
@@ -11,7 +11,7 @@ import type { ExtraLoss } from "./train.ts";
 export const JOJOSCL_DEFAULTS = { encoderDims: [512, 256, 128], sureWeight: 1 };
 
 /** JojoSCL's `--set` settings: ScCCL's and the SURE weight. */
-export const JOJOSCL_SETTINGS = { ...SCCCL_SETTINGS, sureWeight: { default: JOJOSCL_DEFAULTS.sureWeight } };
+export const JOJOSCL_SETTINGS = { ...SCCCL_SETTINGS, sureWeight: setting("sureWeight", JOJOSCL_DEFAULTS.sureWeight) };
 
 /**
  * JojoSCL's step: k-means on the batch's instance embeddings (one k-means++ start, seeded from the
@@ -31,8 +31,8 @@ export function sureStepLoss(k: number, weight: number): ExtraLoss {
 
 /** JojoSCL = ScCCL (scFNCCL's pipeline with NT-Xent and the CC cluster loss) + the SURE step + its encoder. */
 export const runJojoscl: ClusterMethod["run"] = async (data, o) => {
-  const { sureWeight = JOJOSCL_DEFAULTS.sureWeight, ...settings } = o.settings;
-  if (typeof sureWeight !== "number" || !(sureWeight >= 0)) throw new InputError(`setting sureWeight of method jojoscl must be ≥ 0 (got ${String(sureWeight)})`);
+  // tl.cluster checked the settings against JOJOSCL_SETTINGS (sureWeight a number ≥ 0).
+  const { sureWeight = JOJOSCL_DEFAULTS.sureWeight, ...settings } = o.settings as { sureWeight?: number };
   const k = o.k!;
   const r = await runScfnccl(data, {
     encoderDims: JOJOSCL_DEFAULTS.encoderDims,

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
 import { createRng, permutation, type Rng } from "../random.ts";
-import { relabelBySize, type CommunityOptions, type CommunityResult } from "./communities.ts";
+import { DEFAULT_RESOLUTION, relabelBySize, type CommunityOptions, type CommunityResult } from "./communities.ts";
 import { modularity, type WeightedGraph } from "./graph.ts";
 
 export interface LeidenOptions extends CommunityOptions {
@@ -29,7 +29,7 @@ interface Level {
  * from the unrefined partition and reaches clearly lower modularity than Louvain on SNN graphs.
  */
 export function leiden(g: WeightedGraph, options: LeidenOptions = {}): CommunityResult {
-  const { resolution = 0.8, seed = 0, nIterations = 2, signal } = options;
+  const { resolution = DEFAULT_RESOLUTION, seed = 0, nIterations = 2, signal } = options;
   if (!(resolution > 0)) throw new InputError(`leiden: resolution must be > 0 (got ${resolution})`);
   const rng = createRng(seed);
   const base: Level = { n: g.n, indptr: g.indptr, indices: g.indices, weights: g.weights, nodeWeight: new Float64Array(g.n) };

@@ -2,7 +2,7 @@ import { UndirectedGraph } from "graphology";
 import louvainModule from "graphology-communities-louvain";
 import { InputError } from "../errors.ts";
 import { createRng } from "../random.ts";
-import { relabelBySize, type CommunityOptions, type CommunityResult } from "./communities.ts";
+import { DEFAULT_RESOLUTION, relabelBySize, type CommunityOptions, type CommunityResult } from "./communities.ts";
 import { modularity, type WeightedGraph } from "./graph.ts";
 
 // The package is CommonJS with ESM-style typings: at run time the default import is the function itself.
@@ -33,7 +33,7 @@ export function toGraphology(g: WeightedGraph): UndirectedGraph {
  * `nStart` seeded random starts as Seurat's FindClusters(algorithm = 1) does.
  */
 export function louvain(g: WeightedGraph, options: LouvainOptions = {}): CommunityResult {
-  const { resolution = 0.8, seed = 0, nStart = 10, signal } = options;
+  const { resolution = DEFAULT_RESOLUTION, seed = 0, nStart = 10, signal } = options;
   if (!(resolution > 0)) throw new InputError(`louvain: resolution must be > 0 (got ${resolution})`);
   if (!Number.isInteger(nStart) || nStart < 1) throw new InputError(`louvain: nStart must be an integer ≥ 1 (got ${nStart})`);
   const graph = toGraphology(g);

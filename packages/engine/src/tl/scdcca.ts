@@ -14,7 +14,7 @@ import {
   type ZinbAutoencoderParams,
 } from "../model/zinbAutoencoder.ts";
 import { csrSubset } from "../pp/csr.ts";
-import { preprocess, validateCounts } from "../pp/preprocess.ts";
+import { DEFAULT_N_TOP_GENES, preprocess, validateCounts } from "../pp/preprocess.ts";
 import { createRng, permutation } from "../random.ts";
 import { adamStep, createAdam, disposeAdam } from "./adam.ts";
 import { kmeans } from "./kmeans.ts";
@@ -107,7 +107,7 @@ export async function runScdcca(data: Dataset, options: ScdccaOptions): Promise<
   for (const key of Object.keys(SCDCCA_DEFAULTS) as (keyof ScdccaConfig)[]) {
     if (options[key] !== undefined) (cfg as Record<string, unknown>)[key] = options[key];
   }
-  const pre = preprocess(data.counts, { nTopGenes: options.nTopGenes ?? 2000, emptyCells: options.emptyCells ?? "error", file });
+  const pre = preprocess(data.counts, { nTopGenes: options.nTopGenes ?? DEFAULT_N_TOP_GENES, emptyCells: options.emptyCells ?? "error", file });
   const { nCells: n, nGenes: g, x } = pre;
   if (!Number.isInteger(k) || k < 2 || k > n) throw new InputError(`number of clusters must be an integer between 2 and ${n} (got ${k})`, file);
   const { counts, sizeFactors } = countsAndSizeFactors(data, pre.keptCells, pre.keptGenes);

@@ -3,7 +3,7 @@ import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { encodeKnownLabels } from "../metrics/encodeLabels.ts";
 import { evaluateLabelled as evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
-import { preprocess } from "../pp/preprocess.ts";
+import { DEFAULT_N_TOP_GENES, preprocess } from "../pp/preprocess.ts";
 import { argmaxClusters, embed } from "./embed.ts";
 import { clusterGraph } from "./clusterGraph.ts";
 import { kmeansAuto } from "./kmeans.ts";
@@ -86,7 +86,7 @@ export async function runScfnccl(data: Dataset, options: ScfncclOptions = {}): P
   if (!Number.isInteger(k) || k < 2) throw new InputError(`number of clusters must be an integer ≥ 2 (got ${k})`, file);
   if (k > nCells) throw new InputError(`number of clusters (${k}) exceeds the number of cells (${nCells})`, file);
 
-  const pre = preprocess(data.counts, { nTopGenes: options.nTopGenes ?? 2000, emptyCells: options.emptyCells ?? "error", file });
+  const pre = preprocess(data.counts, { nTopGenes: options.nTopGenes ?? DEFAULT_N_TOP_GENES, emptyCells: options.emptyCells ?? "error", file });
   const backend = await activeBackend();
   const { model, history, secondsPerEpoch } = await train(pre.scaled, pre.nCells, pre.nGenes, { ...options, k });
   try {

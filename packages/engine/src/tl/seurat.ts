@@ -6,7 +6,7 @@ import { highlyVariableGenes } from "../pp/highlyVariableGenes.ts";
 import { log1p } from "../pp/log1p.ts";
 import { normalizeTotal } from "../pp/normalizeTotal.ts";
 import { pca, type PcaResult } from "../pp/pca.ts";
-import { validateCounts } from "../pp/preprocess.ts";
+import { DEFAULT_N_TOP_GENES, validateCounts } from "../pp/preprocess.ts";
 import { scale } from "../pp/scale.ts";
 import { clusterGraph, type ClusterGraphOptions } from "./clusterGraph.ts";
 import type { WeightedGraph } from "./graph.ts";
@@ -43,7 +43,7 @@ export interface SeuratPcaResult {
  * the counts, ScaleData (centre, unit variance, clip at 10) and RunPCA (50 components) on those genes.
  */
 export function seuratPca(counts: CsrMatrix, options: SeuratPcaOptions = {}): SeuratPcaResult {
-  const { nTopGenes = 2000, targetSum = 1e4, maxValue = 10, nPcs = 50, seed = 0, emptyCells = "error", file, signal } = options;
+  const { nTopGenes = DEFAULT_N_TOP_GENES, targetSum = 1e4, maxValue = 10, nPcs = 50, seed = 0, emptyCells = "error", file, signal } = options;
   const valid = validateCounts(counts, file);
   const genes = filterGenes(valid, { minCounts: 1 });
   if (genes.kept.length === 0) throw new InputError("counts contain no non-zero values", file);
