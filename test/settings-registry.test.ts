@@ -8,7 +8,7 @@ import { main } from "../packages/engine/src/cli/main.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { listMethods } from "../apps/api/src/services/runs.ts";
 
-const epochs = tl.CLUSTER_METHODS.scfnccl.settings.epochs as { default: number; max: number };
+const epochs = (tl.CLUSTER_METHODS.scfnccl.settings as tl.MethodSettings)["epochs"] as { default: number; max: number };
 const saved = { ...epochs };
 
 afterEach(() => Object.assign(epochs, saved));
