@@ -6,7 +6,7 @@
 import { createApi, readEnv, type Api } from "@scfnccl/api";
 import { createTempDatabase, type TempDatabase } from "@scfnccl/db/testing";
 import { startTestS3Server, type TestS3Server } from "@scfnccl/storage/testing";
-import { createLogger, openPlatform, startQueue, type Platform } from "@scfnccl/platform";
+import { createLogger, openPlatform, startQueue, type LoggerOptions, type Platform } from "@scfnccl/platform";
 import { startWorker, type Worker } from "@scfnccl/worker";
 import { io as connectSocket, type Socket } from "socket.io-client";
 
@@ -21,7 +21,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { worker?: boolean; env?: Record<string, string>; logTo?: LoggerOptions["destination"] } = {}): Promise<Harness> {
   const temp: TempDatabase = await createTempDatabase("scfnccl_it");
   const s3 = await startTestS3Server();
   const env = readEnv({
@@ -35,7 +35,7 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
   });
   const platform = await openPlatform(env);
   const boss = await startQueue(platform.db, { retryLimit: 0 });
-  const log = createLogger("test", env.LOG_LEVEL);
+  const log = createLogger("test", { level: env.LOG_LEVEL, destination: options.logTo });
   const worker = options.worker ? await startWorker({ ...platform, boss, log, heartbeatSeconds: 1, pollingIntervalSeconds: 0.5 }) : null;
   const api = await createApi({ env, ...platform, boss, log });
   const url = await api.listen(0);

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { and, apiTokens, eq, gt, isNull, memberships, sessions, sql, type DbClient, type Role } from "@scfnccl/db";
+import { apiTokens, eq, memberships, sessions, sql, type DbClient, type Role } from "@scfnccl/db";
 import type { ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
@@ -38,27 +38,39 @@ export interface RequestContext {
   roles(this: RequestContext): Promise<Map<string, Role>>;
 }
 
-/** Finds the viewer from a session cookie or an `Authorization: Bearer` API token. */
-export async function authenticate(deps: Deps, headers: IncomingHttpHeaders, bearer?: string): Promise<Viewer | null> {
+/**
+ * Who sent the request: a viewer, nobody (no credentials), or credentials that are refused with a
+ * one-line reason (answered 401, never served as an anonymous request).
+ */
+export type Authentication = { viewer: Viewer | null; refused?: undefined } | { viewer: null; refused: string; cookie: boolean };
+
+/** Finds the viewer from a session cookie, an `Authorization: Bearer` API or session token, or `bearer`. */
+export async function authenticate(deps: Deps, headers: IncomingHttpHeaders, bearer?: string): Promise<Authentication> {
   const db = deps.db.db;
   const auth = headers.authorization;
-  const token = bearer ?? (auth?.startsWith("Bearer ") ? auth.slice(7).trim() : undefined);
+  if (auth !== undefined && bearer === undefined && !/^Bearer \S+$/.test(auth.trim())) return { viewer: null, refused: "the Authorization header must be `Bearer <token>`", cookie: false };
+  const token = bearer ?? (auth ? auth.trim().slice(7) : undefined);
   if (token) {
     const [row] = await db
       .update(apiTokens)
       .set({ lastUsedAt: sql`now()` })
-      .where(and(eq(apiTokens.tokenHash, tokenHash(token)), isNull(apiTokens.revokedAt)))
-      .returning({ userId: apiTokens.userId });
-    if (row) return { userId: row.userId };
+      .where(eq(apiTokens.tokenHash, tokenHash(token)))
+      .returning({ userId: apiTokens.userId, revokedAt: apiTokens.revokedAt });
+    if (row?.revokedAt) return { viewer: null, refused: "the API token was revoked", cookie: false };
+    if (row) return { viewer: { userId: row.userId } };
     // A session token may be sent as a bearer too (socket.io clients outside a browser).
   }
-  const sessionToken = token ?? parseCookies(headers.cookie)[SESSION_COOKIE];
-  if (!sessionToken) return null;
+  const fromCookie = parseCookies(headers.cookie)[SESSION_COOKIE];
+  const sessionToken = token ?? fromCookie;
+  if (!sessionToken) return { viewer: null };
   const [session] = await db
-    .select({ id: sessions.id, userId: sessions.userId })
+    .select({ id: sessions.id, userId: sessions.userId, expired: sql<boolean>`${sessions.expiresAt} <= now()` })
     .from(sessions)
-    .where(and(eq(sessions.tokenHash, tokenHash(sessionToken)), gt(sessions.expiresAt, sql`now()`)));
-  return session ? { userId: session.userId, sessionId: session.id } : null;
+    .where(eq(sessions.tokenHash, tokenHash(sessionToken)));
+  const cookie = !token;
+  if (!session) return { viewer: null, refused: token ? "the token is not a valid API token or session (revoked, signed out or mistyped)" : "the session is not valid (signed out or replaced); sign in again", cookie };
+  if (session.expired) return { viewer: null, refused: "the session expired; sign in again", cookie };
+  return { viewer: { userId: session.userId, sessionId: session.id } };
 }
 
 export function createContext(

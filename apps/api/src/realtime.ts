@@ -35,9 +35,9 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.["token"] === "string" ? (socket.handshake.auth["token"] as string) : undefined;
     authenticate(deps, socket.request.headers, token)
-      .then((viewer) => {
-        if (!viewer) return next(new Error("unauthenticated"));
-        socket.data.viewer = viewer;
+      .then((auth) => {
+        if (!auth.viewer) return next(new Error(auth.refused ? `unauthenticated: ${auth.refused}` : "unauthenticated"));
+        socket.data.viewer = auth.viewer;
         next();
       })
       .catch((err: unknown) => next(err as Error));

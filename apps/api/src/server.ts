@@ -14,12 +14,14 @@ import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { Counter, Gauge } from "prom-client";
 import { RateLimiter } from "./auth/rateLimit.ts";
+import { clearedSessionCookie } from "./auth/cookies.ts";
 import { authenticate, createContext, type Deps, type RequestContext } from "./context.ts";
 import type { ApiEnv } from "./env.ts";
 import { handleArtifactDownload } from "./http/download.ts";
 import { handleRunCells, handleRunExport } from "./http/runs.ts";
 import { handleUpload } from "./http/upload.ts";
-import { readBody, sendAppError, sendJson } from "./http/util.ts";
+import { decodeSegment, readBody, sendAppError, sendJson } from "./http/util.ts";
+import { controlCharacterGuard } from "./inputs.ts";
 import { queryLimits } from "./limits.ts";
 import { attachRealtime } from "./realtime.ts";
 import { loadTypeDefs, resolvers } from "./schema/index.ts";
@@ -57,6 +59,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     // graphql-js stops parsing past this many tokens, which bounds every validation rule's work
     // (some, like OverlappingFieldsCanBeMerged, are quadratic in the fields of one selection).
     parseOptions: { maxTokens: env.QUERY_MAX_TOKENS },
+    plugins: [controlCharacterGuard<RequestContext>()],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, err) => {
       // Apollo answers every validation error as GRAPHQL_VALIDATION_FAILED; a refused limit keeps its own code.
@@ -125,9 +128,18 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     res.setHeader("x-request-id", requestId);
     const reqLog = log.child({ requestId });
     const cookies: string[] = [];
-    const viewer = await authenticate(deps, req.headers);
+    const auth = await authenticate(deps, req.headers);
+    if (auth.refused) {
+      // Refused credentials are never served as an anonymous request: a script would read "no
+      // data" where it should read "your token was revoked". A dead cookie is cleared as well, so
+      // the browser's next request (a sign-in) goes through.
+      if (auth.cookie) res.setHeader("set-cookie", clearedSessionCookie(deps.env.COOKIE_SECURE ?? false));
+      const error = { code: "UNAUTHENTICATED", message: auth.refused };
+      sendJson(res, 401, path === "/graphql" ? { errors: [{ message: auth.refused, extensions: { code: "UNAUTHENTICATED" } }] } : { errors: [{ ...error, field: null }] });
+      return "unauthenticated";
+    }
     const ctx = createContext(deps, {
-      viewer,
+      viewer: auth.viewer,
       log: reqLog,
       clientAddress: req.socket.remoteAddress ?? "unknown",
       setCookie: (c) => {
@@ -139,10 +151,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     if (path === "/graphql") return graphql(req, res, url, ctx).then(() => "graphql");
     if (path === "/api/datasets" && req.method === "POST") return handleUpload(req, res, url, ctx).then(() => "upload");
     const artifact = /^\/api\/artifacts\/([^/]+)$/.exec(path);
-    if (artifact && req.method === "GET") return handleArtifactDownload(res, decodeURIComponent(artifact[1]!), ctx).then(() => "download");
+    if (artifact && req.method === "GET") return handleArtifactDownload(res, decodeSegment(artifact[1]!, "artifact id"), ctx).then(() => "download");
     const runFile = /^\/api\/runs\/([^/]+)\/(cells|export\.h5ad|export\.csv)$/.exec(path);
     if (runFile && req.method === "GET") {
-      const id = decodeURIComponent(runFile[1]!);
+      const id = decodeSegment(runFile[1]!, "run id");
       if (runFile[2] === "cells") return handleRunCells(res, id, url, ctx).then(() => "cells");
       return handleRunExport(res, id, runFile[2] === "export.h5ad" ? "h5ad" : "csv", ctx).then(() => "export");
     }
@@ -151,6 +163,9 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   }
 
   const server = createServer((req, res) => {
+    const started = performance.now();
+    // One debug line per request; the logger's configuration redacts its cookies and tokens.
+    res.once("finish", () => log.debug({ req: { method: req.method, url: req.url, headers: req.headers }, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"));
     route(req, res)
       .then((name) => httpRequests.inc({ route: name, status: String(res.statusCode) }))
       .catch((err: unknown) => {

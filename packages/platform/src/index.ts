@@ -3,7 +3,7 @@
  * browser-safe per-cell results codec.
  */
 export { platformEnvSchema, parseEnv, type PlatformEnv } from "./env.ts";
-export { createLogger, REDACTED_PATHS, type LoggerOptions } from "./logger.ts";
+export { createLogger, REDACTED_PATHS, SECRET_PATTERNS, scrubSecrets, type LoggerOptions } from "./logger.ts";
 export { createWorkerMetrics } from "./metrics.ts";
 export { startQueue, enqueueRun, RUN_QUEUE, RUN_DEAD_LETTER_QUEUE, type RunJob, type QueueOptions } from "./queue.ts";
 export { EVENTS_CHANNEL, publishEvent, subscribeEvents, type PlatformEvent } from "./events.ts";

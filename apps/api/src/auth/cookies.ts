@@ -6,7 +6,15 @@ export function parseCookies(header: string | undefined): Record<string, string>
     const i = part.indexOf("=");
     if (i < 0) continue;
     const name = part.slice(0, i).trim();
-    if (name) out[name] = decodeURIComponent(part.slice(i + 1).trim());
+    if (!name) continue;
+    // Another site's cookie on our domain may hold anything; a bad %-escape is that cookie's
+    // problem, never the request's (it is kept undecoded).
+    const value = part.slice(i + 1).trim();
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
   }
   return out;
 }

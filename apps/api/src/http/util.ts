@@ -14,6 +14,9 @@ const STATUS: Record<ErrorCode, number> = {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
+  // A body we did not read (refused as too large, unauthenticated, …) would be taken for the next
+  // request on a keep-alive connection, which then hangs: close the connection after this answer.
+  if (!res.req.complete) res.setHeader("connection", "close");
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
@@ -22,6 +25,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendAppError(res: ServerResponse, err: unknown): void {
   if (!(err instanceof AppError)) throw err;
   sendJson(res, STATUS[err.code], { errors: [{ code: err.code, message: err.message, field: err.field ?? null }] });
+}
+
+/** decodeURIComponent for a path segment: a bad %-escape is INVALID_INPUT naming the segment. */
+export function decodeSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError("INVALID_INPUT", `${what} in the path has a malformed %-escape`, what);
+  }
 }
 
 /** Reads a request body up to `limit` bytes; beyond it, a PAYLOAD_TOO_LARGE AppError. */

@@ -37,7 +37,9 @@ export async function listDatasets(ctx: RequestContext, teamId: string, args: Pa
 
 export function validateDatasetName(raw: string | null | undefined): string {
   const name = (raw ?? "").trim();
-  if (!name || name.length > 200 || /[/\\\0]/.test(name)) throw invalid("dataset name must be 1-200 characters without slashes", "name");
+  // "." and ".." name folders, not files; control characters break logs, CSV and file systems.
+  if (!name || name.length > 200 || /[/\\\x00-\x1f\x7f]/.test(name) || /^\.+$/.test(name))
+    throw invalid("dataset name must be 1-200 characters without slashes or control characters, and not . or ..", "name");
   return name;
 }
 

@@ -12,6 +12,7 @@ export interface Connection<T> {
 }
 
 export const MAX_PAGE = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DEFAULT_PAGE = 20;
 
 /** Cursors are opaque to clients: base64url of the row's (createdAt, id), the listing's sort key. */
@@ -23,7 +24,8 @@ function decodeCursor(cursor: string): [Date, string] {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [string, string];
     const date = new Date(at);
-    if (typeof id !== "string" || Number.isNaN(date.getTime())) throw new Error();
+    // The id and date go into SQL: a UUID, and a date PostgreSQL can hold (years 1-9999 here).
+    if (typeof id !== "string" || !UUID.test(id) || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) throw new Error();
     return [date, id];
   } catch {
     throw invalid("invalid cursor", "after");
