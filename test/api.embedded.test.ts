@@ -67,7 +67,12 @@ describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in
     const stale = cookie;
     await gql(`mutation { signOut }`);
     cookie = stale;
-    expect((await gql<{ viewer: null }>(`{ viewer { id } }`)).body.data!.viewer).toBeNull();
+    // A signed-out session is refused with a reason (not served anonymously), and the cookie cleared.
+    const refused = await gql<{ viewer: null }>(`{ viewer { id } }`);
+    expect(refused.res.status).toBe(401);
+    expect(refused.body.errors![0]!.message).toMatch(/sign in again/);
+    expect(refused.res.headers.getSetCookie()[0]).toMatch(/^scfnccl_session=;.*Max-Age=0/);
+    cookie = "";
     const signIn = await gql<{ signIn: { user: { email: string } } }>(`mutation { signIn(email: "eve@lab.org", password: "correct horse battery") { user { email } errors { code } } }`);
     expect(signIn.body.data!.signIn.user.email).toBe("eve@lab.org");
     cookie = signIn.res.headers.getSetCookie()[0]!.split(";")[0]!;
@@ -163,9 +168,10 @@ describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in
     expect(compared.body.data!.compareRuns.map((r) => r.metrics.cells)).toEqual([200, 200]);
     socket.disconnect();
 
-    // A revoked token opens nothing.
+    // A revoked token opens nothing: 401 with the reason, not an anonymous answer.
     await gql(`mutation($id: ID!) { revokeApiToken(id: $id) { deletedId } }`, { id: apiToken.id }, bearer);
-    expect((await gql<{ viewer: null }>(`{ viewer { id } }`, {}, bearer)).body.data!.viewer).toBeNull();
+    const revoked = await gql<{ viewer: null }>(`{ viewer { id } }`, {}, bearer);
+    expect([revoked.res.status, revoked.body.errors![0]!.message]).toEqual([401, "the API token was revoked"]);
   });
 
   it("deletes a dataset with its runs and every stored object of them", async () => {

@@ -7,7 +7,10 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, visit, type DocumentNode } from "graphql";
 
+// eslint-disable-next-line no-control-regex -- matching control characters is this rule's job
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+export const hasControlCharacter = (text: string): boolean => CONTROL.test(text);
 
 /** The first string with a control character in a JSON value, as a dotted path. */
 export function findControlCharacter(value: unknown, path: string): string | null {

@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { and, datasetGenes, datasets, eq, inArray, runs, type DatasetQc, type Rows } from "@scfnccl/db";
 import { InputError, io } from "@scfnccl/engine";
 import type { RequestContext } from "../context.ts";
+import { hasControlCharacter } from "../inputs.ts";
 import { AppError, conflict, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
@@ -38,7 +39,7 @@ export async function listDatasets(ctx: RequestContext, teamId: string, args: Pa
 export function validateDatasetName(raw: string | null | undefined): string {
   const name = (raw ?? "").trim();
   // "." and ".." name folders, not files; control characters break logs, CSV and file systems.
-  if (!name || name.length > 200 || /[/\\\x00-\x1f\x7f]/.test(name) || /^\.+$/.test(name))
+  if (!name || name.length > 200 || /[/\\\t\n\r]/.test(name) || hasControlCharacter(name) || /^\.+$/.test(name))
     throw invalid("dataset name must be 1-200 characters without slashes or control characters, and not . or ..", "name");
   return name;
 }
