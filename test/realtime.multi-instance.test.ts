@@ -85,8 +85,14 @@ describe("socket.io across API instances", () => {
     await waitFor(() => got.some((e) => e.type === "annotation.changed"), 10_000, "annotation event");
     expect(got.find((e) => e.type === "annotation.changed")).toMatchObject({ teamId, runId: run.id, clusterIndex: 0, action: "proposal.create", version: 1, status: "proposed", actorId: ownerId });
 
-    // Removed: the socket is dropped (and would reconnect without the team's rooms).
+    // Removed: the open page hears it first (so it can say so at once), then the socket is dropped
+    // (and would reconnect without the team's rooms).
+    const told = new Promise<{ event: unknown; connected: boolean }>((resolve) =>
+      socket.on("membership.changed", (e: { role: string | null }) => e.role === null && resolve({ event: e, connected: socket.connected })),
+    );
     await owner.mutate("removeTeamMember", `mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) { errors { code } } }`, { t: teamId, u: newcomerId });
+    const tooLate = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the removed member's page was not told within 10 s")), 10_000));
+    expect(await Promise.race([told, tooLate])).toEqual({ event: expect.objectContaining({ type: "membership.changed", teamId, userId: newcomerId, role: null }), connected: true });
     expect(await disconnected).toBe("io server disconnect");
   });
 

@@ -89,7 +89,11 @@ const sources: MarkerSource[] = [
 
 const sets: StoredMarkerSet[] = [];
 const unique = (xs: string[]) => [...new Set(xs.map((g) => g.trim()).filter(Boolean))];
+// CellMarker 2.0 also lists cells of tumours ("Cancer cell", "Malignant cell", "Leukemic stem
+// cell"): markers of a disease state, not of a cell type, so they name no CL term here.
+const DISEASE_STATE = /\b(cancer|malignant|tumou?r|leukemi[ac]|carcinoma|metasta\w*)\b/i;
 function mapName(name: string): Pick<StoredMarkerSet, "cl" | "how"> {
+  if (DISEASE_STATE.test(name)) return { cl: null, how: null };
   const curated = CURATED_NAMES[name];
   if (curated !== undefined) return { cl: curated, how: curated ? "curated" : null };
   const m = ontology.matchName(name);
