@@ -23,6 +23,8 @@ export interface Viewer {
   userId: string;
   /** Set when authenticated by session cookie (sign-out ends this one). */
   sessionId?: string;
+  /** Set when authenticated by API token (revoking it ends this one). */
+  tokenId?: string;
 }
 
 /** One per request (HTTP or socket event): who asks, and request-scoped caches. */
@@ -55,9 +57,9 @@ export async function authenticate(deps: Deps, headers: IncomingHttpHeaders, bea
       .update(apiTokens)
       .set({ lastUsedAt: sql`now()` })
       .where(eq(apiTokens.tokenHash, tokenHash(token)))
-      .returning({ userId: apiTokens.userId, revokedAt: apiTokens.revokedAt });
+      .returning({ id: apiTokens.id, userId: apiTokens.userId, revokedAt: apiTokens.revokedAt });
     if (row?.revokedAt) return { viewer: null, refused: "the API token was revoked", cookie: false };
-    if (row) return { viewer: { userId: row.userId } };
+    if (row) return { viewer: { userId: row.userId, tokenId: row.id } };
     // A session token may be sent as a bearer too (socket.io clients outside a browser).
   }
   const fromCookie = parseCookies(headers.cookie)[SESSION_COOKIE];

@@ -51,6 +51,8 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
       const roles = await contextFor(viewer, socket.handshake.address).roles();
       await socket.join([`user:${viewer.userId}`, ...[...roles.keys()].map((id) => `team:${id}`)]);
     };
+    // The user's room at once (the teams' need a query): revocations find the socket from its first moment.
+    void socket.join(`user:${viewer.userId}`);
     void joinTeams().catch((err: unknown) => deps.log.warn({ err }, "socket could not join team rooms"));
 
     const reply = (ack: unknown, fn: () => Promise<{ ok: true; run?: unknown }>) => {
@@ -84,6 +86,19 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
   });
 
   const unsubscribe = await subscribeEvents(deps.db, (event) => {
+    if (event.type === "credentials.revoked") {
+      // Each instance closes its own sockets opened with that session or token.
+      void io
+        .in(`user:${event.userId}`)
+        .fetchSockets()
+        .then((sockets) => {
+          for (const s of sockets) {
+            const v = s.data.viewer as Viewer;
+            if ((event.sessionId && v.sessionId === event.sessionId) || (event.tokenId && v.tokenId === event.tokenId)) s.disconnect(true);
+          }
+        });
+      return;
+    }
     if (event.type === "membership.changed") {
       const sockets = io.in(`user:${event.userId}`);
       // Joining is immediate; leaving drops the connection, so the client reconnects with exactly

@@ -12,7 +12,9 @@ export type PlatformEvent =
   /** A cluster's annotation changed: `action` as in the audit log (`proposal.create`, `proposal.vote`, …), the new version and status. */
   | { type: "annotation.changed"; teamId: string; runId: string; clusterIndex: number; proposalId: string | null; action: string; version: number; status: string; actorId: string }
   /** A user joined a team, changed role (`role` set) or left it (`role` null). */
-  | { type: "membership.changed"; teamId: string; userId: string; role: string | null };
+  | { type: "membership.changed"; teamId: string; userId: string; role: string | null }
+  /** A session ended (sign-out) or an API token was revoked: sockets opened with it close on every instance. */
+  | { type: "credentials.revoked"; userId: string; sessionId?: string; tokenId?: string };
 
 export async function publishEvent(db: DbClient, event: PlatformEvent): Promise<void> {
   await db.notify(EVENTS_CHANNEL, JSON.stringify(event));

@@ -1,4 +1,5 @@
 import { and, apiTokens, desc, eq, isNull, lt, memberships, sessions, sql, teams, users } from "@scfnccl/db";
+import { publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
 import { hashPassword, newToken, tokenHash, verifyPassword } from "../auth/crypto.ts";
@@ -83,7 +84,11 @@ export async function signIn(ctx: RequestContext, emailRaw: string, password: st
 }
 
 export async function signOut(ctx: RequestContext): Promise<boolean> {
-  if (ctx.viewer?.sessionId) await ctx.deps.db.db.delete(sessions).where(eq(sessions.id, ctx.viewer.sessionId));
+  if (ctx.viewer?.sessionId) {
+    await ctx.deps.db.db.delete(sessions).where(eq(sessions.id, ctx.viewer.sessionId));
+    // Sockets opened with this session close too, on every API instance.
+    await publishEvent(ctx.deps.db, { type: "credentials.revoked", userId: ctx.viewer.userId, sessionId: ctx.viewer.sessionId });
+  }
   ctx.setCookie(clearedSessionCookie(ctx.deps.env.COOKIE_SECURE ?? false));
   return true;
 }
@@ -120,5 +125,6 @@ export async function revokeApiToken(ctx: RequestContext, id: string): Promise<s
     .catch(() => []);
   if (!row) throw notFound("API token");
   await audit(ctx.deps.db.db, { actorId: viewer.userId, action: "apiToken.revoke", targetType: "apiToken", targetId: id });
+  await publishEvent(ctx.deps.db, { type: "credentials.revoked", userId: viewer.userId, tokenId: id });
   return id;
 }
