@@ -7,7 +7,7 @@
  * Teammates' annotation changes arrive over socket.io and refresh the clusters in place.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { fetchRunCells, type RunCells } from "../graphql/cells";
+import { fetchCellNames, fetchRunCells, type RunCells } from "../graphql/cells";
 import { useQuery } from "../graphql/hooks";
 import { RUN_MARKERS, RUN_RESULTS, type ClusterState, type Role, type RunMarkersData, type RunResultsData } from "../graphql/operations";
 import { fetchExpression, fetchObs, QC_KEYS, type QcKey } from "../graphql/percell";
@@ -39,6 +39,7 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
   const [clusters, setClusters] = useState<ClusterState[]>([]);
   const [cells, setCells] = useState<RunCells | null>(null);
   const [cellsError, setCellsError] = useState<string | null>(null);
+  const [cellNames, setCellNames] = useState<string[] | null>(null);
   const [colorBy, setColorBy] = useState<ColorBy>("cluster");
   const [column, setColumn] = useState<Column | null>(null);
   const [columnError, setColumnError] = useState<string | null>(null);
@@ -67,7 +68,12 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
     if (!cellsUrl) return;
     let live = true;
     fetchRunCells(cellsUrl)
-      .then((c) => live && setCells(c))
+      .then((c) => {
+        if (!live) return;
+        setCells(c);
+        // Names for the hover arrive after the plot is drawn; until then it shows the cell's index.
+        return fetchCellNames(cellsUrl).then((names) => live && names?.length === c.n && setCellNames(names));
+      })
       .catch((err: unknown) => live && setCellsError(err instanceof Error ? err.message : String(err)));
     return () => {
       live = false;
@@ -170,9 +176,9 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
       const c = cells.cluster[i]!;
       const lab = cells.label ? cells.labelNames[cells.label[i]!] : undefined;
       const value = column ? ` · ${column.title} ${column.values[i]!.toFixed(2)}` : "";
-      return `cell ${cells.cell[i]} · ${clusterName(c)}${lab ? ` · ${cells.labelKey}: ${lab}` : ""}${value}`;
+      return `${cellNames?.[i] ?? `cell ${cells.cell[i]}`} · ${clusterName(c)}${lab ? ` · ${cells.labelKey}: ${lab}` : ""}${value}`;
     },
-    [cells, clusterName, column],
+    [cells, cellNames, clusterName, column],
   );
 
   const distributions = useMemo(() => (column && cells ? groupDistributions(column.values, cells.cluster) : null), [column, cells]);
