@@ -65,11 +65,11 @@ try {
   page.setDefaultTimeout(120_000);
   await page.goto(origin);
   await page.addScriptTag({ content: bundle.outputFiles[0].text });
-  console.log("points    first draw   frame mean   frame p95     fps   lasso (cells)     colour by gene: plain / as the page (request)   renderer");
+  console.log("points    first draw   frame mean   frame p95     fps   lasso (cells)     colour by gene (request)   renderer");
   for (const n of ns) {
     const r = await page.evaluate(([count, url]) => globalThis.runScatterBench(count, url), [n, `${origin}/column`]);
     console.log(
-      `${String(r.n).padStart(7)}  ${r.firstDrawMs.toFixed(0).padStart(8)} ms  ${r.frameMeanMs.toFixed(1).padStart(8)} ms  ${r.frameP95Ms.toFixed(1).padStart(8)} ms  ${r.fps.toFixed(0).padStart(6)}  ${r.lassoMs.toFixed(0).padStart(5)} ms (${r.lassoCount})  ${r.colorPlainMs.toFixed(0).padStart(9)} ms / ${r.colorReuseMs.toFixed(0).padStart(5)} ms (${r.fetchMs.toFixed(0)} ms)          ${r.renderer}`,
+      `${String(r.n).padStart(7)}  ${r.firstDrawMs.toFixed(0).padStart(8)} ms  ${r.frameMeanMs.toFixed(1).padStart(8)} ms  ${r.frameP95Ms.toFixed(1).padStart(8)} ms  ${r.fps.toFixed(0).padStart(6)}  ${r.lassoMs.toFixed(0).padStart(5)} ms (${r.lassoCount})  ${r.colorMs.toFixed(0).padStart(8)} ms (${r.fetchMs.toFixed(0).padStart(3)} ms)       ${r.renderer}`,
     );
   }
 } finally {

@@ -59,9 +59,6 @@ export function Scatter({ coords, coloring, label, describe, selected, onSelect,
   onDrawnRef.current = onDrawn;
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-  // The spatial index of the positions drawn last: a new colouring of the same positions reuses it
-  // (rebuilding it is most of a redraw's cost at 100k cells; see bench:scatter).
-  const indexOf = useRef<{ xy: unknown; index: ArrayBuffer } | null>(null);
 
   // Positions are computed once per embedding; colour changes only rewrite z.
   const xy = useMemo(() => {
@@ -144,9 +141,7 @@ export function Scatter({ coords, coloring, label, describe, selected, onSelect,
     drawing.current = drawing.current.then(async () => {
       await plot.set({ colorBy: "valueA", pointColor: colors, pointColorActive: "#000000", pointColorHover: "#000000" });
       const sel = selectedRef.current;
-      const same = indexOf.current?.xy === xy ? { spatialIndex: indexOf.current.index, preventFilterReset: true } : {};
-      await plot.draw({ x: xy.x, y: xy.y, z }, { zDataType: zType, ...same, ...(sel && sel.length ? { select: Array.from(sel) } : {}) });
-      indexOf.current = { xy, index: plot.get("spatialIndex") as ArrayBuffer };
+      await plot.draw({ x: xy.x, y: xy.y, z }, { zDataType: zType, ...(sel && sel.length ? { select: Array.from(sel) } : {}) });
       setDrawn((d) => d + 1);
       onDrawnRef.current?.(z);
     });
