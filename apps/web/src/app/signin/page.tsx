@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useState, type FormEvent } from "react";
+import { Suspense, useEffect, useState, type FormEvent } from "react";
 import { ErrorText, Field } from "../../components/Field";
 import { useTitle } from "../../components/title";
 import { errorMessage, gql, unwrap, type UserError } from "../../graphql/client";
@@ -15,6 +15,8 @@ function SignInForm() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useTitle("Sign in");
+  // The page signing in leads to is loaded while the user types, so it shows at once after.
+  useEffect(() => router.prefetch(next && next.startsWith("/") ? next : "/teams"), [router, next]);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
