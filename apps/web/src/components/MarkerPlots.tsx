@@ -18,7 +18,8 @@ export function MarkerPlots({ runId, groups, markers }: { runId: string; groups:
     const kept = filterMarkers(markers, SCANPY_FILTER);
     return pickDotplotGenes(
       groups.map((g) => ({ name: g.name, genes: kept.filter((m) => m.group === g.name).sort((a, b) => a.rank - b.rank).map((m) => m.gene) })),
-      perGroup,
+      // The API answers for at most 200 genes at once.
+      Math.max(1, Math.min(perGroup, Math.floor(200 / Math.max(1, groups.length)))),
     );
   }, [markers, groups, perGroup]);
   const q = useQuery<GeneStatsData>(GENE_STATS, { id: runId, genes: picked.genes }, { skip: picked.genes.length === 0 });
