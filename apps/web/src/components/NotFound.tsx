@@ -1,4 +1,8 @@
 import Link from "next/link";
+import type { GqlError } from "../graphql/client";
+
+/** The API's answer for an object that is missing or another team's (both on purpose the same). */
+export const isNotFound = (e: GqlError) => e.code === "NOT_FOUND" || e.code === "FORBIDDEN";
 
 /**
  * What a page says when its object is missing or belongs to a team the user is not in (the API

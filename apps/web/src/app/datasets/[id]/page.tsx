@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
 import { ErrorText } from "../../../components/Field";
-import { NotFound } from "../../../components/NotFound";
+import { isNotFound, NotFound } from "../../../components/NotFound";
 import { useTitle } from "../../../components/title";
 import { fmtBytes, fmtDate } from "../../../components/format";
 import { OrganismField } from "../../../components/OrganismField";
@@ -25,7 +25,7 @@ export default function DatasetPage() {
 
   const d = q.data?.dataset;
   useTitle(d ? `${d.name} (dataset)` : null);
-  if (q.error) return <ErrorText error={q.error.message} />;
+  if (q.error) return isNotFound(q.error) ? <NotFound what="Dataset" /> : <ErrorText error={q.error.message} />;
   if (!d) return q.loading ? <p aria-live="polite">Loading…</p> : <NotFound what="Dataset" />;
 
   async function remove() {

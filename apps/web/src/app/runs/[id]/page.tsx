@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { ErrorText } from "../../../components/Field";
-import { NotFound } from "../../../components/NotFound";
+import { isNotFound, NotFound } from "../../../components/NotFound";
 import { useTitle } from "../../../components/title";
 import { fmtDate, fmtNum } from "../../../components/format";
 import { LossChart, type LossPoint } from "../../../components/LossChart";
@@ -51,7 +51,7 @@ export default function RunPage() {
     if (lossHistory?.length) setPoints(lossHistory.map((p) => ({ epoch: p.epoch, loss: p.loss, instanceLoss: p.instanceLoss, clusterLoss: p.clusterLoss })));
   }, [lossHistory]);
 
-  if (q.error) return <ErrorText error={q.error.message} />;
+  if (q.error) return isNotFound(q.error) ? <NotFound what="Run" /> : <ErrorText error={q.error.message} />;
   if (!run) return q.loading ? <p aria-live="polite">Loading…</p> : <NotFound what="Run" />;
 
   const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ErrorText, Field } from "../../../components/Field";
-import { NotFound } from "../../../components/NotFound";
+import { isNotFound, NotFound } from "../../../components/NotFound";
 import { useTitle } from "../../../components/title";
 import { fmtBytes, fmtDate } from "../../../components/format";
 import { RunsTable } from "../../../components/RunsTable";
@@ -25,7 +25,7 @@ export default function TeamPage() {
 
   const team = q.data?.team;
   useTitle(team ? `${team.name} (team)` : null);
-  if (q.error) return <ErrorText error={q.error.message} />;
+  if (q.error) return isNotFound(q.error) ? <NotFound what="Team" /> : <ErrorText error={q.error.message} />;
   if (!team) return q.loading ? <p aria-live="polite">Loading…</p> : <NotFound what="Team" />;
   const isOwner = team.viewerRole === "OWNER";
   const canWrite = team.viewerRole !== "VIEWER";
