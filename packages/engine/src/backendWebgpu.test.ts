@@ -3,8 +3,10 @@
  * installs): what a GPU worker runs, checked on a machine without a GPU. SwiftShader takes seconds
  * a step, so the inputs are tiny.
  */
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import h5wasm from "h5wasm/node";
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,6 +82,23 @@ describe("backend selection with only a software adapter", () => {
     expect(info.detail).toContain("adapter google swiftshader");
     // A synchronous read has no way to wait for the GPU in Node: the error says what to do.
     expect(() => tf.ones([2]).dataSync()).toThrow(/synchronous read.*--backend wasm/);
+  });
+});
+
+describe("--backend webgpu without an adapter", () => {
+  it("stops with one line naming the backend and what is missing, and writes nothing", () => {
+    const engine = fileURLToPath(new URL("../", import.meta.url));
+    execFileSync(process.execPath, [`${engine}/scripts/build.mjs`]);
+    const out = tmp.path("no-adapter");
+    const r = spawnSync(process.execPath, [`${engine}/dist/cli.js`, "train", tmp.path("none.h5"), "--out", out, "--backend", "webgpu"], {
+      encoding: "utf8",
+      env: { ...process.env, VK_ICD_FILENAMES: tmp.path("no-such-icd.json") },
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const errors = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+    expect(errors).toEqual([expect.stringMatching(/^error: backend 'webgpu' is not available: Dawn found no GPU adapter .*VK_ICD_FILENAMES=/)]);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
