@@ -11,7 +11,11 @@ const bool = z
 export const apiOnlyEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default("127.0.0.1"),
-  /** Secure cookies (HTTPS only); on behind TLS in production. */
+  /** Where users reach the platform (e.g. https://cells.example.org); https turns on Secure cookies. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Bearer token a Prometheus scraper sends to /metrics (without it, only local clients are answered). */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must have at least 16 characters").optional(),
+  /** Secure cookies (sent over HTTPS only); default: on when PUBLIC_URL is https. */
   COOKIE_SECURE: bool,
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),

@@ -14,7 +14,7 @@ import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { Counter, Gauge } from "prom-client";
 import { RateLimiter } from "./auth/rateLimit.ts";
-import { clearedSessionCookie } from "./auth/cookies.ts";
+import { clearedSessionCookie, secureCookies } from "./auth/cookies.ts";
 import { authenticate, createContext, type Deps, type RequestContext } from "./context.ts";
 import type { ApiEnv } from "./env.ts";
 import { handleArtifactDownload } from "./http/download.ts";
@@ -121,7 +121,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
-    const health = await handleHealth(req, res, { db, store }, { metrics });
+    const health = await handleHealth(req, res, { db, store }, { metrics: { ...metrics, token: env.METRICS_TOKEN } });
     if (health) return health;
 
     const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
@@ -133,7 +133,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       // Refused credentials are never served as an anonymous request: a script would read "no
       // data" where it should read "your token was revoked". A dead cookie is cleared as well, so
       // the browser's next request (a sign-in) goes through.
-      if (auth.cookie) res.setHeader("set-cookie", clearedSessionCookie(deps.env.COOKIE_SECURE ?? false));
+      if (auth.cookie) res.setHeader("set-cookie", clearedSessionCookie(secureCookies(deps.env)));
       const error = { code: "UNAUTHENTICATED", message: auth.refused };
       sendJson(res, 401, path === "/graphql" ? { errors: [{ message: auth.refused, extensions: { code: "UNAUTHENTICATED" } }] } : { errors: [{ ...error, field: null }] });
       return "unauthenticated";

@@ -4,7 +4,15 @@ import type { Platform } from "./open.ts";
 
 export interface HealthOptions {
   /** Served at /metrics when given; `beforeScrape` refreshes gauges first. */
-  metrics?: { registry: Registry; beforeScrape?: () => void | Promise<void> };
+  metrics?: {
+    registry: Registry;
+    beforeScrape?: () => void | Promise<void>;
+    /**
+     * Counts span every team, so /metrics is not public: with a token, a scraper sends
+     * `Authorization: Bearer <token>`; without one, only clients on this machine are answered.
+     */
+    token?: string;
+  };
 }
 
 /**
@@ -29,6 +37,12 @@ export async function handleHealth(req: IncomingMessage, res: ServerResponse, pl
     return "readyz";
   }
   if (path === "/metrics" && options.metrics) {
+    const token = options.metrics.token;
+    const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.socket.remoteAddress ?? "");
+    if (token ? req.headers.authorization !== `Bearer ${token}` : !local) {
+      res.writeHead(401, { "content-type": "text/plain" }).end(token ? "metrics: send Authorization: Bearer <METRICS_TOKEN>\n" : "metrics: set METRICS_TOKEN to scrape from another machine\n");
+      return "metrics";
+    }
     await options.metrics.beforeScrape?.();
     res.writeHead(200, { "content-type": options.metrics.registry.contentType }).end(await options.metrics.registry.metrics());
     return "metrics";

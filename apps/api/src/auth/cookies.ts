@@ -1,5 +1,10 @@
 export const SESSION_COOKIE = "scfnccl_session";
 
+/** Secure cookies when asked (COOKIE_SECURE), else whenever the public URL is https. */
+export function secureCookies(env: { COOKIE_SECURE?: boolean | undefined; PUBLIC_URL?: string | undefined }): boolean {
+  return env.COOKIE_SECURE ?? (env.PUBLIC_URL?.startsWith("https:") ?? false);
+}
+
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? "").split(";")) {

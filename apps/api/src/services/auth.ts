@@ -1,7 +1,7 @@
 import { and, apiTokens, desc, eq, isNull, lt, memberships, sessions, sql, teams, users } from "@scfnccl/db";
 import { publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
-import { clearedSessionCookie, sessionCookie } from "../auth/cookies.ts";
+import { clearedSessionCookie, secureCookies, sessionCookie } from "../auth/cookies.ts";
 import { hashPassword, newToken, tokenHash, verifyPassword } from "../auth/crypto.ts";
 import type { RequestContext } from "../context.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
@@ -44,7 +44,7 @@ async function startSession(ctx: RequestContext, userId: string): Promise<void> 
   await ctx.deps.db.db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, sql`now()`)));
   // The rest of this request (the payload's fields) is answered as the new user.
   ctx.viewer = { userId, sessionId: session!.id };
-  ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ttl, secure: ctx.deps.env.COOKIE_SECURE ?? false }));
+  ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ttl, secure: secureCookies(ctx.deps.env) }));
 }
 
 /** Creates the account (and a team it owns when `teamName` is given) and signs it in. */
@@ -89,7 +89,7 @@ export async function signOut(ctx: RequestContext): Promise<boolean> {
     // Sockets opened with this session close too, on every API instance.
     await publishEvent(ctx.deps.db, { type: "credentials.revoked", userId: ctx.viewer.userId, sessionId: ctx.viewer.sessionId });
   }
-  ctx.setCookie(clearedSessionCookie(ctx.deps.env.COOKIE_SECURE ?? false));
+  ctx.setCookie(clearedSessionCookie(secureCookies(ctx.deps.env)));
   return true;
 }
 

@@ -35,9 +35,7 @@ async function acceptedLabels(ctx: RequestContext, runId: string, k: number) {
   return { label, ontology };
 }
 
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+const { csvField } = io;
 
 /** Writes the export of `runIdRaw` to a temp file; the caller streams it and calls `cleanup`. */
 export async function exportRun(ctx: RequestContext, runIdRaw: string, format: ExportFormat): Promise<{ path: string; fileName: string; contentType: string; cleanup: () => Promise<void> }> {

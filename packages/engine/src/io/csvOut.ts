@@ -1,6 +1,11 @@
 /** One CSV field as RFC 4180 writes it: quoted when it holds a quote, comma or line break. */
+/**
+ * One CSV text field. Text a spreadsheet would run as a formula (starting with =, +, -, @, tab or
+ * CR: OWASP's CSV-injection list) gets a leading `'`, so a label like `=HYPERLINK(…)` opens as text.
+ */
 export function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  const text = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r\t]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /**
