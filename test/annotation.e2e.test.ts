@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeCellsFile } from "@scfnccl/platform/cells";
 import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
+import { validateCas, type CasDocument } from "@scfnccl/annotation";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startHarness, waitFor, type Harness } from "./support/harness.ts";
@@ -300,8 +301,14 @@ print(json.dumps({
   "missing": int(ct.isna().sum()),
   "ontology": sorted(set(a.obs["cell_ontology_id"].dropna().astype(str))),
   "umap": list(a.obsm["X_umap"].shape),
+  "cas": str(a.uns["cas"]),
 }))`;
-    const out = JSON.parse(execFileSync(PYTHON, ["-c", script, path], { encoding: "utf8" })) as Record<string, unknown>;
+    const { cas, ...out } = JSON.parse(execFileSync(PYTHON, ["-c", script, path], { encoding: "utf8" })) as Record<string, unknown>;
+    // The review travels with the data, as CAS's AnnData tools keep it: one JSON string in uns['cas'].
+    const doc = JSON.parse(cas as string) as CasDocument;
+    expect(validateCas(doc)).toEqual([]);
+    const casAccepted = doc.annotations.filter((a) => a.labelset === "accepted");
+    expect(casAccepted.map((a) => [a.cell_label, a.cell_ontology_term_id, a.cell_ids!.length])).toEqual([["B cell", "CL:0000236", target.size]]);
     expect(out).toEqual({
       shape: [CELLS, 2000],
       obs: ["Y", "cell_ontology_id", "cell_type", "cluster"],
