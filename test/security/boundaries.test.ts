@@ -169,6 +169,17 @@ describe("control characters in text fields", () => {
   });
 });
 
+describe("an all-zero matrix", () => {
+  it("is refused at upload (422 naming the problem), not accepted to fail every run later", async () => {
+    const zeros = ["cell,CD3E,MS4A1,LYZ", ...Array.from({ length: 20 }, (_, i) => `c${i},0,0,0`)].join("\n") + "\n";
+    const up = await owner.upload(teamId, "zeros.csv", Buffer.from(zeros));
+    expect(up.status).toBe(422);
+    expect((up.json["errors"] as { code: string; message: string }[])[0]).toMatchObject({ code: "INVALID_DATASET", message: expect.stringMatching(/^zeros\.csv: every count is zero/) });
+    const ones = zeros.replace("c0,0,0,0", "c0,1,0,0");
+    expect((await owner.upload(teamId, "ones.csv", Buffer.from(ones))).status).toBe(201);
+  });
+});
+
 describe("a 413 on a keep-alive connection", () => {
   it("is answered and the connection closed, so the next request does not hang", async () => {
     const { hostname, port } = new URL(h.url);

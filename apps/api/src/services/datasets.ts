@@ -66,6 +66,9 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
     if (err instanceof InputError) throw new AppError("INVALID_DATASET", `${name}: ${err.problem}`);
     throw err;
   }
+  // Every method normalises by each cell's total: a matrix of zeros reads fine but every run on it
+  // fails later, so it is refused here, where the user can still fix the file.
+  if (!data.counts.data.some((v) => v !== 0)) throw new AppError("INVALID_DATASET", `${name}: every count is zero (${data.counts.nRows} cells × ${data.counts.nCols} genes); upload the raw counts`);
   const geneNames = geneNamesOf(data);
   const organism = organismAtUpload(input.organism, geneNames);
   const id = randomUUID();
