@@ -143,89 +143,37 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         .catch((err: unknown) => log.warn({ err }, "progress write failed"));
     };
 
+    // Every method through the registry's one entry point; those that checkpoint (`resumable`) save
+    // one every CHECKPOINT_EVERY epochs and resume from the run's last; others run from the start.
     const method = run.method as tl.ClusterMethodName;
-    let produced: Produced;
-    if (method === "scfnccl") {
-      const result = await tl.runScfnccl(data, {
-        ...settings,
-        k: options.k,
-        nTopGenes: options.nTopGenes,
-        seed: options.seed,
-        signal: controller.signal,
-        resumeFrom,
-        checkpointEvery: ctx.checkpointEvery,
-        onProgress: reportEpoch,
-        onCheckpoint: async (bytes, epoch) => {
-          // Progress up to this epoch is stored and announced before the checkpoint counts, so a
-          // resumed attempt never starts after an epoch nobody heard of.
-          await writes;
-          const key = runKeys.checkpoint(runId);
-          await store.put(key, bytes, { contentType: "application/octet-stream" });
-          await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
-        },
-      });
-      await writes;
-      const metrics: Record<string, number> = { cells: result.cells.length, k: result.k, genesUsed: result.nGenesUsed };
-      if (result.scores) Object.assign(metrics, result.scores);
-      if (result.headScores) Object.assign(metrics, { headAcc: result.headScores.acc, headNmi: result.headScores.nmi, headAri: result.headScores.ari });
-      const finalLoss = result.history[result.history.length - 1]?.loss;
-      if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
-      produced = {
-        clustering: { cells: result.cells, clusters: result.clusters, k: result.k, embedding: result.embedding, dim: result.dim },
-        files: [
-          { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(result.embedding, [result.cells.length, result.dim]) },
-          { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(io.clustersCsv(data.cells, { ...result, extraClusters: { cluster_head: result.headClusters } })) },
-          { kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: result.checkpoint },
-          { kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(result.history)) },
-        ],
-        metrics,
-        backend: `${result.backend.name} (${result.backend.detail})`,
-        secondsPerEpoch: epochsDone ? epochSeconds / epochsDone : result.secondsPerEpoch,
-      };
-    } else {
-      // Any other registry method through tl.cluster. Those that train (sccl, …) report epochs
-      // like scFNCCL and get their training settings, but have no checkpoints: they restart if
-      // their worker dies. Classical ones (seurat, leiden, kmeans) report only their status.
-      const history: tl.EpochStats[] = [];
-      const r = await tl.cluster(data, {
-        method,
-        ...options,
-        settings,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (!p.epoch) return;
-          history.push(p.epoch);
-          reportEpoch(p.epoch);
-        },
-      });
-      await writes;
-      if (!r.embedding) throw new Error(`method ${method} returned no embedding`);
-      const clustering = { cells: r.cells, clusters: r.clusters, k: r.k, embedding: r.embedding.values, dim: r.embedding.dim };
-      const metrics: Record<string, number> = { cells: r.cells.length, k: r.k, seconds: r.seconds };
-      if (r.scores) Object.assign(metrics, r.scores);
-      if (r.resolution !== undefined) metrics["resolution"] = r.resolution;
-      const modularity = r.details?.["modularity"];
-      if (typeof modularity === "number") metrics["modularity"] = modularity;
-      const finalLoss = history.at(-1)?.loss;
-      if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
-      const files: ArtifactFile[] = [
-        { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(clustering.embedding, [r.cells.length, clustering.dim]) },
-        { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(io.clustersCsv(data.cells, r)) },
-      ];
-      if (history.length) files.push({ kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(history)) });
-      const backend = history.length ? await activeBackend() : null;
-      produced = {
-        clustering,
-        files,
-        metrics,
-        backend: backend ? `${backend.name} (${backend.detail})` : null,
-        secondsPerEpoch: epochsDone ? epochSeconds / epochsDone : null,
-      };
-    }
-
+    const history: tl.EpochStats[] = [];
+    const r = await tl.cluster(data, {
+      method,
+      ...options,
+      settings,
+      signal: controller.signal,
+      resumeFrom,
+      checkpointEvery: ctx.checkpointEvery,
+      onCheckpoint: async (bytes, epoch) => {
+        // Progress up to this epoch is stored and announced before the checkpoint counts, so a
+        // resumed attempt never starts after an epoch nobody heard of.
+        await writes;
+        const key = runKeys.checkpoint(runId);
+        await store.put(key, bytes, { contentType: "application/octet-stream" });
+        await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
+      },
+      onProgress: (p) => {
+        if (!p.epoch) return;
+        history.push(p.epoch);
+        reportEpoch(p.epoch);
+      },
+    });
+    await writes;
+    const produced = producedFrom(data, r, history, epochsDone ? epochSeconds / epochsDone : null);
     // Results for review: a seeded UMAP of the embedding the clusters were found in, and each
     // cluster's marker genes. Both are stoppable like training (cancel, lost, shutdown).
     const { clustering, metrics } = produced;
+    if (!produced.backend && produced.files.some((f) => f.kind === "history")) produced.backend = describeBackend(await activeBackend());
     const umap = await computeUmap(clustering, { seed: run.seed, signal: controller.signal });
     const markers = computeMarkers(data, clustering, { signal: controller.signal });
     controller.signal.throwIfAborted();
@@ -297,4 +245,33 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     clearInterval(heartbeat);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const describeBackend = (b: { name: string; detail: string }) => `${b.name} (${b.detail})`;
+
+/** What the worker stores of any method's result: artifacts, the metrics row and the training's figures. */
+function producedFrom(data: io.Dataset, r: tl.ClusterResult, attemptHistory: tl.EpochStats[], secondsPerEpoch: number | null): Produced {
+  if (!r.embedding) throw new Error(`method ${r.method} returned no embedding`);
+  const details = r.details ?? {};
+  // A trainer's own history covers every epoch, those before a resume included.
+  const history = (details["history"] as tl.EpochStats[] | undefined) ?? attemptHistory;
+  const clustering = { cells: r.cells, clusters: r.clusters, k: r.k, embedding: r.embedding.values, dim: r.embedding.dim };
+  const metrics: Record<string, number> = { cells: r.cells.length, k: r.k, seconds: r.seconds };
+  if (r.scores) Object.assign(metrics, r.scores);
+  if (r.resolution !== undefined) metrics["resolution"] = r.resolution;
+  for (const name of ["modularity", "genesUsed"] as const) if (typeof details[name] === "number") metrics[name] = details[name];
+  const head = details["clusterHead"] as { acc: number; nmi: number; ari: number } | null | undefined;
+  if (head) Object.assign(metrics, { headAcc: head.acc, headNmi: head.nmi, headAri: head.ari });
+  const finalLoss = history.at(-1)?.loss;
+  if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
+  const files: ArtifactFile[] = [
+    { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(clustering.embedding, [r.cells.length, clustering.dim]) },
+    { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(io.clustersCsv(data.cells, r)) },
+  ];
+  const model = r.files?.["model.ckpt"];
+  if (model) files.push({ kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: model });
+  if (history.length) files.push({ kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(history)) });
+  const backend = typeof details["backend"] === "string" ? describeBackend({ name: details["backend"], detail: String(details["backendDetail"] ?? "") }) : null;
+  const trainedSeconds = typeof details["secondsPerEpoch"] === "number" ? details["secondsPerEpoch"] : null;
+  return { clustering, files, metrics, backend, secondsPerEpoch: secondsPerEpoch ?? trainedSeconds };
 }

@@ -232,9 +232,11 @@ export type ClusterMethod = {
   name: Scalars['String']['output'];
   /** Needs params.k (taken from the labels when the dataset has them). */
   needsK: Scalars['Boolean']['output'];
+  /** Checkpoints its training, so a run whose worker died resumes from its last checkpoint (scfnccl, sccl, jojoscl). */
+  resumable: Scalars['Boolean']['output'];
   /** Every setting a run of this method takes (`CreateRunInput.params`, and `seed`), from the engine registry. */
   settings: Array<MethodSetting>;
-  /** Trains a network in epochs (per-epoch progress, training settings apply; scfnccl also checkpoints and resumes); classical methods report only their status. */
+  /** Trains a network in epochs (per-epoch progress, training settings apply); classical methods report only their status. */
   trains: Scalars['Boolean']['output'];
   /** Takes params.resolution (graph methods). */
   usesResolution: Scalars['Boolean']['output'];
@@ -1390,6 +1392,7 @@ export type ClusterMethodResolvers<ContextType = RequestContext, ParentType exte
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   needsK?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resumable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   settings?: Resolver<Array<ResolversTypes['MethodSetting']>, ParentType, ContextType>;
   trains?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   usesResolution?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -85,7 +85,7 @@ describe("scfnccl train", () => {
 
   it("requires K when the input has no labels", async () => {
     await writeH5(tmp.path("unlabelled.h5"), [{ name: "X", data: counts, shape: [CELLS, GENES], dtype: "<f4" }]);
-    await expectInputError([tmp.path("unlabelled.h5")], "unlabelled.h5", /number of clusters is required/);
+    await expectInputError([tmp.path("unlabelled.h5")], "unlabelled.h5", /has no labels, so method scfnccl needs the number of clusters \(--clusters K\)/);
   });
 
   it("names the file and the problem for a missing file", async () => {

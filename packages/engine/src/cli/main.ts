@@ -21,11 +21,10 @@ import { InputError } from "../errors.ts";
 import { clustersCsv } from "../io/csvOut.ts";
 import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
-import { FORMATS, type Dataset } from "../io/types.ts";
+import { FORMATS } from "../io/types.ts";
 import { writeResultH5ad } from "./resultH5ad.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, describeMethods, parseMethodSettings, type ClusterMethodName, type ClusterResult, type SettingDescription } from "../tl/cluster.ts";
 import type { ClusterProgress } from "../tl/progress.ts";
-import { runScfnccl, type ScfncclResult } from "../tl/scfnccl.ts";
 import { settingProblem, type MethodSetting } from "../tl/settings.ts";
 import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
@@ -209,73 +208,20 @@ async function train(argv: string[]): Promise<void> {
       (data.labels ? `, labels from ${data.labelKey} (${new Set(data.labels).size} types)` : ", no labels") +
       "\n",
   );
-  if (args.method !== "scfnccl") return runMethod(args, data, outDir);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
-  const started = performance.now();
-  let result: ScfncclResult;
-  try {
-    result = await runScfnccl(data, {
-      ...args.settings,
-      k: args.clusters,
-      epochs: args.epochs,
-      seed: args.seed,
-      nTopGenes: args.nTopGenes,
-      emptyCells: args.dropEmptyCells ? "drop" : "error",
-      onProgress: progressPrinter(),
-      signal: controller.signal,
-    });
-  } finally {
-    process.off("SIGINT", onSigint);
-  }
-  const metrics = {
-    ...(result.scores ?? {}),
-    k: result.k,
-    epochs: result.history.length,
-    seed: args.seed,
-    backend: result.backend.name,
-    backendDetail: result.backend.detail,
-    // The GPU the webgpu backend ran on: vendor, architecture, device, description, software.
-    backendAdapter: result.backend.adapter ?? null,
-    secondsPerEpoch: result.secondsPerEpoch,
-    totalSeconds: (performance.now() - started) / 1000,
-    cells: result.cells.length,
-    genesUsed: result.nGenesUsed,
-    input: data.source,
-    labelKey: data.labelKey ?? null,
-    selection: result.finalWeights,
-    settings: args.settings,
-    clusterHead: result.headScores ?? null,
-    history: result.history,
-  };
-  await writeOutputs(outDir, {
-    "clusters.csv": clustersCsv(data.cells, { ...result, extraClusters: { cluster_head: result.headClusters } }),
-    "embedding.npy": encodeNpy(result.embedding, [result.cells.length, result.dim]),
-    "model.ckpt": result.checkpoint,
-    "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
-    "result.h5ad": (path) => writeResultH5ad(path, data, result, metrics),
-  });
-  const s = result.scores;
-  out.stdout.write(
-    (s ? `ACC ${s.acc.toFixed(4)}  NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}  ` : "") +
-      `k ${result.k}  ${result.secondsPerEpoch.toFixed(2)} s/epoch on ${result.backend.name}  → ${outDir}\n`,
-  );
-}
-
-/** Any registered method but scfnccl (whose outputs above predate the registry): clusters, embedding, metrics. */
-async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promise<void> {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once("SIGINT", onSigint);
+  const printEpoch = progressPrinter();
   let lastStage = "";
   const onProgress = (p: ClusterProgress) => {
+    if (p.epoch) return printEpoch(p.epoch);
     if (p.message === undefined && p.stage === lastStage) return;
     lastStage = p.stage;
     out.stderr.write(`${args.method}: ${p.stage}${p.message ? ` (${p.message})` : ""}\n`);
   };
   let r: ClusterResult;
   try {
+    // Every method, scFNCCL included, through the registry's one entry point.
     r = await cluster(data, {
       method: args.method,
       k: args.clusters,
@@ -283,7 +229,6 @@ async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promis
       seed: args.seed,
       nTopGenes: args.nTopGenes,
       emptyCells: args.dropEmptyCells ? "drop" : "error",
-      // --epochs reaches every method that trains (the others ignore it).
       settings: args.epochs === undefined ? args.settings : { ...args.settings, epochs: args.epochs },
       onProgress,
       signal: controller.signal,
@@ -291,6 +236,7 @@ async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promis
   } finally {
     process.off("SIGINT", onSigint);
   }
+  const { finalWeights, clusterHead, ...details } = r.details ?? {};
   const metrics = {
     method: r.method,
     ...(r.scores ?? {}),
@@ -302,18 +248,22 @@ async function runMethod(args: TrainArgs, data: Dataset, outDir: string): Promis
     input: data.source,
     labelKey: data.labelKey ?? null,
     settings: args.settings,
-    ...r.details,
+    ...(finalWeights !== undefined ? { selection: finalWeights } : {}),
+    ...(clusterHead !== undefined ? { clusterHead } : {}),
+    ...details,
   };
   await writeOutputs(outDir, {
     "clusters.csv": clustersCsv(data.cells, r),
     ...(r.embedding ? { "embedding.npy": encodeNpy(r.embedding.values, [r.cells.length, r.embedding.dim]) } : {}),
     ...r.files,
     "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
+    ...(r.embedding ? { "result.h5ad": (path: string) => writeResultH5ad(path, data, r, metrics) } : {}),
   });
   const s = r.scores;
+  const speed = typeof details["secondsPerEpoch"] === "number" ? `${details["secondsPerEpoch"].toFixed(2)} s/epoch on ${String(details["backend"])}` : `${r.seconds.toFixed(1)} s`;
   out.stdout.write(
     (s ? `ACC ${s.acc.toFixed(4)}  NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}  ` : "") +
-      `k ${r.k}  ${r.method}${r.resolution !== undefined ? ` resolution ${r.resolution.toPrecision(3)}` : ""}  ${r.seconds.toFixed(1)} s  → ${outDir}\n`,
+      `k ${r.k}  ${r.method}${r.resolution !== undefined ? ` resolution ${r.resolution.toPrecision(3)}` : ""}  ${speed}  → ${outDir}\n`,
   );
 }
 

@@ -9,7 +9,7 @@ import type { Dataset } from "../io/types.ts";
 import { writeH5ad, type ObsColumn, type UnsValue } from "../io/writeH5ad.ts";
 import { rankGenesGroupsUns } from "../io/rankGenesGroups.ts";
 import { rankGenesOfCounts } from "../tl/rankGenes.ts";
-import type { ScfncclResult } from "../tl/scfnccl.ts";
+import type { ClusterResult } from "../tl/cluster.ts";
 
 /** The obs column name for the input's labels: the last part of labelKey ("obs/cell_type" → "cell_type"). */
 export function labelColumnName(labelKey: string | undefined): string {
@@ -17,18 +17,21 @@ export function labelColumnName(labelKey: string | undefined): string {
   return name === "scfnccl" || name === "scfnccl_head" ? `input_${name}` : name;
 }
 
-export async function writeResultH5ad(path: string, data: Dataset, result: ScfncclResult, metrics: Record<string, unknown>): Promise<void> {
+/** The method's clusters as obs[method] (and each further clustering as obs[method_name], e.g. scfnccl_head), its embedding as obsm[X_method]. */
+export async function writeResultH5ad(path: string, data: Dataset, result: Pick<ClusterResult, "method" | "cells" | "clusters" | "extraClusters" | "embedding">, metrics: Record<string, unknown>): Promise<void> {
+  const method = result.method;
   const cells = Array.from(result.cells);
-  const obs: Record<string, ObsColumn> = {
-    scfnccl: Array.from(result.clusters, String),
-    scfnccl_head: Array.from(result.headClusters, String),
-  };
-  if (data.labels) obs[labelColumnName(data.labelKey)] = cells.map((c) => data.labels![c]!);
+  const obs: Record<string, ObsColumn> = { [method]: Array.from(result.clusters, String) };
+  for (const [name, clusters] of Object.entries(result.extraClusters ?? {})) obs[`${method}_${name.replace(/^cluster_/, "")}`] = Array.from(clusters, String);
+  if (data.labels) {
+    const column = labelColumnName(data.labelKey);
+    obs[column in obs ? `input_${column}` : column] = cells.map((c) => data.labels![c]!);
+  }
   const { history: _history, ...parameters } = metrics;
-  const uns: Record<string, UnsValue> = { scfnccl: JSON.parse(JSON.stringify(parameters)) as Record<string, UnsValue> };
+  const uns: Record<string, UnsValue> = { [method]: JSON.parse(JSON.stringify(parameters)) as Record<string, UnsValue> };
   if (new Set(result.clusters).size > 1) {
     const groups = rankGenesOfCounts(data.counts, result.cells, result.clusters, { method: "wilcoxon" });
-    uns["rank_genes_groups"] = rankGenesGroupsUns(data.genes, groups.map((g) => [String(g.group), g] as const), { groupby: "scfnccl", method: "wilcoxon" });
+    uns["rank_genes_groups"] = rankGenesGroupsUns(data.genes, groups.map((g) => [String(g.group), g] as const), { groupby: method, method: "wilcoxon" });
   }
   await writeH5ad(path, {
     counts: csrSubset(data.counts, cells, null),
@@ -36,7 +39,7 @@ export async function writeResultH5ad(path: string, data: Dataset, result: Scfnc
     genes: data.genes,
     obs,
     var: varColumns(data),
-    obsm: { X_scfnccl: { values: result.embedding, nCols: result.dim } },
+    ...(result.embedding ? { obsm: { [`X_${method}`]: { values: result.embedding.values, nCols: result.embedding.dim } } } : {}),
     uns,
   });
 }

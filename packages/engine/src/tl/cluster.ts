@@ -98,6 +98,7 @@ export const CLUSTER_METHODS = {
     description: "scFNCCL: dual contrastive learning (instance + cluster heads), k-means on the embedding",
     needsK: true,
     usesResolution: false,
+    resumable: true,
     settings: { ...COMMON_SETTINGS, ...SCFNCCL_SETTINGS },
     run: contrastiveMethod("scfnccl", {}),
   },
@@ -105,6 +106,7 @@ export const CLUSTER_METHODS = {
     description: "ScCCL: scFNCCL's network and training with NT-Xent (no false-negative correction) and the Contrastive Clustering cluster loss",
     needsK: true,
     usesResolution: false,
+    resumable: true,
     settings: { ...COMMON_SETTINGS, ...SCCCL_SETTINGS },
     run: contrastiveMethod("sccl", SCCCL_LOSSES),
   },
@@ -112,6 +114,7 @@ export const CLUSTER_METHODS = {
     description: "JojoSCL: ScCCL plus the SURE shrinkage of each batch's k-means centroids, encoder 512→256→128",
     needsK: true,
     usesResolution: false,
+    resumable: true,
     settings: { ...COMMON_SETTINGS, ...JOJOSCL_SETTINGS },
     run: runJojoscl,
   },
@@ -186,6 +189,8 @@ export interface MethodDescription {
   usesResolution: boolean;
   /** Trains a network in epochs (reports per-epoch progress). */
   trains: boolean;
+  /** Checkpoints its training and resumes from the last checkpoint. */
+  resumable: boolean;
   settings: SettingDescription[];
 }
 
@@ -198,6 +203,7 @@ export function describeMethods(): MethodDescription[] {
       needsK: m.needsK,
       usesResolution: m.usesResolution,
       trains: "epochs" in m.settings,
+      resumable: m.resumable === true,
       settings: Object.entries(m.settings).map(([settingName, spec]) => ({ name: settingName, ...spec })),
     };
   });

@@ -45,6 +45,8 @@ export function trainedOutput(r: TrainedClustering, details: Record<string, unkn
       secondsPerEpoch: r.secondsPerEpoch,
       backend: r.backend.name,
       backendDetail: r.backend.detail,
+      // The GPU the webgpu backend ran on: vendor, architecture, device, description, software.
+      backendAdapter: r.backend.adapter ?? null,
       genesUsed: r.nGenesUsed,
       ...details,
       history: r.history,
@@ -74,6 +76,9 @@ export function contrastiveMethod(name: string, fixed: Partial<ScfncclOptions>):
       nTopGenes: o.nTopGenes,
       emptyCells: o.emptyCells,
       signal: o.signal,
+      resumeFrom: o.resumeFrom,
+      checkpointEvery: o.checkpointEvery,
+      onCheckpoint: o.onCheckpoint,
       onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
     });
     return contrastiveOutput(r);

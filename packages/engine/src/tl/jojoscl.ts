@@ -44,6 +44,9 @@ export const runJojoscl: ClusterMethod["run"] = async (data, o) => {
     nTopGenes: o.nTopGenes,
     emptyCells: o.emptyCells,
     signal: o.signal,
+    resumeFrom: o.resumeFrom,
+    checkpointEvery: o.checkpointEvery,
+    onCheckpoint: o.onCheckpoint,
     onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
   });
   return contrastiveOutput(r, { sureWeight, sureLoss: r.history.at(-1)?.extraLoss ?? null });

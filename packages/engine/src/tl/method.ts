@@ -20,6 +20,14 @@ export interface MethodOptions {
   settings: Record<string, number | string>;
   onProgress?: OnClusterProgress;
   signal?: AbortSignal;
+  /**
+   * Trainers that checkpoint (`resumable` in the registry): resume from bytes an earlier
+   * `onCheckpoint` gave, and hand over checkpoints every `checkpointEvery` epochs and after the last.
+   * Other methods ignore these and run from the start.
+   */
+  resumeFrom?: Uint8Array;
+  checkpointEvery?: number;
+  onCheckpoint?: (bytes: Uint8Array, epoch: number) => void | Promise<void>;
 }
 
 /** What a method returns; `tl.cluster` adds timing and scores. */
@@ -46,6 +54,8 @@ export interface ClusterMethod {
   needsK: boolean;
   /** The method has a resolution (and searches it when k is given). */
   usesResolution: boolean;
+  /** The method checkpoints its training and resumes from a checkpoint (`MethodOptions.resumeFrom`). */
+  resumable?: boolean;
   /** Settings it takes by name, with their defaults; `tl.cluster` refuses any other. */
   settings: MethodSettings;
   run(data: Dataset, options: MethodOptions): Promise<MethodOutput>;
