@@ -1,3 +1,4 @@
+import { parse as parseCsv } from "csv-parse/sync";
 import { artifacts, eq } from "@scfnccl/db";
 import { metrics } from "@scfnccl/engine";
 import { readAll } from "@scfnccl/storage";
@@ -118,36 +119,8 @@ export async function lossHistory(ctx: RequestContext, run: RunRef): Promise<Epo
   return rows.map(({ epoch, loss, instanceLoss, clusterLoss, entropy, learningRate, seconds }) => ({ epoch, loss, instanceLoss, clusterLoss, entropy, learningRate, seconds }));
 }
 
-/** Cell names in the run's output order, from clusters.csv (`cell,cluster,…`, cell quoted when needed). */
+/** Cell names in the run's output order, from clusters.csv (`cell,cluster,…`; csv-parse, so quoted names may hold commas, quotes and line breaks). */
 export function cellNamesFromCsv(text: string): string[] {
-  const names: string[] = [];
-  let i = text.indexOf("\n") + 1;
-  while (i < text.length) {
-    let name: string;
-    if (text[i] === '"') {
-      let j = i + 1;
-      let out = "";
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (text[q + 1] === '"') {
-          out += text.slice(j, q + 1);
-          j = q + 2;
-        } else {
-          out += text.slice(j, q);
-          j = q + 1;
-          break;
-        }
-      }
-      name = out;
-      i = j;
-    } else {
-      const comma = text.indexOf(",", i);
-      name = text.slice(i, comma);
-      i = comma;
-    }
-    names.push(name);
-    const nl = text.indexOf("\n", i);
-    i = nl < 0 ? text.length : nl + 1;
-  }
-  return names;
+  const rows = parseCsv(text, { from_line: 2, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  return rows.map((r) => r[0]!);
 }

@@ -6,14 +6,12 @@
 import { basename } from "node:path";
 import { InputError } from "../errors.ts";
 import { describeKeys } from "./hdf5.ts";
-import { guessSeparator, readAllLines, splitFields } from "./textFile.ts";
+import { readTable } from "./textFile.ts";
 import { DEFAULT_LABEL_KEYS } from "./types.ts";
 
 /** The cell names (first field of each row) of a label file, for telling a table's orientation. */
 export async function readLabelFileCells(path: string): Promise<string[]> {
-  const lines = await readAllLines(path);
-  const sep = guessSeparator(lines[0] ?? "");
-  return lines.slice(1).map((l) => splitFields(l, sep)[0]!);
+  return (await readTable(path)).slice(1).map((r) => r[0]!);
 }
 
 /**
@@ -26,17 +24,18 @@ export async function readLabelFile(
   labelKey: string | undefined,
   warnings: string[],
 ): Promise<{ labels: string[]; labelKey: string }> {
-  const lines = await readAllLines(path);
-  if (lines.length === 0) throw new InputError("label file is empty", path);
-  const sep = guessSeparator(lines[0]!);
-  const header = splitFields(lines[0]!, sep);
-  const rows = lines.slice(1).map((l) => splitFields(l, sep));
+  const table = await readTable(path).catch((err: unknown) => {
+    throw new InputError(`not a readable CSV/TSV table: ${(err as Error).message.split("\n")[0]}`, path);
+  });
+  if (table.length === 0) throw new InputError("label file is empty", path);
+  const header = table[0]!;
+  const rows = table.slice(1);
   if (rows.length === 0) throw new InputError("label file has a header but no rows", path);
   // R and pandas write row names without a header field for them: then data rows are one field longer.
   const columns = rows[0]!.length === header.length + 1 ? header : header.slice(1);
   const width = columns.length + 1;
   rows.forEach((r, i) => {
-    if (r.length !== width) throw new InputError(`line ${i + 2} has ${r.length} fields; the header implies ${width}`, path);
+    if (r.length !== width) throw new InputError(`row ${i + 2} has ${r.length} fields; the header implies ${width}`, path);
   });
   let key = labelKey;
   if (key === undefined) key = DEFAULT_LABEL_KEYS.find((k) => columns.includes(k)) ?? (columns.length === 1 ? columns[0] : undefined);

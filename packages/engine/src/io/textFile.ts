@@ -3,6 +3,7 @@
  * line as a stream so a large CSV or Matrix Market file is never held whole. Decompression and
  * encoding failures become InputErrors naming the file.
  */
+import { parse as parseCsv } from "csv-parse/sync";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
@@ -102,4 +103,15 @@ export function guessSeparator(line: string): string {
   if (line.includes(",")) return ",";
   if (line.includes(";")) return ";";
   return ",";
+}
+
+/**
+ * A whole small table (label files, CSV/TSV, gzip or not) as rows of fields, parsed by csv-parse
+ * so quoted fields may hold separators, quotes and line breaks; the separator is guessed from the
+ * first line. Trailing empty lines are dropped.
+ */
+export async function readTable(path: string): Promise<string[][]> {
+  const lines = await readAllLines(path);
+  if (lines.length === 0) return [];
+  return parseCsv(lines.join("\n"), { delimiter: guessSeparator(lines[0]!), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][];
 }
