@@ -167,7 +167,7 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
     expect(json.cluster).toEqual(Array.from(cells.cluster));
     expect(json.label).toHaveLength(CELLS);
     const markersCsv = await (await alice.download(run.markers.downloadUrl)).text();
-    expect(markersCsv.split("\n")[0]).toBe("cluster,rank,gene,score,logfoldchange,pct_in,pct_out,pval,pval_adj");
+    expect(markersCsv.split("\n")[0]).toBe("group,rank,names,gene_id,scores,logfoldchanges,pvals,pvals_adj,log10_pvals,log10_pvals_adj,pct_nz_group,pct_nz_reference");
 
     // Review: Bob watches the run's room while Alice proposes.
     const bobSocket = await bob.socket();

@@ -36,7 +36,7 @@ const bundled = import.meta.url.endsWith("/dist/main.js");
 const api = await createApi({ env, ...platform, boss, log, metrics, schemaDir: bundled ? new URL("./schema/", import.meta.url) : undefined });
 if (env.DEMO ?? embedded) {
   const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-  await seedDemo(api.deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD, datasetPath: join(repoRoot, "packages/engine/demo/10X_PBMC_top2000.h5") }).catch(
+  await seedDemo(api.deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD, datasetPath: join(repoRoot, "apps/api/demo/pbmc3k") }).catch(
     (err: unknown) => log.error({ err }, "demo seeding failed"),
   );
 }

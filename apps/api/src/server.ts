@@ -18,7 +18,8 @@ import { clearedSessionCookie, secureCookies } from "./auth/cookies.ts";
 import { authenticate, createContext, type Deps, type RequestContext } from "./context.ts";
 import type { ApiEnv } from "./env.ts";
 import { handleArtifactDownload } from "./http/download.ts";
-import { handleRunCells, handleRunExport } from "./http/runs.ts";
+import { handleRunCells, handleRunExport, handleRunExpression, handleRunMarkersCsv, handleRunObs } from "./http/runs.ts";
+import { handleGeneSymbols, handleLabelFile } from "./http/datasetFiles.ts";
 import { handleUpload } from "./http/upload.ts";
 import { decodeSegment, readBody, sendAppError, sendJson } from "./http/util.ts";
 import { controlCharacterGuard } from "./inputs.ts";
@@ -152,10 +153,19 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     if (path === "/api/datasets" && req.method === "POST") return handleUpload(req, res, url, ctx).then(() => "upload");
     const artifact = /^\/api\/artifacts\/([^/]+)$/.exec(path);
     if (artifact && req.method === "GET") return handleArtifactDownload(res, decodeSegment(artifact[1]!, "artifact id"), ctx).then(() => "download");
-    const runFile = /^\/api\/runs\/([^/]+)\/(cells|export\.h5ad|export\.csv)$/.exec(path);
+    const datasetFile = /^\/api\/datasets\/([^/]+)\/(gene-symbols|labels)$/.exec(path);
+    if (datasetFile && req.method === "POST") {
+      const id = decodeSegment(datasetFile[1]!, "dataset id");
+      if (datasetFile[2] === "labels") return handleLabelFile(req, res, id, url, ctx).then(() => "labels");
+      return handleGeneSymbols(req, res, id, ctx).then(() => "gene-symbols");
+    }
+    const runFile = /^\/api\/runs\/([^/]+)\/(cells|export\.h5ad|export\.csv|expression|obs|markers\.csv)$/.exec(path);
     if (runFile && req.method === "GET") {
       const id = decodeSegment(runFile[1]!, "run id");
       if (runFile[2] === "cells") return handleRunCells(res, id, url, ctx).then(() => "cells");
+      if (runFile[2] === "expression") return handleRunExpression(res, id, url, ctx).then(() => "expression");
+      if (runFile[2] === "obs") return handleRunObs(res, id, url, ctx).then(() => "obs");
+      if (runFile[2] === "markers.csv") return handleRunMarkersCsv(res, id, url, ctx).then(() => "markers");
       return handleRunExport(res, id, runFile[2] === "export.h5ad" ? "h5ad" : "csv", ctx).then(() => "export");
     }
     sendJson(res, 404, { errors: [{ code: "NOT_FOUND", message: `no route ${req.method} ${path}` }] });

@@ -1,7 +1,8 @@
 import { pp } from "@scfnccl/engine";
 import { describe, expect, it } from "vitest";
 import { decodeCellsFile } from "@scfnccl/platform/cells";
-import { cellsFile, computeMarkers, computeUmap, markersCsv } from "./results.ts";
+import { markerRows, markersCsv } from "@scfnccl/platform";
+import { cellsFile, computeMarkers, computeUmap } from "./results.ts";
 
 // 40 cells × 5 genes in two clusters: gene 2 only in cluster 0, gene 4 only in cluster 1.
 const n = 40;
@@ -30,17 +31,25 @@ const clustering = {
 };
 
 describe("run results", () => {
-  it("ranks each cluster's own gene first, with BH-adjusted p-values and expression shares", () => {
-    const markers = computeMarkers(data, clustering, { top: 3 });
+  it("ranks each cluster's own gene first, with BH-adjusted p-values and expression shares, under the display names", () => {
+    const names = ["a", "b", "CD79A", "d", "NKG7"];
+    const { groups, top } = computeMarkers(data, clustering, names, { top: 3 });
+    const markers = top;
     expect(markers[0]![0]).toMatchObject({ gene: "CD79A", pctIn: 1, pctOut: 0 });
     expect(markers[1]![0]).toMatchObject({ gene: "NKG7", pctIn: 1, pctOut: 0 });
     expect(markers[0]![0]!.logFoldChange).toBeGreaterThan(0);
     for (const list of markers) for (const m of list) expect(m.pvalAdj).toBeGreaterThanOrEqual(m.pval);
-    expect(markersCsv(markers).split("\n")[1]).toMatch(/^0,1,CD79A,/);
+    expect(markers[0]![0]!.geneId).toBe("CD79A");
+    // Stored whole: every gene of every cluster, the filter applied only when shown.
+    expect(groups.map((g) => g.scores.length)).toEqual([5, 5]);
+    const csv = markersCsv(groups.map((g) => [String(g.group), markerRows(g, names, data.genes, { top: 5, filter: null })] as const));
+    expect(csv.split("\n")[0]).toBe("group,rank,names,gene_id,scores,logfoldchanges,pvals,pvals_adj,log10_pvals,log10_pvals_adj,pct_nz_group,pct_nz_reference");
+    expect(csv.split("\n")[1]).toMatch(/^0,1,CD79A,CD79A,/);
+    expect(csv.trim().split("\n")).toHaveLength(11);
   });
 
   it("gives no markers when one cluster holds every cell", () => {
-    expect(computeMarkers(data, { ...clustering, clusters: new Int32Array(n), k: 1 })).toEqual([[]]);
+    expect(computeMarkers(data, { ...clustering, clusters: new Int32Array(n), k: 1 }, data.genes)).toEqual({ groups: [], top: [[]] });
   });
 
   it("encodes UMAP, clusters, cells and labels in one file that decodes to the same arrays", async () => {

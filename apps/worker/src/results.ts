@@ -1,6 +1,6 @@
 import type { MarkerGene } from "@scfnccl/db";
-import { io, pp, tl } from "@scfnccl/engine";
-import { MARKERS_PER_CLUSTER } from "@scfnccl/platform";
+import { tl, type io } from "@scfnccl/engine";
+import { MARKERS_PER_CLUSTER, markerRows } from "@scfnccl/platform";
 import { encodeCellsFile } from "@scfnccl/platform/cells";
 
 type Dataset = Awaited<ReturnType<typeof io.readDataset>>;
@@ -42,43 +42,24 @@ export interface Clustering {
 
 
 /**
- * Marker genes of every cluster against the rest (engine `tl.rankGenes`: Wilcoxon rank-sum with
- * tie correction, BH-adjusted) on the clustered cells' log-normalised counts (scanpy's recipe:
- * normalise to 1e4 per cell, log1p). Index c of the answer is cluster c (empty when the cluster has
- * no cells, or when one cluster holds every cell and there is no rest to compare with).
+ * Marker genes of every cluster against the rest, as scanpy's rank_genes_groups (engine
+ * `tl.rankGenesOfCounts`: Wilcoxon rank-sum with tie correction, BH-adjusted, on normalised and
+ * logged counts), over all genes: `groups` is stored whole (the `rank_genes` artifact), `top` holds
+ * each cluster's first MARKERS_PER_CLUSTER genes that pass scanpy's default display filter (what the
+ * cluster rows keep for lists and suggestions). Empty when one cluster holds every cell.
  */
-export function computeMarkers(data: Dataset, c: Clustering, options: { top?: number; signal?: AbortSignal } = {}): MarkerGene[][] {
+export function computeMarkers(
+  data: Dataset,
+  c: Clustering,
+  names: readonly string[],
+  options: { top?: number; signal?: AbortSignal } = {},
+): { groups: tl.RankGenesGroup[]; top: MarkerGene[][] } {
   const top = options.top ?? MARKERS_PER_CLUSTER;
   const out: MarkerGene[][] = Array.from({ length: c.k }, () => []);
-  if (new Set(c.clusters).size < 2) return out;
-  const x = pp.log1p(pp.normalizeTotal(pp.csrSubset(data.counts, c.cells, null), { targetSum: 1e4 }).matrix);
-  for (const g of tl.rankGenes(x, c.clusters, { method: "wilcoxon", tieCorrect: true, signal: options.signal })) {
-    const list: MarkerGene[] = [];
-    for (const j of g.order.subarray(0, top)) {
-      list.push({
-        gene: data.genes[j]!,
-        score: g.scores[j]!,
-        logFoldChange: finite(g.logFoldChanges[j]!),
-        pctIn: g.pctIn[j]!,
-        pctOut: g.pctOut[j]!,
-        pval: g.pvals[j]!,
-        pvalAdj: g.pvalsAdj[j]!,
-      });
-    }
-    out[g.group] = list;
-  }
-  return out;
-}
-
-// JSON has no Infinity; a gene seen only in the cluster gets the largest finite fold change instead.
-const finite = (v: number) => (Number.isFinite(v) ? v : v > 0 ? Number.MAX_VALUE : v < 0 ? -Number.MAX_VALUE : 0);
-
-export function markersCsv(markers: MarkerGene[][]): string {
-  const lines = ["cluster,rank,gene,score,logfoldchange,pct_in,pct_out,pval,pval_adj"];
-  markers.forEach((list, cluster) =>
-    list.forEach((m, i) => lines.push([cluster, i + 1, io.csvField(m.gene), m.score, m.logFoldChange, m.pctIn, m.pctOut, m.pval, m.pvalAdj].join(","))),
-  );
-  return `${lines.join("\n")}\n`;
+  if (new Set(c.clusters).size < 2) return { groups: [], top: out };
+  const groups = tl.rankGenesOfCounts(data.counts, c.cells, c.clusters, { method: "wilcoxon", tieCorrect: true, signal: options.signal });
+  for (const g of groups) out[g.group] = markerRows(g, names, data.genes, { top, filter: {} }).map(({ rank: _rank, ...m }) => m);
+  return { groups, top: out };
 }
 
 /** A seeded 2-D UMAP (engine `tl.umap`) of the clustering's embedding; row i is c.cells[i]. */

@@ -9,12 +9,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunProgress } from "@scfnccl/db";
+import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunPhase, type RunProgress } from "@scfnccl/db";
 import { activeBackend, InputError, io, tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
-import { publishEvent } from "@scfnccl/platform";
-import { cellsFile, computeMarkers, computeUmap, markersCsv, summariseClusters, type Clustering } from "./results.ts";
+import { displayNames, encodeRankGenes, geneTableOf, markerRows, markersCsv, publishEvent } from "@scfnccl/platform";
+import { cellsFile, computeMarkers, computeUmap, summariseClusters, type Clustering } from "./results.ts";
 
 interface ArtifactFile {
   kind: ArtifactKind;
@@ -106,20 +106,53 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
   // Progress writes are chained so they land in epoch order and are all done before the end.
   let writes: Promise<unknown> = Promise.resolve();
   let datasetName = "dataset";
+  // The last epoch's figures, kept when the phase moves on so the page still shows them.
+  let last: RunProgress = { phase: "loading", epoch: 0, epochs: 0, loss: 0, instanceLoss: 0, clusterLoss: 0, secondsPerEpoch: 0, etaSeconds: 0, resumedFrom: 0 };
+  const report = (progress: RunProgress) => {
+    last = progress;
+    writes = writes
+      .then(() => db.update(runs).set({ progress }).where(mine))
+      .then(() => publishEvent(client, { type: "run.progress", teamId: run.teamId, runId, progress, attempt }))
+      .catch((err: unknown) => log.warn({ err }, "progress write failed"));
+  };
+  /** Names what the run does now (loading, preprocessing, training, embedding, umap, markers, saving). */
+  const reportPhase = (phase: RunPhase, phaseProgress?: number) => {
+    if (last.phase === phase && phaseProgress === undefined) return;
+    const { phaseProgress: _p, ...rest } = last;
+    report({ ...rest, phase, ...(phaseProgress !== undefined ? { phaseProgress } : {}), etaSeconds: phase === "training" ? last.etaSeconds : 0 });
+  };
   try {
+    reportPhase("loading", 0);
     const [dataset] = await db.select().from(datasets).where(eq(datasets.id, run.datasetId));
     if (!dataset) throw new InputError("the run's dataset no longer exists");
     datasetName = dataset.name;
     // The file carries the dataset's name, so input errors name what the user uploaded.
     const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
     await pipeline(await store.get(dataset.storageKey), createWriteStream(path));
-    const data = await io.readDataset(path);
+    let labelsFile: string | undefined;
+    if (dataset.labelsKey) {
+      labelsFile = join(dir, "labels.csv");
+      await pipeline(await store.get(dataset.labelsKey), createWriteStream(labelsFile));
+    }
+    // An uploaded label file was recorded as `<file>:<column>`.
+    const labelKey = labelsFile ? dataset.labelColumns[0]?.split(":").at(-1) : undefined;
+    let lastRead = 0;
+    const data = await io.readDataset(path, {
+      ...(labelsFile ? { labelsFile, ...(labelKey ? { labelKey } : {}) } : {}),
+      onProgress: (f) => {
+        if (f - lastRead < 0.1 && f < 1) return;
+        lastRead = f;
+        reportPhase("loading", f);
+      },
+    });
+    const geneNames = displayNames(geneTableOf(data), dataset.geneNameColumn);
     const resumeFrom = run.checkpointKey ? new Uint8Array(await readAll(await store.get(run.checkpointKey))) : undefined;
     const resumedFrom = resumeFrom ? (run.checkpointEpoch ?? 0) : 0;
     // Checked at submission; checked again against the registry this worker runs (a bad one fails the run at once).
     const { settings, ...options } = tl.resolveRunSettings(run.method, { ...run.params, seed: run.seed });
     let epochSeconds = 0;
     let epochsDone = 0;
+    reportPhase("preprocessing");
 
     // Every epoch of a training method: stored on the run and announced, in order.
     const reportEpoch = (stats: tl.EpochStats) => {
@@ -127,7 +160,9 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
       epochsDone += 1;
       ctx.onEpoch?.(stats.seconds);
       const mean = epochSeconds / epochsDone;
-      const progress: RunProgress = {
+      report({
+        phase: "training",
+        phaseProgress: stats.epoch / stats.epochs,
         epoch: stats.epoch,
         epochs: stats.epochs,
         loss: stats.loss,
@@ -136,11 +171,9 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         secondsPerEpoch: mean,
         etaSeconds: mean * (stats.epochs - stats.epoch),
         resumedFrom,
-      };
-      writes = writes
-        .then(() => db.update(runs).set({ progress }).where(mine))
-        .then(() => publishEvent(client, { type: "run.progress", teamId: run.teamId, runId, progress, attempt }))
-        .catch((err: unknown) => log.warn({ err }, "progress write failed"));
+      });
+      // The last epoch is followed by embedding every cell and clustering, which can take a while.
+      if (stats.epoch === stats.epochs) reportPhase("embedding");
     };
 
     // Every method through the registry's one entry point; those that checkpoint (`resumable`) save
@@ -163,9 +196,10 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
       },
       onProgress: (p) => {
-        if (!p.epoch) return;
-        history.push(p.epoch);
-        reportEpoch(p.epoch);
+        if (p.epoch) {
+          history.push(p.epoch);
+          reportEpoch(p.epoch);
+        } else if (/embed|pca|neighbo|graph|cluster|louvain|leiden|k-?means/i.test(p.stage)) reportPhase("embedding");
       },
     });
     await writes;
@@ -174,15 +208,26 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     // cluster's marker genes. Both are stoppable like training (cancel, lost, shutdown).
     const { clustering, metrics } = produced;
     if (!produced.backend && produced.files.some((f) => f.kind === "history")) produced.backend = describeBackend(await activeBackend());
+    reportPhase("umap");
     const umap = await computeUmap(clustering, { seed: run.seed, signal: controller.signal });
-    const markers = computeMarkers(data, clustering, { signal: controller.signal });
+    reportPhase("markers");
+    const markers = computeMarkers(data, clustering, geneNames, { signal: controller.signal });
     controller.signal.throwIfAborted();
+    reportPhase("saving");
 
     const files: ArtifactFile[] = [
       ...produced.files,
       { kind: "umap", file: "umap.bin", contentType: "application/octet-stream", body: cellsFile(data, clustering, umap) },
-      { kind: "markers", file: "markers.csv", contentType: "text/csv", body: Buffer.from(markersCsv(markers)) },
+      {
+        kind: "markers",
+        file: "markers.csv",
+        contentType: "text/csv",
+        body: Buffer.from(markersCsv(markers.groups.map((g) => [String(g.group), markerRows(g, geneNames, data.genes, { top: 100, filter: null })] as const))),
+      },
     ];
+    if (markers.groups.length) {
+      files.push({ kind: "rank_genes", file: "rank_genes.bin", contentType: "application/octet-stream", body: encodeRankGenes("wilcoxon", data.genes.length, markers.groups) });
+    }
     const stored: (typeof artifacts.$inferInsert)[] = [];
     for (const f of files) {
       const put = await store.put(runKeys.artifact(runId, f.file), f.body, { contentType: f.contentType });
@@ -198,12 +243,13 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
           backend: produced.backend,
           secondsPerEpoch: produced.secondsPerEpoch,
           metrics,
+          progress: { ...last, phase: "saving", phaseProgress: 1, etaSeconds: 0 },
         })
         .where(and(mine, eq(runs.status, "running")))
         .returning({ id: runs.id });
       if (!done) return false;
       await tx.delete(clusters).where(eq(clusters.runId, runId));
-      await tx.insert(clusters).values(summariseClusters(data, clustering).map((c) => ({ runId, ...c, markers: markers[c.index] ?? [] })));
+      await tx.insert(clusters).values(summariseClusters(data, clustering).map((c) => ({ runId, ...c, markers: markers.top[c.index] ?? [] })));
       await tx.delete(artifacts).where(eq(artifacts.runId, runId));
       await tx.insert(artifacts).values(stored);
       return true;

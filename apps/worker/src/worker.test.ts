@@ -98,7 +98,11 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     expect(run.backend).toMatch(/wasm|cpu|tensorflow/);
 
     const progress = events.filter((e) => e.type === "run.progress" && e.runId === runId);
-    expect(progress.map((e) => (e.type === "run.progress" ? e.progress.epoch : -1))).toEqual([1, 2]);
+    const training = progress.filter((e) => e.type === "run.progress" && e.progress.phase === "training");
+    expect(training.map((e) => (e.type === "run.progress" ? e.progress.epoch : -1))).toEqual([1, 2]);
+    // Every phase is named, in order, so the page never says "training" while loading or making the UMAP.
+    const phases = progress.map((e) => (e.type === "run.progress" ? e.progress.phase : undefined)).filter((p, i, a) => p !== a[i - 1]);
+    expect(phases).toEqual(["loading", "preprocessing", "training", "embedding", "umap", "markers", "saving"]);
     expect(events.filter((e) => e.type === "run.status" && e.runId === runId).map((e) => (e.type === "run.status" ? e.status : ""))).toEqual([
       "running",
       "succeeded",
@@ -107,7 +111,7 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     const rows = await client.db.select().from(clusters).where(eq(clusters.runId, runId));
     expect(rows.reduce((s, c) => s + c.size, 0)).toBe(300);
     const arts = await client.db.select().from(artifacts).where(eq(artifacts.runId, runId));
-    expect(arts.map((a) => a.kind).sort()).toEqual(["checkpoint", "clusters", "embedding", "history", "markers", "umap"]);
+    expect(arts.map((a) => a.kind).sort()).toEqual(["checkpoint", "clusters", "embedding", "history", "markers", "rank_genes", "umap"]);
     for (const a of arts) expect((await store.stat(a.storageKey))?.sizeBytes).toBe(a.sizeBytes);
     const csv = await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "clusters")!.storageKey.split("/")), "utf8");
     expect(csv.split("\n")[0]).toBe("cell,cluster,cluster_head");
@@ -125,15 +129,16 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     for (const row of rows) {
       expect(sizes.get(row.index) ?? 0).toBe(row.size);
       if (row.size > 0) {
-        expect(row.markers!.length).toBe(50);
-        // Best first; every p-value adjusted upwards.
-        expect(row.markers![0]!.score).toBeGreaterThanOrEqual(row.markers![49]!.score);
+        // At most 50 that pass scanpy's default display filter, best first; every p-value adjusted upwards.
+        expect(row.markers!.length).toBeLessThanOrEqual(50);
+        for (const m of row.markers!) expect(m.pctOut).toBeLessThanOrEqual(0.5);
+        for (let i = 1; i < row.markers!.length; i++) expect(row.markers![i - 1]!.score).toBeGreaterThanOrEqual(row.markers![i]!.score);
         for (const m of row.markers!) expect(m.pvalAdj).toBeGreaterThanOrEqual(m.pval);
       }
     }
     const markersCsv = await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "markers")!.storageKey.split("/")), "utf8");
-    expect(markersCsv.split("\n")[0]).toBe("cluster,rank,gene,score,logfoldchange,pct_in,pct_out,pval,pval_adj");
-    expect(markersCsv.trim().split("\n")).toHaveLength(1 + 50 * rows.filter((r) => r.size > 0).length);
+    expect(markersCsv.split("\n")[0]).toBe("group,rank,names,gene_id,scores,logfoldchanges,pvals,pvals_adj,log10_pvals,log10_pvals_adj,pct_nz_group,pct_nz_reference");
+    expect(markersCsv.trim().split("\n")).toHaveLength(1 + 100 * rows.filter((r) => r.size > 0).length);
   });
 
   it.each([
@@ -147,12 +152,12 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     const run = await finished(runId);
     expect(run.status, run.error ?? "").toBe("succeeded");
     // Classical methods have no epochs to report; trained ones report every epoch like scFNCCL.
-    if (methodTrains(method)) expect(run.progress).toMatchObject({ epoch: 2, epochs: 2 });
-    else expect(run.progress).toBeNull();
+    if (methodTrains(method)) expect(run.progress).toMatchObject({ epoch: 2, epochs: 2, phase: "saving" });
+    else expect(run.progress).toMatchObject({ epoch: 0, phase: "saving" });
     expect(run.metrics).toMatchObject({ cells: 300, k: expect.any(Number), nmi: expect.any(Number) });
     if (method === "leiden") expect(run.metrics!["resolution"]).toBe(0.5);
     const arts = await client.db.select().from(artifacts).where(eq(artifacts.runId, runId));
-    expect(arts.map((a) => a.kind).sort()).toEqual(methodTrains(method) ? ["clusters", "embedding", "history", "markers", "umap"] : ["clusters", "embedding", "markers", "umap"]);
+    expect(arts.map((a) => a.kind).sort()).toEqual(methodTrains(method) ? ["clusters", "embedding", "history", "markers", "rank_genes", "umap"] : ["clusters", "embedding", "markers", "rank_genes", "umap"]);
     const cellsFile = decodeCellsFile(await readFile(join(dir, "objects", ...arts.find((a) => a.kind === "umap")!.storageKey.split("/"))));
     expect(cellsFile.header.k).toBe(run.metrics!["k"]);
     const rows = await client.db.select().from(clusters).where(eq(clusters.runId, runId));

@@ -1,4 +1,4 @@
-import type { annotations, apiTokens, artifacts, auditLog, clusters, comments, datasets, memberships, runs, teams, users, votes } from "./schema/index.ts";
+import type { annotations, apiTokens, artifacts, auditLog, cellSets, clusters, comments, datasets, memberships, runs, teams, users, votes } from "./schema/index.ts";
 
 /** Row types by table, named so other packages (GraphQL codegen mappers) can refer to them. */
 export interface Rows {
@@ -10,6 +10,7 @@ export interface Rows {
   run: typeof runs.$inferSelect;
   artifact: typeof artifacts.$inferSelect;
   cluster: typeof clusters.$inferSelect;
+  cellSet: typeof cellSets.$inferSelect;
   annotation: typeof annotations.$inferSelect;
   comment: typeof comments.$inferSelect;
   vote: typeof votes.$inferSelect;

@@ -12,3 +12,25 @@ export { handleHealth, type HealthOptions } from "./health.ts";
 export { onShutdown } from "./shutdown.ts";
 export { MARKERS_PER_CLUSTER } from "./results.ts";
 export { decodeCellsFile, encodeCellsFile, type CellsFile, type CellsFileHeader, type CellsFileInput } from "./cells.ts";
+export { encodeArrays, decodeArrays, type StoredArray } from "./arrays.ts";
+export {
+  datasetKeys,
+  OBS_KEYS,
+  geneTableOf,
+  displayNames,
+  encodeExpression,
+  decodeExpression,
+  geneValues,
+  cellPositions,
+  isMitochondrial,
+  encodeObs,
+  decodeObs,
+  searchGenes,
+  findGene,
+  deriveDatasetFiles,
+  type ObsKey,
+  type GeneTable,
+  type DatasetNames,
+  type ExpressionStore,
+} from "./datasetFiles.ts";
+export { RANK_FIELDS, encodeRankGenes, decodeRankGenes, markerRows, markersCsv, type RankedGroup, type RankGenesFile, type MarkerRow } from "./rankGenesFile.ts";

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import type { RequestContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { assertCan, checkId } from "../services/access.ts";
-import { ingestDataset, validateDatasetName } from "../services/datasets.ts";
+import { DuplicateDatasetError, ingestDataset, validateDatasetName } from "../services/datasets.ts";
 import { sendAppError, sendJson } from "./util.ts";
 
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RequestContext): Promise<void> {
@@ -44,14 +44,17 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ur
       createWriteStream(path),
     );
     if (size === 0) throw new AppError("INVALID_DATASET", `${name}: the upload is empty`);
-    const dataset = await ingestDataset(ctx, { teamId, name, path, sha256: hash.digest("hex"), sizeBytes: size, organism: url.searchParams.get("organism") });
+    const allowDuplicate = url.searchParams.get("allowDuplicate") === "true";
+    const dataset = await ingestDataset(ctx, { teamId, name, path, sha256: hash.digest("hex"), sizeBytes: size, organism: url.searchParams.get("organism"), allowDuplicate });
     sendJson(res, 201, {
       dataset: { id: dataset.id, name: dataset.name, cells: dataset.cells, genes: dataset.genes, checksum: dataset.checksum, sizeBytes: dataset.sizeBytes },
     });
   } catch (err) {
     // The client may still be sending; stop reading so the socket is not left half-drained.
     if (!req.complete) req.resume();
-    sendAppError(res, err);
+    // A duplicate names the dataset the team already has, so the page can offer to open it.
+    if (err instanceof DuplicateDatasetError) sendJson(res, 409, { errors: [{ code: err.code, message: err.message, field: err.field }], existing: err.existing });
+    else sendAppError(res, err);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

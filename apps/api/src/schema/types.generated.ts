@@ -3,12 +3,13 @@
 import type { Role } from './rows.ts';
 import type { RunStatus } from './rows.ts';
 import type { ArtifactKind } from './rows.ts';
+import type { RunPhase } from './rows.ts';
 import type { AnnotationStatus } from './rows.ts';
 import type { VoteValue } from './rows.ts';
 import type { Organism } from './rows.ts';
 import type { ProposalSource } from './rows.ts';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { UserRow as UserRowModel, TeamRow as TeamRowModel, MembershipRow as MembershipRowModel, ApiTokenRow as ApiTokenRowModel, DatasetRow as DatasetRowModel, RunRow as RunRowModel, ArtifactRow as ArtifactRowModel, ClusterRow as ClusterRowModel, ProposalRow as ProposalRowModel, CommentRow as CommentRowModel, VoteRow as VoteRowModel, AuditRow as AuditRowModel, RunAgreementModel as RunAgreementModelModel, LabelMappingModel as LabelMappingModelModel } from './rows.ts';
+import type { UserRow as UserRowModel, TeamRow as TeamRowModel, MembershipRow as MembershipRowModel, ApiTokenRow as ApiTokenRowModel, DatasetRow as DatasetRowModel, RunRow as RunRowModel, ArtifactRow as ArtifactRowModel, ClusterRow as ClusterRowModel, CellSetRow as CellSetRowModel, ProposalRow as ProposalRowModel, CommentRow as CommentRowModel, VoteRow as VoteRowModel, AuditRow as AuditRowModel, RunAgreementModel as RunAgreementModelModel, LabelMappingModel as LabelMappingModelModel } from './rows.ts';
 import type { CellType as CellTypeModel, Suggestion as SuggestionModel } from '@scfnccl/annotation';
 import type { SuggestionsAnswer as SuggestionsAnswerModel } from '../services/cellTypes.ts';
 import type { LabelCorrespondenceModel as LabelCorrespondenceModelModel, CasImportEntryModel as CasImportEntryModelModel } from '../services/casExchange.ts';
@@ -129,6 +130,42 @@ export type CasImportEntry = {
   votes: Scalars['Int']['output'];
 };
 
+/**
+ * A named set of a run's cells (a lasso selection kept), visible to the team and audited. Its markers
+ * use the same test as a cluster's, against the rest of the run's cells or another set.
+ */
+export type CellSet = {
+  __typename?: 'CellSet';
+  /** Positions in the run's cell order (`Run.cellsUrl`), ascending. */
+  cells: Array<Scalars['Int']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: User;
+  id: Scalars['ID']['output'];
+  /** Markers of the set against `reference` (another cell set of the run; null = every other cell of the run), filtered as Cluster.markers. */
+  markers: Array<MarkerGene>;
+  name: Scalars['String']['output'];
+  runId: Scalars['ID']['output'];
+  /** Number of cells. */
+  size: Scalars['Int']['output'];
+};
+
+
+/**
+ * A named set of a run's cells (a lasso selection kept), visible to the team and audited. Its markers
+ * use the same test as a cluster's, against the rest of the run's cells or another set.
+ */
+export type CellSetMarkersArgs = {
+  filter?: InputMaybe<MarkerFilterInput>;
+  reference?: InputMaybe<Scalars['ID']['input']>;
+  top?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CellSetPayload = {
+  __typename?: 'CellSetPayload';
+  cellSet?: Maybe<CellSet>;
+  errors: Array<UserError>;
+};
+
 /** A Cell Ontology term. */
 export type CellType = {
   __typename?: 'CellType';
@@ -194,7 +231,12 @@ export type Cluster = {
   label?: Maybe<Scalars['String']['output']>;
   /** Most common label among its cells, when the dataset has labels. */
   majorityLabel?: Maybe<Scalars['String']['output']>;
-  /** Marker genes against all other cells (Wilcoxon rank-sum, tie-corrected, BH-adjusted), best first; at most 50 are stored. */
+  /**
+   * Marker genes against all other cells, as scanpy's rank_genes_groups (Wilcoxon rank-sum z-score,
+   * tie-corrected, BH-adjusted), best first, stored for every gene. `filter` is scanpy's
+   * filter_rank_genes_groups, on by default (0.25 / 0.5 / 2); `filter: null` lists every gene.
+   * `top`: 0–1000.
+   */
   markers: Array<MarkerGene>;
   proposals: Array<Proposal>;
   runId: Scalars['ID']['output'];
@@ -215,6 +257,7 @@ export type ClusterHistoryArgs = {
 
 /** One cluster of a finished run, with its marker genes and its annotation state. */
 export type ClusterMarkersArgs = {
+  filter?: InputMaybe<MarkerFilterInput>;
   top?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -321,6 +364,15 @@ export type Dataset = {
   checksum: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   format: Scalars['String']['output'];
+  /** The file's text columns about genes (e.g. `gene_ids`, `gene_symbols`, `feature_name`), plus an attached id→symbol file's (`symbol`). */
+  geneColumns: Array<Scalars['String']['output']>;
+  /** Which of geneColumns names genes on every page; null = the gene ids. */
+  geneNameColumn?: Maybe<Scalars['String']['output']>;
+  /**
+   * Genes whose display name or id matches `search` (case-insensitive): prefix matches first (shorter
+   * names first), then substring matches; at most `first` (1–100). An empty search lists the first genes.
+   */
+  geneSearch: Array<Gene>;
   genes: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
   labelColumns: Array<Scalars['String']['output']>;
@@ -333,6 +385,13 @@ export type Dataset = {
   sizeBytes: Scalars['Float']['output'];
   team: Team;
   uploader: User;
+};
+
+
+/** An uploaded dataset. Upload with `POST /api/datasets?teamId=…&name=…` (the file as the body); GraphQL carries no file bytes. */
+export type DatasetGeneSearchArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -404,6 +463,33 @@ export type ExportFormat =
   /** h5ad: counts of the clustered cells, obs `cluster`, `cell_type` (accepted labels; missing where none), `cell_ontology_id`, the dataset's labels; obsm `X_umap` and `X_embedding`. */
   | 'H5AD';
 
+/** A gene of a dataset. */
+export type Gene = {
+  __typename?: 'Gene';
+  /** The file's id (10x feature id, h5ad var index, loom Accession/Gene): unique. */
+  id: Scalars['String']['output'];
+  /** Position in the dataset's gene order. */
+  index: Scalars['Int']['output'];
+  /** What pages show: the symbol, or the id where there is none. */
+  name: Scalars['String']['output'];
+  /** The symbol from the dataset's name column, when it has one. */
+  symbol?: Maybe<Scalars['String']['output']>;
+};
+
+/** Per-group summaries of genes for dot plots and heat maps (groups × genes). */
+export type GeneStats = {
+  __typename?: 'GeneStats';
+  /** Share of the group's cells with a non-zero count. */
+  fractionExpressing: Array<Array<Scalars['Float']['output']>>;
+  geneIds: Array<Scalars['String']['output']>;
+  /** Display names, in the order asked. */
+  genes: Array<Scalars['String']['output']>;
+  /** The clusters (rows). */
+  groups: Array<Scalars['Int']['output']>;
+  /** Mean of log1p(counts / total · 1e4) over the group's cells. */
+  meanExpression: Array<Array<Scalars['Float']['output']>>;
+};
+
 /** Equal-width bins: counts[i] values lie in [binEdges[i], binEdges[i+1]) (the last bin includes its right edge). */
 export type Histogram = {
   __typename?: 'Histogram';
@@ -468,10 +554,27 @@ export type LabelMapping = {
   toCluster: Scalars['Int']['output'];
 };
 
+/** Which markers a table shows (scanpy's filter_rank_genes_groups); stored results keep every gene. */
+export type MarkerFilterInput = {
+  /** Most share of the other cells expressing it (pts_rest). */
+  maxOutGroupFraction?: InputMaybe<Scalars['Float']['input']>;
+  /** Least fold change of mean expression, group over rest (2^logFoldChange). */
+  minFoldChange?: InputMaybe<Scalars['Float']['input']>;
+  /** Least share of the group's cells expressing the gene (pts). */
+  minInGroupFraction?: InputMaybe<Scalars['Float']['input']>;
+};
+
 /** A gene that marks a cluster against the rest of the cells, as scanpy's rank_genes_groups. */
 export type MarkerGene = {
   __typename?: 'MarkerGene';
+  /** The display name (the dataset's gene name column). */
   gene: Scalars['String']['output'];
+  /** The dataset's gene id. */
+  geneId: Scalars['String']['output'];
+  /** log10 of pval, finite where pval underflows to 0 (show this, not 0). */
+  log10Pval: Scalars['Float']['output'];
+  /** log10 of pvalAdj, likewise. */
+  log10PvalAdj: Scalars['Float']['output'];
   /** log2 fold change of normalised expression (cluster / rest). */
   logFoldChange: Scalars['Float']['output'];
   /** Share of the cluster's cells expressing the gene. */
@@ -481,7 +584,7 @@ export type MarkerGene = {
   pval: Scalars['Float']['output'];
   /** Benjamini–Hochberg adjusted. */
   pvalAdj: Scalars['Float']['output'];
-  /** 1 = best. */
+  /** Place among all genes by score (1 = best), before any filter. */
   rank: Scalars['Int']['output'];
   /** Wilcoxon z-score. */
   score: Scalars['Float']['output'];
@@ -535,8 +638,12 @@ export type Mutation = {
   /** Copies accepted labels between two runs of one dataset by majority cell overlap, as proposals. */
   copyLabels: CopyLabelsPayload;
   createApiToken: ApiTokenPayload;
+  /** Keeps a selection of the run's cells (positions in its cell order, 1–1,000,000 distinct) under a name unique in the run. Editors and owners. */
+  createCellSet: CellSetPayload;
   createRun: RunPayload;
   createTeam: TeamPayload;
+  /** Deletes a cell set (its creator or an owner). */
+  deleteCellSet: DeletePayload;
   /** Deletes the dataset, its runs and their stored files (the uploader or an owner). */
   deleteDataset: DeletePayload;
   /** Imports a CAS document onto a run of the same cells: each annotation becomes a proposal on the cluster holding its cells, with its reviews (owner or editor). */
@@ -549,6 +656,8 @@ export type Mutation = {
   revokeApiToken: DeletePayload;
   /** Sets the dataset's organism (its uploader or an owner). */
   setDatasetOrganism: DatasetPayload;
+  /** Chooses which gene column names genes on every page (one of `geneColumns`; null = the ids). Editors and owners. */
+  setGeneNameColumn: DatasetPayload;
   /** Adds an existing account to the team or changes its role (owners only). */
   setTeamMember: MembershipPayload;
   signIn: AuthPayload;
@@ -592,6 +701,13 @@ export type MutationCreateApiTokenArgs = {
 };
 
 
+export type MutationCreateCellSetArgs = {
+  cells: Array<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
+  runId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateRunArgs = {
   input: CreateRunInput;
 };
@@ -599,6 +715,11 @@ export type MutationCreateRunArgs = {
 
 export type MutationCreateTeamArgs = {
   name: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteCellSetArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -640,6 +761,12 @@ export type MutationRevokeApiTokenArgs = {
 
 export type MutationSetDatasetOrganismArgs = {
   input: SetDatasetOrganismInput;
+};
+
+
+export type MutationSetGeneNameColumnArgs = {
+  column?: InputMaybe<Scalars['String']['input']>;
+  datasetId: Scalars['ID']['input'];
 };
 
 
@@ -828,6 +955,8 @@ export type Run = {
   backend?: Maybe<Scalars['String']['output']>;
   /** The run's review as a Cell Annotation Schema document (valid against the shipped schema). */
   cas: Scalars['JSON']['output'];
+  /** The run's cell sets, oldest first. */
+  cellSets: Array<CellSet>;
   /**
    * Per-cell results for plotting, null until the run succeeded: GET with the session cookie or an
    * API token. Binary by default (application/octet-stream, little-endian): a uint32 header length H,
@@ -849,6 +978,8 @@ export type Run = {
   /** Download of the annotated result (same auth as artifacts); null until the run succeeded. */
   exportUrl?: Maybe<Scalars['String']['output']>;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Mean expression and share expressing of 1–200 genes (names or ids) in every cluster; null until the run succeeded. */
+  geneStats?: Maybe<GeneStats>;
   id: Scalars['ID']['output'];
   /** Clusters against the dataset's labels, when it has labels and the run succeeded. */
   labelConfusion?: Maybe<LabelConfusion>;
@@ -856,6 +987,12 @@ export type Run = {
   lossHistory?: Maybe<Array<EpochLoss>>;
   /** The marker-gene table artifact. */
   markers?: Maybe<Artifact>;
+  /**
+   * Every cluster's markers as CSV (scanpy's rank_genes_groups_df columns plus gene_id, log10 p and
+   * pct_nz_*), filtered by scanpy's defaults; add `?filter=none` for every gene, or
+   * `minInGroupFraction`, `maxOutGroupFraction`, `minFoldChange`. Null until the run succeeded.
+   */
+  markersCsvUrl?: Maybe<Scalars['String']['output']>;
   method: Scalars['String']['output'];
   metrics?: Maybe<RunMetrics>;
   params: Scalars['JSON']['output'];
@@ -872,6 +1009,11 @@ export type Run = {
 
 export type RunExportUrlArgs = {
   format: ExportFormat;
+};
+
+
+export type RunGeneStatsArgs = {
+  genes: Array<Scalars['String']['input']>;
 };
 
 /** How far two runs of one dataset agree, over the cells both clustered. */
@@ -926,14 +1068,21 @@ export type RunPayload = {
   run?: Maybe<Run>;
 };
 
+export type { RunPhase };
+
 export type RunProgress = {
   __typename?: 'RunProgress';
   clusterLoss: Scalars['Float']['output'];
+  /** The last epoch finished (0 before training or for methods without epochs). */
   epoch: Scalars['Int']['output'];
   epochs: Scalars['Int']['output'];
   etaSeconds: Scalars['Float']['output'];
   instanceLoss: Scalars['Float']['output'];
   loss: Scalars['Float']['output'];
+  /** The current phase (training for progress stored before phases were named). */
+  phase: RunPhase;
+  /** Share of the phase done, 0–1, when known (loading: bytes read; training: epochs). */
+  phaseProgress?: Maybe<Scalars['Float']['output']>;
   /** Epoch this attempt resumed from after a worker was lost (0 when it started fresh). */
   resumedFrom: Scalars['Int']['output'];
   secondsPerEpoch: Scalars['Float']['output'];
@@ -1130,6 +1279,8 @@ export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CasImportEntry: ResolverTypeWrapper<CasImportEntryModelModel>;
+  CellSet: ResolverTypeWrapper<CellSetRowModel>;
+  CellSetPayload: ResolverTypeWrapper<Omit<CellSetPayload, 'cellSet'> & { cellSet?: Maybe<ResolversTypes['CellSet']> }>;
   CellType: ResolverTypeWrapper<CellTypeModel>;
   CellTypeRef: ResolverTypeWrapper<CellTypeRef>;
   CellTypeSuggestion: ResolverTypeWrapper<SuggestionModel>;
@@ -1154,6 +1305,8 @@ export type ResolversTypes = {
   ErrorCode: ErrorCode;
   ExportFormat: ExportFormat;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Gene: ResolverTypeWrapper<Gene>;
+  GeneStats: ResolverTypeWrapper<GeneStats>;
   Histogram: ResolverTypeWrapper<Histogram>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImportCasInput: ImportCasInput;
@@ -1163,6 +1316,7 @@ export type ResolversTypes = {
   LabelConfusion: ResolverTypeWrapper<LabelConfusion>;
   LabelCorrespondence: ResolverTypeWrapper<LabelCorrespondenceModelModel>;
   LabelMapping: ResolverTypeWrapper<LabelMappingModelModel>;
+  MarkerFilterInput: MarkerFilterInput;
   MarkerGene: ResolverTypeWrapper<MarkerGene>;
   Membership: ResolverTypeWrapper<MembershipRowModel>;
   MembershipPayload: ResolverTypeWrapper<Omit<MembershipPayload, 'membership'> & { membership?: Maybe<ResolversTypes['Membership']> }>;
@@ -1183,6 +1337,7 @@ export type ResolversTypes = {
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
   RunMetrics: ResolverTypeWrapper<RunMetrics>;
   RunPayload: ResolverTypeWrapper<Omit<RunPayload, 'run'> & { run?: Maybe<ResolversTypes['Run']> }>;
+  RunPhase: RunPhase;
   RunProgress: ResolverTypeWrapper<RunProgress>;
   RunStatus: RunStatus;
   SetDatasetOrganismInput: SetDatasetOrganismInput;
@@ -1211,6 +1366,8 @@ export type ResolversParentTypes = {
   AuthPayload: Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   Boolean: Scalars['Boolean']['output'];
   CasImportEntry: CasImportEntryModelModel;
+  CellSet: CellSetRowModel;
+  CellSetPayload: Omit<CellSetPayload, 'cellSet'> & { cellSet?: Maybe<ResolversParentTypes['CellSet']> };
   CellType: CellTypeModel;
   CellTypeRef: CellTypeRef;
   CellTypeSuggestion: SuggestionModel;
@@ -1233,6 +1390,8 @@ export type ResolversParentTypes = {
   DeletePayload: DeletePayload;
   EpochLoss: EpochLoss;
   Float: Scalars['Float']['output'];
+  Gene: Gene;
+  GeneStats: GeneStats;
   Histogram: Histogram;
   ID: Scalars['ID']['output'];
   ImportCasInput: ImportCasInput;
@@ -1242,6 +1401,7 @@ export type ResolversParentTypes = {
   LabelConfusion: LabelConfusion;
   LabelCorrespondence: LabelCorrespondenceModelModel;
   LabelMapping: LabelMappingModelModel;
+  MarkerFilterInput: MarkerFilterInput;
   MarkerGene: MarkerGene;
   Membership: MembershipRowModel;
   MembershipPayload: Omit<MembershipPayload, 'membership'> & { membership?: Maybe<ResolversParentTypes['Membership']> };
@@ -1321,7 +1481,7 @@ export type ArtifactResolvers<ContextType = RequestContext, ParentType extends R
   sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
-export type ArtifactKindResolvers = EnumResolverSignature<{ CHECKPOINT?: any, CLUSTERS?: any, EMBEDDING?: any, HISTORY?: any, MARKERS?: any, UMAP?: any }, ResolversTypes['ArtifactKind']>;
+export type ArtifactKindResolvers = EnumResolverSignature<{ CHECKPOINT?: any, CLUSTERS?: any, EMBEDDING?: any, HISTORY?: any, MARKERS?: any, RANK_GENES?: any, UMAP?: any }, ResolversTypes['ArtifactKind']>;
 
 export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -1337,6 +1497,22 @@ export type CasImportEntryResolvers<ContextType = RequestContext, ParentType ext
   proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   votes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CellSetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellSet'] = ResolversParentTypes['CellSet']> = {
+  cells?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  markers?: Resolver<Array<ResolversTypes['MarkerGene']>, ParentType, ContextType, RequireFields<CellSetMarkersArgs, 'filter' | 'top'>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CellSetPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellSetPayload'] = ResolversParentTypes['CellSetPayload']> = {
+  cellSet?: Resolver<Maybe<ResolversTypes['CellSet']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type CellTypeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellType'] = ResolversParentTypes['CellType']> = {
@@ -1379,7 +1555,7 @@ export type ClusterResolvers<ContextType = RequestContext, ParentType extends Re
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   majorityLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  markers?: Resolver<Array<ResolversTypes['MarkerGene']>, ParentType, ContextType, RequireFields<ClusterMarkersArgs, 'top'>>;
+  markers?: Resolver<Array<ResolversTypes['MarkerGene']>, ParentType, ContextType, RequireFields<ClusterMarkersArgs, 'filter' | 'top'>>;
   proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1426,6 +1602,9 @@ export type DatasetResolvers<ContextType = RequestContext, ParentType extends Re
   checksum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   format?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  geneColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  geneNameColumn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  geneSearch?: Resolver<Array<ResolversTypes['Gene']>, ParentType, ContextType, RequireFields<DatasetGeneSearchArgs, 'first'>>;
   genes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labelColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1477,6 +1656,21 @@ export type EpochLossResolvers<ContextType = RequestContext, ParentType extends 
   seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type GeneResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Gene'] = ResolversParentTypes['Gene']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  symbol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type GeneStatsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['GeneStats'] = ResolversParentTypes['GeneStats']> = {
+  fractionExpressing?: Resolver<Array<Array<ResolversTypes['Float']>>, ParentType, ContextType>;
+  geneIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  genes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  meanExpression?: Resolver<Array<Array<ResolversTypes['Float']>>, ParentType, ContextType>;
+};
+
 export type HistogramResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Histogram'] = ResolversParentTypes['Histogram']> = {
   binEdges?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
   counts?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1522,6 +1716,9 @@ export type LabelMappingResolvers<ContextType = RequestContext, ParentType exten
 
 export type MarkerGeneResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MarkerGene'] = ResolversParentTypes['MarkerGene']> = {
   gene?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  geneId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  log10Pval?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  log10PvalAdj?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   logFoldChange?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   pctIn?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   pctOut?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1561,8 +1758,10 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   commentCluster?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationCommentClusterArgs, 'input'>>;
   copyLabels?: Resolver<ResolversTypes['CopyLabelsPayload'], ParentType, ContextType, RequireFields<MutationCopyLabelsArgs, 'input'>>;
   createApiToken?: Resolver<ResolversTypes['ApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'name'>>;
+  createCellSet?: Resolver<ResolversTypes['CellSetPayload'], ParentType, ContextType, RequireFields<MutationCreateCellSetArgs, 'cells' | 'name' | 'runId'>>;
   createRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCreateRunArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'name'>>;
+  deleteCellSet?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCellSetArgs, 'id'>>;
   deleteDataset?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDatasetArgs, 'id'>>;
   importCas?: Resolver<ResolversTypes['ImportCasPayload'], ParentType, ContextType, RequireFields<MutationImportCasArgs, 'input'>>;
   proposeLabel?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationProposeLabelArgs, 'input'>>;
@@ -1571,6 +1770,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   reviseProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationReviseProposalArgs, 'input'>>;
   revokeApiToken?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   setDatasetOrganism?: Resolver<ResolversTypes['DatasetPayload'], ParentType, ContextType, RequireFields<MutationSetDatasetOrganismArgs, 'input'>>;
+  setGeneNameColumn?: Resolver<ResolversTypes['DatasetPayload'], ParentType, ContextType, RequireFields<MutationSetGeneNameColumnArgs, 'datasetId'>>;
   setTeamMember?: Resolver<ResolversTypes['MembershipPayload'], ParentType, ContextType, RequireFields<MutationSetTeamMemberArgs, 'email' | 'role' | 'teamId'>>;
   signIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'email' | 'password'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1643,6 +1843,7 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cas?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  cellSets?: Resolver<Array<ResolversTypes['CellSet']>, ParentType, ContextType>;
   cellsUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   clusters?: Resolver<Array<ResolversTypes['Cluster']>, ParentType, ContextType>;
   composition?: Resolver<Array<ResolversTypes['CompositionEntry']>, ParentType, ContextType>;
@@ -1653,10 +1854,12 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   exportUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<RunExportUrlArgs, 'format'>>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  geneStats?: Resolver<Maybe<ResolversTypes['GeneStats']>, ParentType, ContextType, RequireFields<RunGeneStatsArgs, 'genes'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labelConfusion?: Resolver<Maybe<ResolversTypes['LabelConfusion']>, ParentType, ContextType>;
   lossHistory?: Resolver<Maybe<Array<ResolversTypes['EpochLoss']>>, ParentType, ContextType>;
   markers?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
+  markersCsvUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   metrics?: Resolver<Maybe<ResolversTypes['RunMetrics']>, ParentType, ContextType>;
   params?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
@@ -1709,6 +1912,8 @@ export type RunPayloadResolvers<ContextType = RequestContext, ParentType extends
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
 };
 
+export type RunPhaseResolvers = EnumResolverSignature<{ EMBEDDING?: any, LOADING?: any, MARKERS?: any, PREPROCESSING?: any, SAVING?: any, TRAINING?: any, UMAP?: any }, ResolversTypes['RunPhase']>;
+
 export type RunProgressResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunProgress'] = ResolversParentTypes['RunProgress']> = {
   clusterLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   epoch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1716,6 +1921,8 @@ export type RunProgressResolvers<ContextType = RequestContext, ParentType extend
   etaSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   instanceLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   loss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['RunPhase'], ParentType, ContextType>;
+  phaseProgress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   resumedFrom?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   secondsPerEpoch?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
@@ -1785,6 +1992,8 @@ export type Resolvers<ContextType = RequestContext> = {
   ArtifactKind?: ArtifactKindResolvers;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   CasImportEntry?: CasImportEntryResolvers<ContextType>;
+  CellSet?: CellSetResolvers<ContextType>;
+  CellSetPayload?: CellSetPayloadResolvers<ContextType>;
   CellType?: CellTypeResolvers<ContextType>;
   CellTypeRef?: CellTypeRefResolvers<ContextType>;
   CellTypeSuggestion?: CellTypeSuggestionResolvers<ContextType>;
@@ -1802,6 +2011,8 @@ export type Resolvers<ContextType = RequestContext> = {
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
   EpochLoss?: EpochLossResolvers<ContextType>;
+  Gene?: GeneResolvers<ContextType>;
+  GeneStats?: GeneStatsResolvers<ContextType>;
   Histogram?: HistogramResolvers<ContextType>;
   ImportCasPayload?: ImportCasPayloadResolvers<ContextType>;
   JSON?: GraphQLScalarType;
@@ -1826,6 +2037,7 @@ export type Resolvers<ContextType = RequestContext> = {
   RunEdge?: RunEdgeResolvers<ContextType>;
   RunMetrics?: RunMetricsResolvers<ContextType>;
   RunPayload?: RunPayloadResolvers<ContextType>;
+  RunPhase?: RunPhaseResolvers;
   RunProgress?: RunProgressResolvers<ContextType>;
   RunStatus?: RunStatusResolvers;
   SuggestionGene?: SuggestionGeneResolvers<ContextType>;

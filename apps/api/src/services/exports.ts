@@ -16,6 +16,15 @@ import { notFound } from "../errors.ts";
 import { runCas } from "./casExchange.ts";
 import { cellNamesFromCsv, readCellsFile, runArtifact } from "./results.ts";
 import { getRun } from "./runs.ts";
+import { geneNames } from "./cellData.ts";
+import { readRankGenes } from "./markers.ts";
+
+/** The reader's gene columns beside the ids (var's index), e.g. gene_symbols. */
+function varColumnsOf(data: { genes: string[]; geneColumns?: Record<string, string[]> }): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(data.geneColumns ?? {})) if (name !== "var_names" && values !== data.genes) out[name] = values;
+  return out;
+}
 
 export type ExportFormat = "h5ad" | "csv";
 
@@ -78,11 +87,16 @@ export async function exportRun(ctx: RequestContext, runIdRaw: string, format: E
     };
     if (inputLabels) obs[["cluster", "cell_type", "cell_ontology_id"].includes(labelColumn) ? `input_${labelColumn}` : labelColumn] = inputLabels;
     const path = join(dir, `${base}.h5ad`);
+    // Markers in scanpy's layout, so sc.get.rank_genes_groups_df reads the export as its own.
+    const rank = await readRankGenes(ctx, run);
+    const rankUns: Record<string, io.UnsValue> = rank ? { rank_genes_groups: io.rankGenesGroupsUns(data.genes, rank.groups.map((g) => [String(g.group), g] as const), { groupby: "cluster", method: rank.method }) } : {};
+    const { names: geneDisplay } = await geneNames(ctx, dataset);
     await io.writeH5ad(path, {
       counts: pp.csrSubset(data.counts, cellsFile.cell, null),
       cells: Array.from(cellsFile.cell, (c) => data.cells[c]!),
       genes: data.genes,
       obs,
+      var: { ...varColumnsOf(data), ...(dataset.geneNameColumn ? { gene_name: geneDisplay } : {}) },
       obsm: {
         X_umap: { values: cellsFile.umap, nCols: 2 },
         X_embedding: { values: Float32Array.from(npy.values), nCols: npy.shape[1] ?? 1 },
@@ -99,6 +113,7 @@ export async function exportRun(ctx: RequestContext, runIdRaw: string, format: E
         },
         // Where CAS's own AnnData tools (cas-tools) keep the document: one JSON string in uns['cas'].
         cas: JSON.stringify(await runCas(ctx, run)),
+        ...rankUns,
       },
     });
     await rm(input, { force: true });

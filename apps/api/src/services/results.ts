@@ -6,6 +6,7 @@ import { decodeCellsFile, type CellsFile } from "@scfnccl/platform/cells";
 import type { RequestContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { assertCan, checkId } from "./access.ts";
+import { geneStats } from "./cellData.ts";
 import { getRun } from "./runs.ts";
 
 type RunRef = { id: string; teamId: string; status: string };
@@ -123,4 +124,13 @@ export async function lossHistory(ctx: RequestContext, run: RunRef): Promise<Epo
 export function cellNamesFromCsv(text: string): string[] {
   const rows = parseCsv(text, { from_line: 2, relax_column_count: true, skip_empty_lines: true }) as string[][];
   return rows.map((r) => r[0]!);
+}
+
+/** Run.geneStats: per-cluster means and shares expressing of the given genes (null until the run succeeded). */
+export async function runGeneStats(ctx: RequestContext, run: RunRef & { datasetId: string }, genes: readonly string[]) {
+  await assertCan(ctx, run.teamId, "read", "run");
+  if (run.status !== "succeeded") return null;
+  const dataset = await ctx.loaders.dataset.load(run.datasetId);
+  if (!dataset) throw notFound("dataset");
+  return geneStats(ctx, dataset, await readCellsFile(ctx, run), genes);
 }

@@ -1,6 +1,6 @@
 import { index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { users } from "./auth.ts";
-import { runs } from "./runs.ts";
+import { cellSets, runs } from "./runs.ts";
 
 /** A review read from an imported CAS document. */
 export interface ImportedReview {
@@ -14,7 +14,10 @@ export interface ImportedReview {
 export const PROPOSAL_SOURCES = ["manual", "suggestion", "copy", "import"] as const;
 export type ProposalSource = (typeof PROPOSAL_SOURCES)[number];
 
-/** A proposed cell-type label for one cluster of a run (GraphQL `Proposal`). */
+/** The clusterIndex of proposals and comments on a cell set (whose id is then in cellSetId). */
+export const CELL_SET_INDEX = -1;
+
+/** A proposed cell-type label for one cluster of a run, or for one cell set (GraphQL `Proposal`). */
 export const annotations = pgTable(
   "annotations",
   {
@@ -22,7 +25,9 @@ export const annotations = pgTable(
     runId: uuid("run_id")
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
+    /** The cluster; CELL_SET_INDEX (-1) when the subject is the cell set `cellSetId`. */
     clusterIndex: integer("cluster_index").notNull(),
+    cellSetId: uuid("cell_set_id").references((): AnyPgColumn => cellSets.id, { onDelete: "cascade" }),
     /** The label (the column keeps its first name so existing rows migrate in place). */
     cellType: text("cell_type").notNull(),
     /** Cell Ontology id, `CL:` and 7 digits. */
@@ -78,6 +83,7 @@ export const comments = pgTable(
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
     clusterIndex: integer("cluster_index").notNull(),
+    cellSetId: uuid("cell_set_id").references((): AnyPgColumn => cellSets.id, { onDelete: "cascade" }),
     /** The proposal the comment answers, if any. */
     proposalId: uuid("proposal_id").references((): AnyPgColumn => annotations.id, { onDelete: "set null" }),
     authorId: uuid("author_id")

@@ -17,6 +17,12 @@ export const datasets = pgTable(
     cells: integer("cells").notNull(),
     genes: integer("genes").notNull(),
     labelColumns: jsonb("label_columns").$type<string[]>().notNull().default([]),
+    /** The gene columns the file carries (e.g. `gene_ids`, `gene_symbols`), plus any attached id→symbol file's. */
+    geneColumns: jsonb("gene_columns").$type<string[]>().notNull().default([]),
+    /** Which of geneColumns names genes for display; null = the ids. */
+    geneNameColumn: text("gene_name_column"),
+    /** A label file uploaded with the dataset (cell name first), read with it by every run. */
+    labelsKey: text("labels_key"),
     /** SHA-256 of the uploaded bytes (hex). */
     checksum: text("checksum").notNull(),
     sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),

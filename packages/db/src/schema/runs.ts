@@ -7,8 +7,16 @@ export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const runStatusEnum = pgEnum("run_status", RUN_STATUSES);
 
-/** The latest progress of a run, as pushed to the sockets after every epoch. */
+/** What a run is doing: each phase is named so the page never says "training" while loading or making the UMAP. */
+export const RUN_PHASES = ["loading", "preprocessing", "training", "embedding", "umap", "markers", "saving"] as const;
+export type RunPhase = (typeof RUN_PHASES)[number];
+
+/** The latest progress of a run, as pushed to the sockets after every epoch and at each phase change. */
 export interface RunProgress {
+  /** The current phase (absent in rows written before phases existed: then training). */
+  phase?: RunPhase;
+  /** Share of the current phase done, 0–1, when known. */
+  phaseProgress?: number;
   epoch: number;
   epochs: number;
   loss: number;
@@ -58,7 +66,7 @@ export const runs = pgTable(
   (t) => [index("runs_team_idx").on(t.teamId, t.createdAt), index("runs_status_idx").on(t.status)],
 );
 
-export const ARTIFACT_KINDS = ["embedding", "clusters", "checkpoint", "history", "umap", "markers"] as const;
+export const ARTIFACT_KINDS = ["embedding", "clusters", "checkpoint", "history", "umap", "markers", "rank_genes"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 export const artifactKindEnum = pgEnum("artifact_kind", ARTIFACT_KINDS);
 
@@ -85,7 +93,13 @@ export const annotationStatusEnum = pgEnum("annotation_status", ANNOTATION_STATU
 
 /** One marker gene of a cluster (engine tl.rankGenes, one group against the rest). */
 export interface MarkerGene {
+  /** The display name (the dataset's gene name column when the run finished). */
   gene: string;
+  /** The dataset's gene id (absent in rows written before ids were kept). */
+  geneId?: string;
+  /** log10 of pval / pvalAdj, finite where they underflow to 0. */
+  log10Pval?: number;
+  log10PvalAdj?: number;
   score: number;
   logFoldChange: number;
   pctIn: number;
@@ -116,4 +130,29 @@ export const clusters = pgTable(
     acceptOverrideReason: text("accept_override_reason"),
   },
   (t) => [primaryKey({ columns: [t.runId, t.index] })],
+);
+
+/**
+ * A named set of a run's cells (a lasso selection kept): team-visible, audited, compared like a
+ * cluster, and annotated through the same review flow (its own status, version, accepted proposal).
+ */
+export const cellSets = pgTable(
+  "cell_sets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Positions in the run's cell order (`/api/runs/:id/cells`), ascending. */
+    cells: jsonb("cells").$type<number[]>().notNull(),
+    createdById: uuid("created_by_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    status: annotationStatusEnum("status").notNull().default("open"),
+    version: integer("version").notNull().default(0),
+    acceptedProposalId: uuid("accepted_proposal_id"),
+  },
+  (t) => [index("cell_sets_run_idx").on(t.runId, t.createdAt), unique("cell_sets_run_name").on(t.runId, t.name)],
 );

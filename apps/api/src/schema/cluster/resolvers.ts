@@ -1,14 +1,26 @@
-import { MARKERS_PER_CLUSTER } from "@scfnccl/platform";
 import { clusterHistory } from "../../services/annotations.ts";
-import { query } from "../errors.ts";
+import { clusterMarkers, filterArg } from "../../services/markers.ts";
+import { cellSetMarkers, createCellSet, deleteCellSet, listCellSets } from "../../services/cellSets.ts";
+import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
 
 // A cluster is only reached through its run (or an annotation payload), whose service has checked access.
 export const clusterResolvers: Resolvers = {
+  Mutation: {
+    createCellSet: (_, args, ctx) => payload("cellSet", () => createCellSet(ctx, args.runId, args.name, args.cells)),
+    deleteCellSet: (_, args, ctx) => payload("deletedId", () => deleteCellSet(ctx, args.id)),
+  },
+  Run: {
+    cellSets: (r, _, ctx) => query(() => listCellSets(ctx, r)),
+  },
+  CellSet: {
+    size: (s) => s.cells.length,
+    createdBy: async (s, _, ctx) => (await ctx.loaders.user.load(s.createdById))!,
+    markers: (s, args, ctx) => query(() => cellSetMarkers(ctx, s, args.reference, args.top ?? 10, args.filter === null ? null : filterArg(args.filter))),
+  },
   Cluster: {
     id: (c) => `${c.runId}:${c.index}`,
-    markers: (c, args) =>
-      (c.markers ?? []).slice(0, Math.max(0, Math.min(args.top ?? 10, MARKERS_PER_CLUSTER))).map((m, i) => ({ ...m, rank: i + 1 })),
+    markers: (c, args, ctx) => query(() => clusterMarkers(ctx, c, args.top ?? 10, args.filter === null ? null : filterArg(args.filter))),
     label: async (c, _, ctx) => (c.acceptedProposalId ? ((await ctx.loaders.annotationsByRun.load(c.runId)).find((p) => p.id === c.acceptedProposalId)?.cellType ?? null) : null),
     acceptedProposal: async (c, _, ctx) => (c.acceptedProposalId ? ((await ctx.loaders.annotationsByRun.load(c.runId)).find((p) => p.id === c.acceptedProposalId) ?? null) : null),
     proposals: async (c, _, ctx) => (await ctx.loaders.annotationsByRun.load(c.runId)).filter((a) => a.clusterIndex === c.index),

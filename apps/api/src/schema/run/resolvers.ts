@@ -1,11 +1,15 @@
-import { artifactUrl, cellsUrl, exportUrl, labelConfusion, lossHistory, runAgreement, runArtifacts, runClusters } from "../../services/results.ts";
+import { artifactUrl, cellsUrl, exportUrl, labelConfusion, lossHistory, runAgreement, runArtifacts, runClusters, runGeneStats } from "../../services/results.ts";
 import { cancelRun, compareRuns, createRun, getRun, listMethods, retryRun } from "../../services/runs.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
 
 export const runResolvers: Resolvers = {
   RunStatus: { QUEUED: "queued", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "cancelled" },
-  ArtifactKind: { EMBEDDING: "embedding", CLUSTERS: "clusters", CHECKPOINT: "checkpoint", HISTORY: "history", UMAP: "umap", MARKERS: "markers" },
+  ArtifactKind: { EMBEDDING: "embedding", CLUSTERS: "clusters", CHECKPOINT: "checkpoint", HISTORY: "history", UMAP: "umap", MARKERS: "markers", RANK_GENES: "rank_genes" },
+  RunPhase: { LOADING: "loading", PREPROCESSING: "preprocessing", TRAINING: "training", EMBEDDING: "embedding", UMAP: "umap", MARKERS: "markers", SAVING: "saving" },
+  RunProgress: {
+    phase: (p) => p.phase ?? "training",
+  },
   Query: {
     run: (_, args, ctx) => query(() => getRun(ctx, args.id)),
     compareRuns: (_, args, ctx) => query(() => compareRuns(ctx, args.ids)),
@@ -30,6 +34,8 @@ export const runResolvers: Resolvers = {
     exportUrl: async (r, args, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "umap") ? exportUrl(r.id, args.format === "H5AD" ? "h5ad" : "csv") : null),
     labelConfusion: (r, _, ctx) => query(() => labelConfusion(ctx, r)),
     lossHistory: (r, _, ctx) => query(() => lossHistory(ctx, r)),
+    geneStats: (r, args, ctx) => query(() => runGeneStats(ctx, r, args.genes)),
+    markersCsvUrl: async (r, _, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "rank_genes") ? `/api/runs/${r.id}/markers.csv` : null),
   },
   Artifact: {
     downloadUrl: (a) => artifactUrl(a.id),
