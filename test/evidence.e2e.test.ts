@@ -182,7 +182,7 @@ describe.skipIf(!existsSync(PBMC3K))("per-cell evidence end to end (PostgreSQL +
 
     // A kept selection: named, listed, compared with the rest and with another set.
     const bCells = cells.cluster.flatMap((c, i) => (c === bCluster.index ? [i] : []));
-    const setQuery = `mutation($r: ID!, $n: String!, $c: [Int!]!) { createCellSet(runId: $r, name: $n, cells: $c) { cellSet { id name size } errors { code message field } } }`;
+    const setQuery = `mutation($r: ID!, $n: String!, $c: [Int!]!) { createCellSet(input: { runId: $r, name: $n, cells: $c }) { cellSet { id name size } errors { code message field } } }`;
     const made = await alice.mutate("createCellSet", setQuery, { r: runId, n: "my B cells", c: bCells });
     expect(made.errors).toEqual([]);
     const setId = (made["cellSet"] as { id: string; size: number }).id;

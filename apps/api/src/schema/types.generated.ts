@@ -346,6 +346,14 @@ export type CopyLabelsPayload = {
   run?: Maybe<Run>;
 };
 
+export type CreateCellSetInput = {
+  /** Positions in the run's cell order (1–1,000,000 distinct), leaving some cells out. */
+  cells: Array<Scalars['Int']['input']>;
+  /** Unique in the run, 1–200 characters. */
+  name: Scalars['String']['input'];
+  runId: Scalars['ID']['input'];
+};
+
 export type CreateRunInput = {
   datasetId: Scalars['ID']['input'];
   /** One of `Query.methods`. */
@@ -638,7 +646,7 @@ export type Mutation = {
   /** Copies accepted labels between two runs of one dataset by majority cell overlap, as proposals. */
   copyLabels: CopyLabelsPayload;
   createApiToken: ApiTokenPayload;
-  /** Keeps a selection of the run's cells (positions in its cell order, 1–1,000,000 distinct) under a name unique in the run. Editors and owners. */
+  /** Keeps a selection of the run's cells under a name. Editors and owners. */
   createCellSet: CellSetPayload;
   createRun: RunPayload;
   createTeam: TeamPayload;
@@ -702,9 +710,7 @@ export type MutationCreateApiTokenArgs = {
 
 
 export type MutationCreateCellSetArgs = {
-  cells: Array<Scalars['Int']['input']>;
-  name: Scalars['String']['input'];
-  runId: Scalars['ID']['input'];
+  input: CreateCellSetInput;
 };
 
 
@@ -862,6 +868,7 @@ export type QcDistribution = {
 export type Query = {
   __typename?: 'Query';
   apiTokens: Array<ApiToken>;
+  cellSet?: Maybe<CellSet>;
   /** One term by id (obsolete ones included), or null. */
   cellType?: Maybe<CellType>;
   /**
@@ -886,6 +893,11 @@ export type Query = {
   teams: Array<Team>;
   /** The signed-in user, or null. */
   viewer?: Maybe<User>;
+};
+
+
+export type QueryCellSetArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1293,6 +1305,7 @@ export type ResolversTypes = {
   CompositionEntry: ResolverTypeWrapper<CompositionEntry>;
   CopyLabelsInput: CopyLabelsInput;
   CopyLabelsPayload: ResolverTypeWrapper<Omit<CopyLabelsPayload, 'mappings' | 'run'> & { mappings: Array<ResolversTypes['LabelMapping']>, run?: Maybe<ResolversTypes['Run']> }>;
+  CreateCellSetInput: CreateCellSetInput;
   CreateRunInput: CreateRunInput;
   Dataset: ResolverTypeWrapper<DatasetRowModel>;
   DatasetConnection: ResolverTypeWrapper<Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversTypes['DatasetEdge']> }>;
@@ -1380,6 +1393,7 @@ export type ResolversParentTypes = {
   CompositionEntry: CompositionEntry;
   CopyLabelsInput: CopyLabelsInput;
   CopyLabelsPayload: Omit<CopyLabelsPayload, 'mappings' | 'run'> & { mappings: Array<ResolversParentTypes['LabelMapping']>, run?: Maybe<ResolversParentTypes['Run']> };
+  CreateCellSetInput: CreateCellSetInput;
   CreateRunInput: CreateRunInput;
   Dataset: DatasetRowModel;
   DatasetConnection: Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversParentTypes['DatasetEdge']> };
@@ -1758,7 +1772,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   commentCluster?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationCommentClusterArgs, 'input'>>;
   copyLabels?: Resolver<ResolversTypes['CopyLabelsPayload'], ParentType, ContextType, RequireFields<MutationCopyLabelsArgs, 'input'>>;
   createApiToken?: Resolver<ResolversTypes['ApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'name'>>;
-  createCellSet?: Resolver<ResolversTypes['CellSetPayload'], ParentType, ContextType, RequireFields<MutationCreateCellSetArgs, 'cells' | 'name' | 'runId'>>;
+  createCellSet?: Resolver<ResolversTypes['CellSetPayload'], ParentType, ContextType, RequireFields<MutationCreateCellSetArgs, 'input'>>;
   createRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCreateRunArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'name'>>;
   deleteCellSet?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCellSetArgs, 'id'>>;
@@ -1822,6 +1836,7 @@ export type QcDistributionResolvers<ContextType = RequestContext, ParentType ext
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
+  cellSet?: Resolver<Maybe<ResolversTypes['CellSet']>, ParentType, ContextType, RequireFields<QueryCellSetArgs, 'id'>>;
   cellType?: Resolver<Maybe<ResolversTypes['CellType']>, ParentType, ContextType, RequireFields<QueryCellTypeArgs, 'id'>>;
   cellTypes?: Resolver<Array<ResolversTypes['CellType']>, ParentType, ContextType, RequireFields<QueryCellTypesArgs, 'first' | 'search'>>;
   compareRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'ids'>>;

@@ -32,6 +32,11 @@ async function findCellSet(ctx: RequestContext, idRaw: string) {
   return { set, run };
 }
 
+/** Query.cellSet: the set when the viewer reads its run (another team's is NOT_FOUND). */
+export async function getCellSet(ctx: RequestContext, idRaw: string): Promise<CellSetRow> {
+  return (await findCellSet(ctx, idRaw)).set;
+}
+
 export async function createCellSet(ctx: RequestContext, runIdRaw: string, nameRaw: string, cells: readonly number[]) {
   const viewer = requireViewer(ctx);
   const run = await getRun(ctx, runIdRaw);

@@ -1,13 +1,16 @@
 import { clusterHistory } from "../../services/annotations.ts";
 import { clusterMarkers, filterArg } from "../../services/markers.ts";
-import { cellSetMarkers, createCellSet, deleteCellSet, listCellSets } from "../../services/cellSets.ts";
+import { cellSetMarkers, createCellSet, deleteCellSet, getCellSet, listCellSets } from "../../services/cellSets.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
 
 // A cluster is only reached through its run (or an annotation payload), whose service has checked access.
 export const clusterResolvers: Resolvers = {
+  Query: {
+    cellSet: (_, args, ctx) => query(() => getCellSet(ctx, args.id)),
+  },
   Mutation: {
-    createCellSet: (_, args, ctx) => payload("cellSet", () => createCellSet(ctx, args.runId, args.name, args.cells)),
+    createCellSet: (_, args, ctx) => payload("cellSet", () => createCellSet(ctx, args.input.runId, args.input.name, args.input.cells)),
     deleteCellSet: (_, args, ctx) => payload("deletedId", () => deleteCellSet(ctx, args.id)),
   },
   Run: {
