@@ -129,7 +129,7 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
       };
     }>(
       `query($id: ID!) { run(id: $id) { metrics { k } umap { kind sizeBytes } markers { kind downloadUrl } cellsUrl h5ad: exportUrl(format: H5AD) csv: exportUrl(format: CSV)
-        lossHistory { epoch loss instanceLoss clusterLoss seconds } labelConfusion { labelKey labels counts } clusters { ${CLUSTER} markers(top: 5) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } } } }`,
+        lossHistory { epoch loss instanceLoss clusterLoss seconds } labelConfusion { labelKey labels counts } clusters { ${CLUSTER} markers(top: 5, filter: null) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } } } }`,
       { id: runId },
     );
     expect(result.errors).toBeUndefined();

@@ -191,12 +191,14 @@ describe.skipIf(!existsSync(PBMC3K))("per-cell evidence end to end (PostgreSQL +
     expect((await alice.mutate("createCellSet", setQuery, { r: runId, n: "out of range", c: [cells.n] })).errors[0]).toMatchObject({ code: "INVALID_INPUT", field: "cells" });
     const others = await alice.mutate("createCellSet", setQuery, { r: runId, n: "the rest", c: cells.cluster.flatMap((c, i) => (c !== bCluster.index ? [i] : [])) });
     expect(others.errors).toEqual([]);
-    const sets = await alice.gql<{ run: { cellSets: { name: string; vsRest: { geneId: string }[]; vsOther: { geneId: string }[] }[] } }>(
-      `query($id: ID!, $ref: ID!) { run(id: $id) { cellSets { name vsRest: markers(top: 10) { geneId } vsOther: markers(top: 10, reference: $ref) { geneId } } } }`,
-      { id: runId, ref: (others["cellSet"] as { id: string }).id },
+    const sets = await alice.gql<{ run: { cellSets: { name: string }[] }; cellSet: { vsRest: { geneId: string }[]; vsOther: { geneId: string }[] } }>(
+      `query($id: ID!, $set: ID!, $ref: ID!) { run(id: $id) { cellSets { name } }
+         cellSet(id: $set) { vsRest: markers(top: 10) { geneId } vsOther: markers(top: 10, reference: $ref) { geneId } } }`,
+      { id: runId, set: setId, ref: (others["cellSet"] as { id: string }).id },
     );
     expect(sets.errors).toBeUndefined();
-    const mine = sets.data!.run.cellSets.find((c) => c.name === "my B cells")!;
+    expect(sets.data!.run.cellSets.map((c) => c.name)).toEqual(["my B cells", "the rest"]);
+    const mine = sets.data!.cellSet;
     // The same cells as the B cluster, against the same rest: the same test, the same markers.
     expect(mine.vsRest.map((m) => m.geneId)).toEqual(bCluster.filtered.map((m) => m.geneId));
     expect(mine.vsOther.map((m) => m.geneId)).toEqual(mine.vsRest.map((m) => m.geneId));
