@@ -21,6 +21,7 @@ import { CopyLabels } from "./CopyLabels";
 import { ErrorText } from "./Field";
 import { GeneSearch } from "./GeneSearch";
 import { Heatmap } from "./Heatmap";
+import { MarkerPlots } from "./MarkerPlots";
 import { MarkerTable } from "./MarkerTable";
 import { palette } from "./palette";
 import { Scatter, type ScatterColoring } from "./Scatter";
@@ -212,6 +213,12 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
                   <option value="cluster">Cluster</option>
                   {cells?.label ? <option value="label">Dataset label ({cells.labelKey})</option> : null}
                   <option value="annotation">Accepted annotation</option>
+                  <option value="gene">A gene’s expression</option>
+                  {QC_KEYS.map((x) => (
+                    <option key={x.key} value={x.key}>
+                      QC: {x.title}
+                    </option>
+                  ))}
                 </select>
               </div>
               {colorBy === "gene" && cells ? <GeneSearch datasetId={datasetId} idPrefix="umap" busy={columnBusy} onPick={(g) => loadColumn(g, () => fetchExpression(runId, g, cells.n))} /> : null}
@@ -294,7 +301,7 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
       <section className="panel" aria-labelledby="markers-title">
         <h2 id="markers-title">Marker genes</h2>
         {markersQ.error ? <ErrorText error={markersQ.error.message} /> : null}
-        {/* The dot plot and heat-map (MarkerPlots) and the gene and QC colourings are wired when the API serves Run.geneStats and the per-cell routes. */}
+        <MarkerPlots runId={runId} groups={clusters.map((c) => ({ index: c.index, name: clusterName(c.index), color: clusterColors[c.index]! }))} markers={markerRows} />
         <h3>Marker table</h3>
         <MarkerTable rows={markerRows} caption="Marker genes of every cluster" fileName={`markers-${runId}.csv`} idPrefix="run" />
       </section>
