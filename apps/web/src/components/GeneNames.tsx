@@ -8,17 +8,18 @@ import { errorMessage, gql, unwrap, type UserError } from "../graphql/client";
 import { SET_GENE_NAME_COLUMN } from "../graphql/operations";
 import { ErrorText } from "./Field";
 
-export function GeneNames({ datasetId, columns, current, canEdit, onChanged }: { datasetId: string; columns: string[]; current: string; canEdit: boolean; onChanged(): void }) {
+/** `current` null = the genes are named by their ids. */
+export function GeneNames({ datasetId, columns, current, canEdit, onChanged }: { datasetId: string; columns: string[]; current: string | null; canEdit: boolean; onChanged(): void }) {
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function choose(column: string) {
+  async function choose(column: string | null) {
     setError(null);
     setNote(null);
     try {
       unwrap((await gql<{ setGeneNameColumn: { errors: UserError[] } }>(SET_GENE_NAME_COLUMN, { datasetId, column })).setGeneNameColumn);
-      setNote(`Genes are now named by “${column}”.`);
+      setNote(`Genes are now named by ${column ? `“${column}”` : "their ids"}.`);
       onChanged();
     } catch (err) {
       setError(errorMessage(err));
@@ -51,7 +52,8 @@ export function GeneNames({ datasetId, columns, current, canEdit, onChanged }: {
       <div className="inline">
         <div className="field">
           <label htmlFor="gene-name-column">Name genes by</label>
-          <select id="gene-name-column" value={current} disabled={!canEdit || columns.length < 2} onChange={(e) => void choose(e.target.value)}>
+          <select id="gene-name-column" value={current ?? ""} disabled={!canEdit || columns.length === 0} onChange={(e) => void choose(e.target.value || null)}>
+            <option value="">the gene ids</option>
             {columns.map((c) => (
               <option key={c} value={c}>
                 {c}

@@ -63,7 +63,7 @@ export function MarkerTable({ rows, caption, fileName, fullCsvUrl, idPrefix, max
         </button>
         {fullCsvUrl ? (
           <a className="button secondary" href={fullCsvUrl} download>
-            All stored markers (CSV)
+            Every cluster, from the server (CSV)
           </a>
         ) : null}
       </div>
@@ -90,13 +90,13 @@ export function MarkerTable({ rows, caption, fileName, fullCsvUrl, idPrefix, max
               <tr key={`${m.group}-${m.gene}`} data-group={m.group} data-gene={m.gene}>
                 <td>{m.group}</td>
                 <td className="num">{m.rank}</td>
-                <td>{m.gene}</td>
+                <td title={m.geneId && m.geneId !== m.gene ? m.geneId : undefined}>{m.gene}</td>
                 <td className="num">{m.score.toFixed(2)}</td>
                 <td className="num">{m.logFoldChange.toFixed(2)}</td>
                 <td className="num">{(m.pts * 100).toFixed(0)}</td>
                 <td className="num">{(m.ptsRest * 100).toFixed(0)}</td>
-                <td className="num">{formatP(m.pval)}</td>
-                <td className="num">{formatP(m.pvalAdj)}</td>
+                <td className="num">{formatP(m.pval, m.log10Pval)}</td>
+                <td className="num">{formatP(m.pvalAdj, m.log10PvalAdj)}</td>
               </tr>
             ))}
           </tbody>

@@ -36,7 +36,7 @@ interface Column {
 
 export function RunResults({ runId, role, viewer, datasetId }: { runId: string; role: Role; viewer: { id: string; name: string }; datasetId: string }) {
   const q = useQuery<RunResultsData>(RUN_RESULTS, { id: runId });
-  const markersQ = useQuery<RunMarkersData>(RUN_MARKERS, { id: runId, top: 50 });
+  const markersQ = useQuery<RunMarkersData>(RUN_MARKERS, { id: runId, top: 200 });
   const [clusters, setClusters] = useState<ClusterState[]>([]);
   const [cells, setCells] = useState<RunCells | null>(null);
   const [cellsError, setCellsError] = useState<string | null>(null);
@@ -187,7 +187,7 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
   const markerRows: MarkerRow[] = useMemo(
     () =>
       (markersQ.data?.run?.clusters ?? []).flatMap((c) =>
-        c.markers.map((m) => ({ group: clusterName(c.index), gene: m.gene, rank: m.rank, score: m.score, logFoldChange: m.logFoldChange, pval: m.pval, pvalAdj: m.pvalAdj, pts: m.pctIn, ptsRest: m.pctOut })),
+        c.markers.map((m) => ({ group: clusterName(c.index), gene: m.gene, geneId: m.geneId, rank: m.rank, score: m.score, logFoldChange: m.logFoldChange, pval: m.pval, pvalAdj: m.pvalAdj, log10Pval: m.log10Pval, log10PvalAdj: m.log10PvalAdj, pts: m.pctIn, ptsRest: m.pctOut })),
       ),
     [markersQ.data, clusterName],
   );
@@ -303,7 +303,7 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
         {markersQ.error ? <ErrorText error={markersQ.error.message} /> : null}
         <MarkerPlots runId={runId} groups={clusters.map((c) => ({ index: c.index, name: clusterName(c.index), color: clusterColors[c.index]! }))} markers={markerRows} />
         <h3>Marker table</h3>
-        <MarkerTable rows={markerRows} caption="Marker genes of every cluster" fileName={`markers-${runId}.csv`} idPrefix="run" />
+        <MarkerTable rows={markerRows} caption="Marker genes of every cluster" fileName={`markers-${runId}.csv`} idPrefix="run" fullCsvUrl={markersQ.data?.run?.markersCsvUrl} />
       </section>
 
       {run.labelConfusion ? (

@@ -134,7 +134,7 @@ export const REMOVE_MEMBER = /* GraphQL */ `
 export const DATASET = /* GraphQL */ `
   query Dataset($id: ID!) {
     dataset(id: $id) {
-      id name format cells genes labelColumns checksum sizeBytes createdAt organism
+      id name format cells genes labelColumns checksum sizeBytes createdAt organism geneColumns geneNameColumn
       uploader { id name }
       qc {
         countsPerCell { min max mean median q1 q3 histogram { binEdges counts } }
@@ -147,7 +147,7 @@ export const DATASET = /* GraphQL */ `
   ${RUN_FIELDS}
 `;
 export interface DatasetData {
-  dataset: (DatasetRow & { organism: Organism | null; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
+  dataset: (DatasetRow & { organism: Organism | null; geneColumns: string[]; geneNameColumn: string | null; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
 }
 export const DELETE_DATASET = /* GraphQL */ `
   mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) { deletedId errors { code message field } } }
@@ -238,7 +238,7 @@ export const RUN = /* GraphQL */ `
       team { id name viewerRole }
       dataset { id name cells genes labelColumns }
       createdBy { id name }
-      progress { epoch epochs loss instanceLoss clusterLoss secondsPerEpoch etaSeconds resumedFrom }
+      progress { phase phaseProgress epoch epochs loss instanceLoss clusterLoss secondsPerEpoch etaSeconds resumedFrom }
       metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
       artifacts { id kind contentType sizeBytes downloadUrl }
       lossHistory { epoch loss instanceLoss clusterLoss }
@@ -485,7 +485,7 @@ export interface Gene {
 }
 export const GENES = /* GraphQL */ `
   query Genes($id: ID!, $search: String, $first: Int) {
-    dataset(id: $id) { id geneList: genes(search: $search, first: $first) { index id symbol name } }
+    dataset(id: $id) { id geneList: geneSearch(search: $search, first: $first) { index id symbol name } }
   }
 `;
 export interface GenesData {
@@ -495,21 +495,23 @@ export interface GenesData {
 /** All stored markers of every cluster (the table filters and sorts them; the dot plot picks from them). */
 export const RUN_MARKERS = /* GraphQL */ `
   query RunMarkers($id: ID!, $top: Int) {
-    run(id: $id) { id clusters { index markers(top: $top) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } } }
+    run(id: $id) { id markersCsvUrl clusters { index markers(top: $top, filter: null) { gene geneId rank score logFoldChange pctIn pctOut pval pvalAdj log10Pval log10PvalAdj } } }
   }
 `;
 export interface RunMarkersData {
-  run: { id: string; clusters: { index: number; markers: (Marker & { pval: number })[] }[] } | null;
+  run: { id: string; markersCsvUrl: string | null; clusters: { index: number; markers: FullMarker[] }[] } | null;
 }
+/** A marker with every rank_genes_groups field (the table's row). */
+export type FullMarker = Marker & { geneId: string; pval: number; log10Pval: number; log10PvalAdj: number };
 
 /** Mean log1p-normalised expression and fraction expressing of the given genes in every cluster. */
 export const GENE_STATS = /* GraphQL */ `
   query GeneStats($id: ID!, $genes: [String!]!) {
-    run(id: $id) { id geneStats(genes: $genes) { genes groups meanExpression fractionExpressing } }
+    run(id: $id) { id geneStats(genes: $genes) { genes geneIds groups meanExpression fractionExpressing } }
   }
 `;
 export interface GeneStatsData {
-  run: { id: string; geneStats: { genes: string[]; groups: number[]; meanExpression: number[][]; fractionExpressing: number[][] } } | null;
+  run: { id: string; geneStats: { genes: string[]; geneIds: string[]; groups: number[]; meanExpression: number[][]; fractionExpressing: number[][] } | null } | null;
 }
 
 export interface CellSetRow {

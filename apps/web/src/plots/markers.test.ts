@@ -39,14 +39,15 @@ describe("marker CSV", () => {
   it("writes scanpy's rank_genes_groups_df columns with full precision and quotes names that need it", () => {
     const csv = markersCsv([row({ group: 'Cluster 1 (B, "naive")', gene: "MS4A1", pval: 1.2345678e-20 })]);
     const [head, line] = csv.trim().split("\n");
-    expect(head).toBe("group,rank,names,scores,logfoldchanges,pvals,pvals_adj,pct_nz_group,pct_nz_reference");
-    expect(line).toBe('"Cluster 1 (B, ""naive"")",1,MS4A1,10,2,1.2345678e-20,1e-8,0.9,0.1');
+    expect(head).toBe("group,rank,names,scores,logfoldchanges,pvals,pvals_adj,pct_nz_group,pct_nz_reference,gene_id,log10_pvals,log10_pvals_adj");
+    expect(line).toBe('"Cluster 1 (B, ""naive"")",1,MS4A1,10,2,1.2345678e-20,1e-8,0.9,0.1,,,');
   });
 });
 
 describe("p-value display", () => {
   it("never shows 0.0e+0", () => {
     expect(formatP(0)).toBe("< 1e-300");
+    expect(formatP(0, -340.5)).toBe("3.2e-341");
     expect(formatP(3.2e-12)).toBe("3.2e-12");
     expect(formatP(0.04)).toBe("0.040");
   });

@@ -18,6 +18,11 @@ export interface MarkerRow {
   pts: number;
   /** Fraction of the other cells expressing it. */
   ptsRest: number;
+  /** The dataset's gene id (when the name is a symbol). */
+  geneId?: string;
+  /** log10 of pval / pvalAdj: finite where p underflows to 0. */
+  log10Pval?: number;
+  log10PvalAdj?: number;
 }
 
 export interface MarkerFilter {
@@ -73,13 +78,22 @@ function csvField(v: string | number): string {
 
 /** The rows in scanpy's `rank_genes_groups_df` column names (plus the group), full precision. */
 export function markersCsv(rows: readonly MarkerRow[]): string {
-  const head = "group,rank,names,scores,logfoldchanges,pvals,pvals_adj,pct_nz_group,pct_nz_reference";
-  const lines = rows.map((m) => [m.group, m.rank, m.gene, m.score, m.logFoldChange, m.pval, m.pvalAdj, m.pts, m.ptsRest].map(csvField).join(","));
+  const head = "group,rank,names,scores,logfoldchanges,pvals,pvals_adj,pct_nz_group,pct_nz_reference,gene_id,log10_pvals,log10_pvals_adj";
+  const lines = rows.map((m) =>
+    [m.group, m.rank, m.gene, m.score, m.logFoldChange, m.pval, m.pvalAdj, m.pts, m.ptsRest, m.geneId ?? "", m.log10Pval ?? NaN, m.log10PvalAdj ?? NaN].map(csvField).join(","),
+  );
   return [head, ...lines].join("\n") + "\n";
 }
 
-/** p-values as scanpy users read them: never "0.0e+0" (a p below double precision says so). */
-export function formatP(p: number): string {
+/**
+ * p-values as scanpy users read them: never "0.0e+0". A p that underflowed to 0 is shown from its
+ * log10 (kept by the API) or, without one, as below double precision.
+ */
+export function formatP(p: number, log10p?: number): string {
+  if (p === 0 && log10p !== undefined && Number.isFinite(log10p)) {
+    const e = Math.floor(log10p);
+    return `${(10 ** (log10p - e)).toFixed(1)}e${e}`;
+  }
   if (!Number.isFinite(p)) return "—";
   if (p === 0) return "< 1e-300";
   if (p >= 0.001) return p.toPrecision(2);

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
 import { ErrorText } from "../../../components/Field";
+import { GeneNames } from "../../../components/GeneNames";
 import { isNotFound, NotFound } from "../../../components/NotFound";
 import { useTitle } from "../../../components/title";
 import { fmtBytes, fmtDate } from "../../../components/format";
@@ -81,6 +82,7 @@ export default function DatasetPage() {
         ) : null}
         <ErrorText error={error} />
       </section>
+      <GeneNames datasetId={d.id} columns={d.geneColumns} current={d.geneNameColumn} canEdit={d.team.viewerRole !== "VIEWER"} onChanged={() => void q.refetch()} />
       <section aria-labelledby="qc-title">
         <h2 id="qc-title">Quality control</h2>
         {d.qc ? (

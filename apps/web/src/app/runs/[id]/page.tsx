@@ -99,8 +99,12 @@ export default function RunPage() {
             </p>
           </div>
           <dl className="facts">
-            <dt>Backend</dt>
-            <dd>{run.backend ?? "—"}</dd>
+            {run.backend ? (
+              <>
+                <dt>Backend</dt>
+                <dd>{run.backend}</dd>
+              </>
+            ) : null}
             <dt>Seconds per epoch</dt>
             <dd>{fmtNum(progress?.secondsPerEpoch ?? run.secondsPerEpoch, 2)}</dd>
             <dt>Attempt</dt>
