@@ -138,10 +138,11 @@ export function CellSets({ runId, n, sets, selection, onSelect, onChanged, role,
 function SetComparison({ runId, n, set, sets }: { runId: string; n: number; set: CellSetRow; sets: CellSetRow[] }) {
   const [reference, setReference] = useState<string>("");
   const ref = sets.find((s) => s.id === reference) ?? null;
-  const q = useQuery<CellSetMarkersData>(CELL_SET_MARKERS, { id: set.id, reference: reference || null, top: 50 });
+  const q = useQuery<CellSetMarkersData>(CELL_SET_MARKERS, { id: set.id, reference: reference || null, top: 200 });
   const refName = ref ? ref.name : "rest of the cells";
   const rows: MarkerRow[] = useMemo(
-    () => (q.data?.cellSet?.markers ?? []).map((m) => ({ group: set.name, gene: m.gene, rank: m.rank, score: m.score, logFoldChange: m.logFoldChange, pval: m.pval, pvalAdj: m.pvalAdj, pts: m.pctIn, ptsRest: m.pctOut })),
+    () =>
+      (q.data?.cellSet?.markers ?? []).map((m) => ({ group: set.name, gene: m.gene, geneId: m.geneId, rank: m.rank, score: m.score, logFoldChange: m.logFoldChange, pval: m.pval, pvalAdj: m.pvalAdj, log10Pval: m.log10Pval, log10PvalAdj: m.log10PvalAdj, pts: m.pctIn, ptsRest: m.pctOut })),
     [q.data, set.name],
   );
   const genes = useMemo(() => filterMarkers(rows, SCANPY_FILTER).slice(0, 12).map((m) => m.gene), [rows]);

@@ -9,13 +9,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { fetchCellNames, fetchRunCells, type RunCells } from "../graphql/cells";
 import { useQuery } from "../graphql/hooks";
-import { RUN_MARKERS, RUN_RESULTS, type ClusterState, type Role, type RunMarkersData, type RunResultsData } from "../graphql/operations";
+import { CELL_SETS, RUN_MARKERS, RUN_RESULTS, type CellSetsData, type ClusterState, type Role, type RunMarkersData, type RunResultsData } from "../graphql/operations";
 import { fetchExpression, fetchObs, QC_KEYS, type QcKey } from "../graphql/percell";
 import { useSocketEvent, type AnnotationEvent } from "../graphql/socket";
 import { normalise } from "../plots/continuous";
 import type { MarkerRow } from "../plots/markers";
 import { cellsOfCategory, clusterComposition, selectedCells, type Selection } from "../plots/selection";
 import { groupDistributions } from "../plots/violin";
+import { CellSets } from "./CellSets";
 import { ClusterReview } from "./ClusterReview";
 import { CopyLabels } from "./CopyLabels";
 import { ErrorText } from "./Field";
@@ -36,6 +37,7 @@ interface Column {
 
 export function RunResults({ runId, role, viewer, datasetId }: { runId: string; role: Role; viewer: { id: string; name: string }; datasetId: string }) {
   const q = useQuery<RunResultsData>(RUN_RESULTS, { id: runId });
+  const setsQ = useQuery<CellSetsData>(CELL_SETS, { id: runId });
   const markersQ = useQuery<RunMarkersData>(RUN_MARKERS, { id: runId, top: 200 });
   const [clusters, setClusters] = useState<ClusterState[]>([]);
   const [cells, setCells] = useState<RunCells | null>(null);
@@ -295,6 +297,13 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
           </div>
         </div>
       </section>
+
+      {cells ? (
+        <>
+          {setsQ.error ? <ErrorText error={setsQ.error.message} /> : null}
+          <CellSets runId={runId} n={cells.n} sets={setsQ.data?.run?.cellSets ?? []} selection={selection} onSelect={setSelection} onChanged={() => void setsQ.refetch()} role={role} viewer={viewer} />
+        </>
+      ) : null}
 
       {role !== "VIEWER" ? <CopyLabels runId={runId} datasetId={datasetId} onCopied={() => void q.refetch()} /> : null}
 

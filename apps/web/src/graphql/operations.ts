@@ -541,11 +541,11 @@ export const DELETE_CELL_SET = /* GraphQL */ `
 /** A set's markers against the rest of the run's cells (reference null) or another set: the clusters' test. */
 export const CELL_SET_MARKERS = /* GraphQL */ `
   query CellSetMarkers($id: ID!, $reference: ID, $top: Int) {
-    cellSet(id: $id) { id name markers(reference: $reference, top: $top) { gene rank score logFoldChange pctIn pctOut pval pvalAdj } }
+    cellSet(id: $id) { id name markers(reference: $reference, top: $top, filter: null) { gene geneId rank score logFoldChange pctIn pctOut pval pvalAdj log10Pval log10PvalAdj } }
   }
 `;
 export interface CellSetMarkersData {
-  cellSet: { id: string; name: string; markers: (Marker & { pval: number })[] } | null;
+  cellSet: { id: string; name: string; markers: FullMarker[] } | null;
 }
 
 export const SET_GENE_NAME_COLUMN = /* GraphQL */ `
