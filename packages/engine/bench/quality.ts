@@ -16,6 +16,8 @@ import { parseMethodSettings } from "../src/tl/cluster.ts";
 import { benchArgs, datasetFiles } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
 import { sharedData } from "../src/test-support/sharedData.ts";
+import { PROTOCOL_METHODS, protocolRun, protocolTable, type Protocol, type ProtocolMethod, type ProtocolRecord } from "./protocols.ts";
+import { usageError } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = sharedData();
@@ -36,9 +38,14 @@ interface RunRecord {
 }
 
 const USAGE = `usage:
-  pnpm bench:quality [--seeds 0,1,2] [--datasets a,b] [--epochs N] [--backend wasm] [--out FILE]
+  pnpm bench:quality [--seeds 0,1,2] [--datasets a,b] [--backend wasm] [--out FILE]
                      [--jobs N]   (N runs at once, one process each: use one per core)
-                     [--set name=value ...]   (any scFNCCL option, e.g. --set temperature=0.2 --set embedding=h)`;
+                     [--methods scfnccl,seurat,kmeans,consensus] [--protocols labels,auto]
+                     [--epochs N]   (scFNCCL's epochs: the scfnccl rows' and the consensus's base; defaults 200 and 40)
+                     [--cache DIR]  (keep each scFNCCL training's clusters there and reuse them)
+  pnpm bench:quality --readouts [--seeds …] [--datasets …] [--epochs N] [--set name=value ...]
+                     scFNCCL alone with every readout of each training beside the reference program's figures
+                     (--set: any scFNCCL option, e.g. --set temperature=0.2 --set embedding=h)`;
 
 const { values } = benchArgs(USAGE, {
   options: {
@@ -50,6 +57,11 @@ const { values } = benchArgs(USAGE, {
     jobs: { type: "string", default: "1" },
     "one-run": { type: "string" },
     set: { type: "string", multiple: true, default: [] },
+    readouts: { type: "boolean", default: false },
+    methods: { type: "string", default: PROTOCOL_METHODS.join(",") },
+    protocols: { type: "string", default: "labels,auto" },
+    cache: { type: "string" },
+    "one-protocol-run": { type: "string" },
   },
 });
 
@@ -111,9 +123,61 @@ function table(records: RunRecord[]): string {
   return rows.join("\n");
 }
 
-if (values["one-run"]) {
+/** The protocols table: every method × dataset × seed × protocol, each run in its own process. */
+async function protocols(): Promise<void> {
+  const methods = values.methods.split(",") as ProtocolMethod[];
+  const bad = methods.find((m) => !PROTOCOL_METHODS.includes(m));
+  if (bad !== undefined) usageError(USAGE, `--methods: unknown method '${bad}' (one of ${PROTOCOL_METHODS.join(", ")})`);
+  const protocolNames = values.protocols.split(",") as Protocol[];
+  const badProtocol = protocolNames.find((p) => p !== "labels" && p !== "auto");
+  if (badProtocol !== undefined) usageError(USAGE, `--protocols: unknown protocol '${badProtocol}' (labels, auto)`);
+  const seeds = values.seeds.split(",").map(Number);
+  const datasets = datasetFiles(USAGE, DATA, values.datasets);
+  // Seed by seed, cheap methods first: an interrupted benchmark has covered every dataset before it repeats one.
+  const queue = seeds.flatMap((seed) => datasets.flatMap((dataset) => methods.flatMap((method) => protocolNames.map((protocol) => ({ dataset, seed, method, protocol })))));
+  const records: ProtocolRecord[] = [];
+  const started = performance.now();
+  const save = async () => {
+    await mkdir(dirname(values.out), { recursive: true });
+    await writeFile(values.out, `${JSON.stringify({ date: new Date().toISOString(), minutes: (performance.now() - started) / 60000, records }, null, 2)}\n`);
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Number(values.jobs)) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const args = ["--one-protocol-run", `${next.dataset}:${next.seed}:${next.method}:${next.protocol}`];
+        if (values.epochs) args.push("--epochs", values.epochs);
+        if (values.backend) args.push("--backend", values.backend);
+        if (values.cache) args.push("--cache", values.cache);
+        const r = await runInChild<ProtocolRecord>(fileURLToPath(import.meta.url), args, `run ${next.dataset} seed ${next.seed} ${next.method} ${next.protocol}`);
+        records.push(r);
+        await save();
+        process.stderr.write(
+          `${r.dataset} seed ${r.seed} ${r.method} ${r.protocol === "labels" ? "K from labels" : "K estimated"}: k ${r.k} (true ${r.trueK}, found ${r.found}) ARI ${r.ari.toFixed(3)}` +
+            (r.bases ? ` [${r.bases.map((b) => `${b.name} ${b.ari?.toFixed(3)}`).join(", ")}]` : "") +
+            ` ${r.seconds.toFixed(0)} s${r.cached ? " (cached training)" : ""}\n`,
+        );
+      }
+    }),
+  );
+  await save();
+  console.log(protocolTable(records));
+  console.log(`\nraw results: ${values.out}`);
+}
+
+if (values["one-protocol-run"]) {
+  const [dataset, seed, method, protocol] = values["one-protocol-run"].split(":");
+  await initBackend(values.backend as BackendName | undefined);
+  const data = await readDataset(join(DATA, dataset!));
+  const r = await protocolRun(data, dataset!, Number(seed), method as ProtocolMethod, protocol as Protocol, {
+    epochs: values.epochs ? Number(values.epochs) : undefined,
+    cache: values.cache,
+  });
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+} else if (values["one-run"]) {
   const [dataset, seed] = values["one-run"].split(":");
   process.stdout.write(`${JSON.stringify(await oneRun(dataset!, Number(seed)))}\n`);
+} else if (!values.readouts) {
+  await protocols();
 } else {
   const seeds = values.seeds.split(",").map(Number);
   const datasets = datasetFiles(USAGE, DATA, values.datasets);

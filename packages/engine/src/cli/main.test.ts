@@ -83,9 +83,33 @@ describe("scfnccl train", () => {
     expect(readFileSync(tmp.path("same-b/clusters.csv"), "utf8")).toBe(readFileSync(tmp.path("same-a/clusters.csv"), "utf8"));
   });
 
-  it("requires K when the input has no labels", async () => {
+  it("estimates K when the input has no labels and --clusters is not given, and writes the evidence", async () => {
     await writeH5(tmp.path("unlabelled.h5"), [{ name: "X", data: counts, shape: [CELLS, GENES], dtype: "<f4" }]);
-    await expectInputError([tmp.path("unlabelled.h5")], "unlabelled.h5", /has no labels, so method scfnccl needs the number of clusters \(--clusters K\)/);
+    const out = tmp.path("unlabelled-run");
+    const r = await cli("train", tmp.path("unlabelled.h5"), "--out", out, "--epochs", "1");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/estimated k = \d+/);
+    const metrics = JSON.parse(readFileSync(`${out}/metrics.json`, "utf8"));
+    expect(metrics.kSelection.k).toBe(metrics.k);
+    expect(metrics.kSelection.candidates.length).toBeGreaterThan(1);
+    for (const c of metrics.kSelection.candidates) expect(Object.keys(c).sort()).toEqual(["k", "resolution", "score"]);
+    expect(metrics.kSelection.candidates.map((c: { k: number }) => c.k)).toContain(metrics.k);
+    expect(metrics).not.toHaveProperty("ari");
+  });
+
+  it("estimates K with --clusters auto even when the input has labels, which then only score", async () => {
+    const out = tmp.path("auto-labelled");
+    const r = await cli("train", tmp.path("small.h5"), "--out", out, "--epochs", "1", "--clusters", "auto");
+    expect(r.code, r.stderr).toBe(0);
+    const metrics = JSON.parse(readFileSync(`${out}/metrics.json`, "utf8"));
+    expect(metrics.k).toBe(metrics.kSelection.k);
+    expect(metrics).toHaveProperty("ari");
+  });
+
+  it("refuses --clusters that is neither a whole number ≥ 2 nor auto", async () => {
+    const r = await cli("train", tmp.path("small.h5"), "--out", tmp.path("bad-k"), "--clusters", "many");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--clusters must be a whole number/);
   });
 
   it("names the file and the problem for a missing file", async () => {

@@ -26,6 +26,8 @@ import { writeResultH5ad } from "./resultH5ad.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, describeMethods, parseMethodSettings, type ClusterMethodName, type ClusterResult, type SettingDescription } from "../tl/cluster.ts";
 import type { ClusterProgress } from "../tl/progress.ts";
 import { settingProblem, type MethodSetting } from "../tl/settings.ts";
+import type { KSelection } from "../tl/kSelection.ts";
+import { estimateDatasetK } from "../tl/pcGraph.ts";
 import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
 
@@ -34,7 +36,7 @@ class UsageError extends Error {}
 
 /** Read from the registry each time, so what `--help` says is what the registry holds now. */
 const usage = () => `usage: scfnccl train <input> --out <dir> [--method ${CLUSTER_METHOD_NAMES.join("|")}]
-                     [--clusters K] [--resolution R] [--epochs N] [--seed S]
+                     [--clusters K|auto] [--resolution R] [--epochs N] [--seed S]
                      [--backend ${BACKENDS.join("|")}] [--label-key KEY] [--drop-empty-cells]
                      [--format ${FORMATS.join("|")}] [--labels FILE]   a label file (cell name first) for CSV/10x input
                      [--set name=value ...]   a setting of the method, e.g. --set learningRate=0.05 --set embedding=h
@@ -80,6 +82,7 @@ const TrainArgs = z.object({
   epochs: z.number().optional(),
   seed: z.number().optional(),
   nTopGenes: z.number().optional(),
+  autoK: z.boolean().default(false),
   backend: z.enum(BACKENDS, { error: `--backend must be one of ${BACKENDS.join(", ")}` }).optional(),
   labelKey: z.string().optional(),
   format: z.enum(FORMATS, { error: `--format must be one of ${FORMATS.join(", ")}` }).optional(),
@@ -130,8 +133,10 @@ function parseTrainArgs(argv: string[]): TrainArgs {
   const method = v.method ?? "scfnccl";
   // k, resolution, seed and nTopGenes are tl.cluster's own options; `--set` may give them too (a flag wins).
   const { k: setK, resolution: setResolution, seed: setSeed, nTopGenes, ...settings } = parseCliSettings(v.set ?? [], v.method);
+  // --clusters auto: k estimated from the cells (not a number for the registry to bound).
+  const autoK = v.clusters?.trim() === "auto";
   const flags = {
-    clusters: numberish(v.clusters) ?? setK,
+    clusters: autoK ? undefined : (numberish(v.clusters) ?? setK),
     resolution: numberish(v.resolution) ?? setResolution,
     epochs: numberish(v.epochs),
     seed: numberish(v.seed) ?? setSeed,
@@ -147,6 +152,7 @@ function parseTrainArgs(argv: string[]): TrainArgs {
     format: v.format,
     labels: v.labels,
     dropEmptyCells: v["drop-empty-cells"],
+    autoK,
     nTopGenes,
     settings,
   });
@@ -224,7 +230,7 @@ async function train(argv: string[]): Promise<void> {
     // Every method, scFNCCL included, through the registry's one entry point.
     r = await cluster(data, {
       method: args.method,
-      k: args.clusters,
+      k: args.autoK ? "auto" : args.clusters,
       resolution: args.resolution,
       seed: args.seed,
       nTopGenes: args.nTopGenes,
@@ -236,6 +242,7 @@ async function train(argv: string[]): Promise<void> {
   } finally {
     process.off("SIGINT", onSigint);
   }
+  if (r.kSelection) out.stderr.write(`${kSelectionText(r.kSelection)}\n`);
   const { finalWeights, clusterHead, ...details } = r.details ?? {};
   const metrics = {
     method: r.method,
@@ -248,6 +255,7 @@ async function train(argv: string[]): Promise<void> {
     input: data.source,
     labelKey: data.labelKey ?? null,
     settings: args.settings,
+    kSelection: r.kSelection ?? null,
     ...(finalWeights !== undefined ? { selection: finalWeights } : {}),
     ...(clusterHead !== undefined ? { clusterHead } : {}),
     ...details,
@@ -265,6 +273,11 @@ async function train(argv: string[]): Promise<void> {
     (s ? `ACC ${s.acc.toFixed(4)}  NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}  ` : "") +
       `k ${r.k}  ${r.method}${r.resolution !== undefined ? ` resolution ${r.resolution.toPrecision(3)}` : ""}  ${speed}  → ${outDir}\n`,
   );
+}
+
+/** The estimated k and its evidence, as printed. */
+function kSelectionText(s: KSelection): string {
+  return `estimated k = ${s.k} (${s.criterion}); candidates: ${s.candidates.map((c) => `k ${c.k}: ${c.score.toFixed(3)}`).join(", ")}`;
 }
 
 /** Where the CLI writes; tests pass their own to run it in-process. */

@@ -72,4 +72,44 @@ describe("scfnccl train --method", () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/--resolution must be a number > 0 and ≤ 10 \(got 0\)/);
   });
+
+  it("consensus --clusters auto estimates K, trains its scFNCCL base through the method path and writes the evidence", async () => {
+    const out = tmp.path("consensus");
+    const r = await cli("train", tmp.path("small.h5"), "--method", "consensus", "--clusters", "auto", "--set", "deepEpochs=1", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/consensus: train/);
+    expect(r.stderr).toMatch(/estimated k = \d+/);
+    const metrics = JSON.parse(readFileSync(`${out}/metrics.json`, "utf8"));
+    expect(metrics.method).toBe("consensus");
+    expect(metrics.k).toBe(metrics.kSelection.k);
+    expect(metrics.bases.map((b: { name: string }) => b.name)).toEqual(["scfnccl", "seurat-leiden", "kmeans"]);
+    expect(metrics.deepBase).toBe("scfnccl, 1 epochs");
+    // The trained base's weights travel with the result, as scFNCCL's own.
+    expect(existsSync(`${out}/model.ckpt`)).toBe(true);
+    expect(readFileSync(`${out}/clusters.csv`, "utf8").trim().split("\n")).toHaveLength(CELLS + 1);
+  });
+});
+
+describe("consensus --clusters auto on every shared format", () => {
+  const files: [string, string[]][] = [
+    ["formats/10X_PBMC_top2000_dense.h5ad", []],
+    ["formats/CellBench_sc_celseq2.h5ad", []],
+    ["formats/CellBench_sc_dropseq_10x", []],
+    ["CellBench_sc_celseq2.count.csv.gz", ["--labels", sharedFile("CellBench_sc_celseq2.metadata.csv.gz"), "--label-key", "cell_line"]],
+    ["mouse_bladder_cell_top2000.h5", []],
+  ];
+  for (const [file, extra] of files) {
+    it(`reads ${file}, estimates K and clusters it`, async () => {
+      const out = tmp.path(`consensus-${file.replace(/\W+/g, "-")}`);
+      // The cheap bases only: the scFNCCL base is checked above on one file.
+      const r = await cli("train", sharedFile(file), ...extra, "--method", "consensus", "--clusters", "auto", "--set", "deepBase=none", "--drop-empty-cells", "--out", out);
+      expect(r.code, r.stderr).toBe(0);
+      const metrics = JSON.parse(readFileSync(`${out}/metrics.json`, "utf8"));
+      expect(metrics.kSelection.k).toBe(metrics.k);
+      expect(metrics.k).toBeGreaterThanOrEqual(2);
+      expect(metrics.bases.map((b: { name: string }) => b.name)).toEqual(["seurat-leiden", "kmeans"]);
+      // Every shared file has labels: they score the estimated-K clustering far above chance.
+      expect(metrics.ari).toBeGreaterThan(0.3);
+    }, 300_000);
+  }
 });

@@ -12,6 +12,9 @@ import { DEFAULT_N_TOP_GENES } from "../pp/preprocess.ts";
 import { DEFAULT_SEED } from "../random.ts";
 import { DEFAULT_RESOLUTION } from "./communities.ts";
 import { checkSettings, parseSettingPairs, setting, settingsFrom, SettingError, type MethodSetting, type MethodSettings } from "./settings.ts";
+import { CONSENSUS_DEFAULTS, consensusCluster } from "./consensus.ts";
+import type { KSelection } from "./kSelection.ts";
+import { estimateDatasetK } from "./pcGraph.ts";
 
 export type { ClusterMethod, MethodOptions, MethodOutput };
 
@@ -136,6 +139,49 @@ export const CLUSTER_METHODS = {
       return trainedOutput(r, { config: r.config });
     },
   },
+  consensus: {
+    description:
+      "consensus of scFNCCL (one short training), the Seurat-style graph on PCs (Leiden) and k-means on PCs: their co-association on the SNN graph's edges, cut into k by Leiden",
+    needsK: true,
+    usesResolution: false,
+    estimatesK: true,
+    settings: settingsFrom(CONSENSUS_DEFAULTS, { deepBase: ["scfnccl", "none"] }),
+    run: async (data, o) => {
+      const deepBase = (o.settings["deepBase"] as "scfnccl" | "none" | undefined) ?? CONSENSUS_DEFAULTS.deepBase;
+      const deepEpochs = (o.settings["deepEpochs"] as number | undefined) ?? CONSENSUS_DEFAULTS.deepEpochs;
+      const trainScfnccl = contrastiveMethod("scfnccl", {});
+      const r = await consensusCluster(data, {
+        k: o.estimateK ? "auto" : o.k!,
+        seed: o.seed,
+        nTopGenes: o.nTopGenes,
+        emptyCells: o.emptyCells,
+        deepBase,
+        signal: o.signal,
+        onProgress: o.onProgress,
+        // The deep base goes through the registry's scFNCCL path: its epochs are reported, its cancel honoured.
+        trainBase: async (k) => {
+          const out = await trainScfnccl(data, {
+            ...o,
+            k,
+            estimateK: false,
+            settings: { epochs: deepEpochs },
+            onProgress: (p) => o.onProgress?.({ ...p, stage: "train", fraction: 0.15 + 0.75 * p.fraction }),
+          });
+          return { cells: out.cells, clusters: out.clusters, description: `scfnccl, ${deepEpochs} epochs`, files: out.files, details: { secondsPerEpoch: out.details?.["secondsPerEpoch"] } };
+        },
+      });
+      return {
+        cells: r.cells,
+        clusters: r.clusters,
+        k: r.k,
+        embedding: { values: r.pcs, dim: r.dim },
+        resolution: r.resolution,
+        kSelection: r.kSelection,
+        files: r.trained?.files,
+        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k })), deepBase: r.trained?.description ?? "none", cut: "leiden", ...(r.trained?.details ?? {}) },
+      };
+    },
+  },
 } satisfies Record<string, ClusterMethod>;
 
 export type ClusterMethodName = keyof typeof CLUSTER_METHODS;
@@ -209,8 +255,13 @@ export function describeMethods(): MethodDescription[] {
   });
 }
 
-export interface ClusterOptions extends Partial<Omit<MethodOptions, "seed">> {
+export interface ClusterOptions extends Partial<Omit<MethodOptions, "seed" | "k" | "estimateK">> {
   method: ClusterMethodName;
+  /**
+   * Number of clusters, or "auto" to estimate it from the data alone (`estimateK`; labels never set it).
+   * Default: the number of label types when the data has labels, else "auto" for methods that need k.
+   */
+  k?: number | "auto";
   /** Default 0. */
   seed?: number;
 }
@@ -229,22 +280,29 @@ export async function cluster(data: Dataset, options: ClusterOptions): Promise<C
   if (!method) throw new InputError(`unknown clustering method '${String(name)}' (one of ${CLUSTER_METHOD_NAMES.join(", ")})`);
   const file = data.source;
   const labels = data.labels ? encodeKnownLabels(data.labels) : undefined;
-  // Every option and setting against the method's declared bounds, at once, before any work.
-  const optionValues = Object.fromEntries(SIZE_OPTIONS.filter((o) => rest[o] !== undefined).map((o) => [o, rest[o]]));
+  // Every option and setting against the method's declared bounds, at once, before any work ("auto" is no number to bound).
+  const optionValues = Object.fromEntries(SIZE_OPTIONS.filter((o) => rest[o] !== undefined && rest[o] !== "auto").map((o) => [o, rest[o]]));
   checkSettings(name, method.settings, { ...optionValues, seed });
   for (const o of OPTION_SETTINGS) if (o in settings) throw new SettingError(`${o} is an option of tl.cluster, not a setting`, o);
   checkSettings(name, method.settings, settings);
-  let k = rest.k;
+  let k: number | "auto" | undefined = rest.k;
   if (k === undefined && method.needsK) {
-    k = labels?.classes.length;
-    if (k === undefined) throw new InputError(`has no labels, so method ${name} needs the number of clusters (--clusters K)`, file);
-    checkSettings(name, method.settings, { k });
+    // Labels only score: without them k is estimated from the cells.
+    k = labels?.classes.length ?? "auto";
+    if (k !== "auto") checkSettings(name, method.settings, { k });
   }
   const nCells = data.counts.nRows;
-  if (k !== undefined && k > nCells) throw new InputError(`number of clusters (${k}) exceeds the number of cells (${nCells})`, file);
+  if (k !== undefined && k !== "auto" && k > nCells) throw new InputError(`number of clusters (${k}) exceeds the number of cells (${nCells})`, file);
   const started = performance.now();
-  const out = await method.run(data, { ...rest, k, seed, emptyCells, settings });
+  let kSelection: KSelection | undefined;
+  if (k === "auto" && !method.estimatesK) {
+    rest.onProgress?.({ stage: "k", fraction: 0, message: "estimating the number of clusters" });
+    kSelection = estimateDatasetK(data, { nTopGenes: rest.nTopGenes, seed, emptyCells, signal: rest.signal, onProgress: (_, message) => rest.onProgress?.({ stage: "k", fraction: 0, message }) });
+    k = kSelection.k;
+  }
+  const out = await method.run(data, { ...rest, k: k === "auto" ? undefined : k, estimateK: k === "auto", seed, emptyCells, settings });
+  kSelection = out.kSelection ?? kSelection;
   const seconds = (performance.now() - started) / 1000;
   const scores = labels ? evaluate(Int32Array.from(out.cells, (i) => labels.codes[i]!), out.clusters) : undefined;
-  return { ...out, method: name, scores, seconds };
+  return { ...out, kSelection, method: name, scores, seconds };
 }

@@ -22,3 +22,7 @@ export { checkMarkerFilter, logNormalize, MARKER_FILTER_DEFAULTS, passesMarkerFi
 export { sureStepLoss, JOJOSCL_DEFAULTS } from "./jojoscl.ts";
 export { SCCCL_LOSSES } from "./contrastiveMethods.ts";
 export { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions, type ScdccaResult } from "./scdcca.ts";
+export { estimateK, inducedSubgraph, ESTIMATE_K_DEFAULTS, type EstimateKOptions, type KCandidate, type KSelection } from "./kSelection.ts";
+export { pcGraph, estimateDatasetK, type PcGraph, type PcGraphOptions } from "./pcGraph.ts";
+export { coassociationGraph, cutGraph, averageLinkageCut, type BasePartition } from "./coassociation.ts";
+export { consensusCluster, CONSENSUS_DEFAULTS, type ConsensusOptions, type ConsensusResult, type TrainedBase } from "./consensus.ts";

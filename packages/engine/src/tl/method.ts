@@ -3,13 +3,16 @@
  * entry. Below the registry (`cluster.ts`) and the methods, so neither imports the other's file.
  */
 import type { Dataset } from "../io/types.ts";
+import type { KSelection } from "./kSelection.ts";
 import type { OnClusterProgress } from "./progress.ts";
 import type { MethodSettings } from "./settings.ts";
 
 /** What every method gets. Options a method has no use for are ignored by it. */
 export interface MethodOptions {
-  /** Number of clusters: required by methods with `needsK` (filled from the labels when the data has them). */
+  /** Number of clusters: required by methods with `needsK` (filled from the labels when the data has them, else estimated). */
   k?: number;
+  /** Set (with k undefined) for methods with `estimatesK` when the number of clusters is to be estimated by the method itself. */
+  estimateK?: boolean;
   /** Modularity resolution for graph methods (used when k is not given). */
   resolution?: number;
   seed: number;
@@ -43,6 +46,8 @@ export interface MethodOutput {
   extraClusters?: Record<string, Int32Array>;
   /** Method-specific figures for metrics.json. */
   details?: Record<string, unknown>;
+  /** How k was estimated (each candidate k with its score), when it was. */
+  kSelection?: KSelection;
   /** Method-specific files to save beside the clusters (e.g. a model checkpoint), by file name. */
   files?: Record<string, Uint8Array>;
 }
@@ -56,6 +61,8 @@ export interface ClusterMethod {
   usesResolution: boolean;
   /** The method checkpoints its training and resumes from a checkpoint (`MethodOptions.resumeFrom`). */
   resumable?: boolean;
+  /** The method estimates k itself when asked (`estimateK`), reusing its own graph. */
+  estimatesK?: boolean;
   /** Settings it takes by name, with their defaults; `tl.cluster` refuses any other. */
   settings: MethodSettings;
   run(data: Dataset, options: MethodOptions): Promise<MethodOutput>;
