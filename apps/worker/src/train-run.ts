@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunPhase, type RunProgress } from "@scfnccl/db";
+import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunMetricsJson, type RunPhase, type RunProgress } from "@scfnccl/db";
 import { activeBackend, InputError, io, tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
@@ -27,7 +27,7 @@ interface ArtifactFile {
 interface Produced {
   clustering: Clustering;
   files: ArtifactFile[];
-  metrics: Record<string, number>;
+  metrics: RunMetricsJson;
   backend: string | null;
   secondsPerEpoch: number | null;
 }
@@ -302,7 +302,8 @@ function producedFrom(data: io.Dataset, r: tl.ClusterResult, attemptHistory: tl.
   // A trainer's own history covers every epoch, those before a resume included.
   const history = (details["history"] as tl.EpochStats[] | undefined) ?? attemptHistory;
   const clustering = { cells: r.cells, clusters: r.clusters, k: r.k, embedding: r.embedding.values, dim: r.embedding.dim };
-  const metrics: Record<string, number> = { cells: r.cells.length, k: r.k, seconds: r.seconds };
+  const metrics: RunMetricsJson = { cells: r.cells.length, k: r.k, seconds: r.seconds };
+  if (r.kSelection) metrics.kSelection = r.kSelection;
   if (r.scores) Object.assign(metrics, r.scores);
   if (r.resolution !== undefined) metrics["resolution"] = r.resolution;
   for (const name of ["modularity", "genesUsed"] as const) if (typeof details[name] === "number") metrics[name] = details[name];

@@ -71,7 +71,7 @@ export async function protocolRun(
   seed: number,
   method: ProtocolMethod,
   protocol: Protocol,
-  options: { epochs?: number; cache?: string },
+  options: { epochs?: number; cache?: string; cut?: "average" | "leiden" },
 ): Promise<ProtocolRecord> {
   const labels = encodeLabels(data.labels!);
   const trueK = labels.classes.length;
@@ -92,6 +92,7 @@ export async function protocolRun(
     const r = await consensusCluster(data, {
       k: protocol === "labels" ? trueK : "auto",
       seed,
+      cut: options.cut,
       trainBase: async (kk) => {
         const t = await scfncclTraining(data, dataset, seed, kk, epochs, options.cache);
         cached = t.cached;

@@ -43,6 +43,7 @@ const USAGE = `usage:
                      [--methods scfnccl,seurat,kmeans,consensus] [--protocols labels,auto]
                      [--epochs N]   (scFNCCL's epochs: the scfnccl rows' and the consensus's base; defaults 200 and 40)
                      [--cache DIR]  (keep each scFNCCL training's clusters there and reuse them)
+                     [--cut average|leiden]   (the consensus's cut; default its own)
   pnpm bench:quality --readouts [--seeds …] [--datasets …] [--epochs N] [--set name=value ...]
                      scFNCCL alone with every readout of each training beside the reference program's figures
                      (--set: any scFNCCL option, e.g. --set temperature=0.2 --set embedding=h)`;
@@ -61,6 +62,7 @@ const { values } = benchArgs(USAGE, {
     methods: { type: "string", default: PROTOCOL_METHODS.join(",") },
     protocols: { type: "string", default: "labels,auto" },
     cache: { type: "string" },
+    cut: { type: "string" },
     "one-protocol-run": { type: "string" },
   },
 });
@@ -148,6 +150,7 @@ async function protocols(): Promise<void> {
         if (values.epochs) args.push("--epochs", values.epochs);
         if (values.backend) args.push("--backend", values.backend);
         if (values.cache) args.push("--cache", values.cache);
+        if (values.cut) args.push("--cut", values.cut);
         const r = await runInChild<ProtocolRecord>(fileURLToPath(import.meta.url), args, `run ${next.dataset} seed ${next.seed} ${next.method} ${next.protocol}`);
         records.push(r);
         await save();
@@ -171,6 +174,7 @@ if (values["one-protocol-run"]) {
   const r = await protocolRun(data, dataset!, Number(seed), method as ProtocolMethod, protocol as Protocol, {
     epochs: values.epochs ? Number(values.epochs) : undefined,
     cache: values.cache,
+    cut: values.cut as "average" | "leiden" | undefined,
   });
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else if (values["one-run"]) {

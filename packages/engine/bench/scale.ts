@@ -25,17 +25,26 @@ import { preprocess } from "../src/pp/preprocess.ts";
 import { embed } from "../src/tl/embed.ts";
 import { kmeansAuto, MINI_BATCH_ABOVE } from "../src/tl/kmeans.ts";
 import { disposeModel, train } from "../src/tl/train.ts";
+import { averageLinkageCut } from "../src/tl/coassociation.ts";
+import { findResolution } from "../src/tl/findResolution.ts";
+import { estimateK } from "../src/tl/kSelection.ts";
+import { leiden } from "../src/tl/leiden.ts";
+import { pcGraph } from "../src/tl/pcGraph.ts";
 import { benchArgs } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const GiB = 1024 ** 3;
-const PHASES = ["read", "preprocess", "train", "embed", "cluster"] as const;
-type Phase = (typeof PHASES)[number];
+const SCFNCCL_PHASES = ["read", "preprocess", "train", "embed", "cluster"] as const;
+/** With --consensus: the consensus method's steps after the scFNCCL base (its graph, K estimate, cheap bases, cut). */
+const CONSENSUS_PHASES = ["pcs+graph", "estimateK", "bases", "cut"] as const;
+type Phase = (typeof SCFNCCL_PHASES)[number] | (typeof CONSENSUS_PHASES)[number];
 const MEMORY_BOUND_GIB = 12;
 const LINEAR_BOUND = 1.3;
 
 const USAGE = `usage:
-  pnpm bench:scale [--sizes 10000,100000,1000000] [--dir /tmp] [--epochs 1] [--backend wasm]`;
+  pnpm bench:scale [--sizes 10000,100000,1000000] [--dir /tmp] [--epochs 1] [--backend wasm]
+                   [--consensus]   (the consensus method: the scFNCCL base as above, then PCs + SNN graph,
+                                    K estimated, Leiden and k-means bases at that K, average-linkage cut)`;
 
 const { values } = benchArgs(USAGE, {
   options: {
@@ -44,8 +53,10 @@ const { values } = benchArgs(USAGE, {
     epochs: { type: "string", default: "1" },
     backend: { type: "string" },
     one: { type: "string" },
+    consensus: { type: "boolean", default: false },
   },
 });
+const PHASES: readonly Phase[] = values.consensus ? [...SCFNCCL_PHASES, ...CONSENSUS_PHASES] : SCFNCCL_PHASES;
 
 interface PhaseRecord {
   seconds: number;
@@ -58,6 +69,9 @@ interface PhaseRecord {
 }
 
 interface SizeRecord {
+  /** --consensus: ARI of the consensus at the true k, and the k estimated without labels. */
+  consensusAri?: number;
+  estimatedK?: number;
   cells: number;
   genes: number;
   nnz: number;
@@ -114,6 +128,8 @@ async function oneSize(file: string): Promise<SizeRecord> {
   const labels = data.labels ? encodeLabels(data.labels) : undefined;
   const k = labels?.classes.length ?? 10;
   let counts: CsrMatrix | undefined = data.counts;
+  // The consensus reads the counts again (its own preprocessing); otherwise only they go on.
+  const kept = values.consensus ? data : undefined;
   data = undefined; // only the counts go on; the rest of the dataset (names, obs) can be collected
   const pre = await phase(phases, "preprocess", () => preprocess(counts!, { nTopGenes: 2000, emptyCells: "drop", file }));
   counts = undefined; // training reads only the HVG matrix
@@ -123,7 +139,30 @@ async function oneSize(file: string): Promise<SizeRecord> {
   disposeModel(model);
   const clusters = await phase(phases, "cluster", () => kmeansAuto(emb.z, { n: pre.nCells, d: emb.dim, k, nInit: 10, seed: 0 }).labels);
   const truth = labels ? Int32Array.from(pre.keptCells, (i) => labels.codes[i]!) : undefined;
+  let consensusAri: number | undefined;
+  let estimatedK: number | undefined;
+  if (kept) {
+    const pg = await phase(phases, "pcs+graph", () => pcGraph(kept, { seed: 0, emptyCells: "drop" }));
+    const sel = await phase(phases, "estimateK", () => estimateK(pg.graph, { seed: 0 }));
+    estimatedK = sel.k;
+    const n = pg.cells.length;
+    const row = new Int32Array(cells).fill(-1);
+    pg.cells.forEach((c, i) => (row[c] = i));
+    const deep = new Int32Array(n).fill(-1);
+    pre.keptCells.forEach((c, i) => {
+      if (row[c]! >= 0) deep[row[c]!] = clusters[i]!;
+    });
+    const bases = await phase(phases, "bases", () => [
+      { name: "scfnccl", labels: deep },
+      { name: "leiden", labels: findResolution(pg.graph, k, leiden, { seed: 0 }).labels },
+      { name: "kmeans", labels: kmeansAuto(pg.pcs, { n, d: pg.dim, k, nInit: 10, seed: 0 }).labels },
+    ]);
+    const cut = await phase(phases, "cut", () => averageLinkageCut(bases, k));
+    if (labels) consensusAri = ari(Int32Array.from(pg.cells, (i) => labels.codes[i]!), cut.labels);
+  }
   return {
+    consensusAri,
+    estimatedK,
     cells,
     genes,
     nnz,
@@ -171,12 +210,14 @@ if (values.one) {
     }
     process.stderr.write(`${label(n)} cells: ${file} (${(statSync(file).size / GiB).toFixed(2)} GiB)\n`);
     const args = ["--expose-gc", self, "--one", file, "--epochs", values.epochs];
+    if (values.consensus) args.push("--consensus");
     if (values.backend) args.push("--backend", values.backend);
     const r = await runChild(args);
     if (r) records.push(r);
   }
 
-  console.log(`# bench:scale — scFNCCL pipeline on synthetic NB counts × 20,000 genes, ${values.epochs} training epoch(s)\n`);
+  console.log(`# bench:scale — ${values.consensus ? "consensus method (scFNCCL base + PCs graph, K estimate, Leiden and k-means bases, average-linkage cut)" : "scFNCCL pipeline"} on synthetic NB counts × 20,000 genes, ${values.epochs} training epoch(s)\n`);
+  if (values.consensus) for (const r of records) console.log(`${label(r.cells)} cells: consensus ARI ${r.consensusAri?.toFixed(3)} at the true k; k estimated without labels: ${r.estimatedK}`);
   if (records[0]) console.log(`backend: ${records[0].backend}\n`);
   console.log("| cells | non-zeros | HVG non-zeros | clustering | ARI vs clusters (1 epoch) | peak RSS GiB (whole run) |");
   console.log("|---|---|---|---|---|---|");

@@ -518,6 +518,28 @@ export type ImportCasPayload = {
   run?: Maybe<Run>;
 };
 
+/** A number of clusters tried when K was estimated without labels, with its score. */
+export type KCandidate = {
+  __typename?: 'KCandidate';
+  k: Scalars['Int']['output'];
+  /** The modularity resolution that gave k on the whole graph. */
+  resolution: Scalars['Float']['output'];
+  /** The criterion's score (higher is better); see KSelection.criterion. */
+  score: Scalars['Float']['output'];
+};
+
+/** How a run's number of clusters was estimated from the cells alone (labels never set it). */
+export type KSelection = {
+  __typename?: 'KSelection';
+  /** Every k tried, ascending. */
+  candidates: Array<KCandidate>;
+  /** How k was chosen, one line. */
+  criterion: Scalars['String']['output'];
+  /** The k chosen. */
+  k: Scalars['Int']['output'];
+  resolution: Scalars['Float']['output'];
+};
+
 /** Clusters of a run against the dataset's label column (a confusion matrix). */
 export type LabelConfusion = {
   __typename?: 'LabelConfusion';
@@ -993,6 +1015,8 @@ export type Run = {
   /** Mean expression and share expressing of 1–200 genes (names or ids) in every cluster; null until the run succeeded. */
   geneStats?: Maybe<GeneStats>;
   id: Scalars['ID']['output'];
+  /** The K evidence when K was left blank and estimated (null when it was given or taken from the labels). */
+  kSelection?: Maybe<KSelection>;
   /** Clusters against the dataset's labels, when it has labels and the run succeeded. */
   labelConfusion?: Maybe<LabelConfusion>;
   /** Per-epoch losses of a finished training run (its history.json); null for classical methods and before the end (follow `run.progress` events while it runs). */
@@ -1326,6 +1350,8 @@ export type ResolversTypes = {
   ImportCasPayload: ResolverTypeWrapper<Omit<ImportCasPayload, 'entries' | 'run'> & { entries: Array<ResolversTypes['CasImportEntry']>, run?: Maybe<ResolversTypes['Run']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  KCandidate: ResolverTypeWrapper<KCandidate>;
+  KSelection: ResolverTypeWrapper<KSelection>;
   LabelConfusion: ResolverTypeWrapper<LabelConfusion>;
   LabelCorrespondence: ResolverTypeWrapper<LabelCorrespondenceModelModel>;
   LabelMapping: ResolverTypeWrapper<LabelMappingModelModel>;
@@ -1412,6 +1438,8 @@ export type ResolversParentTypes = {
   ImportCasPayload: Omit<ImportCasPayload, 'entries' | 'run'> & { entries: Array<ResolversParentTypes['CasImportEntry']>, run?: Maybe<ResolversParentTypes['Run']> };
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
+  KCandidate: KCandidate;
+  KSelection: KSelection;
   LabelConfusion: LabelConfusion;
   LabelCorrespondence: LabelCorrespondenceModelModel;
   LabelMapping: LabelMappingModelModel;
@@ -1700,6 +1728,19 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type KCandidateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KCandidate'] = ResolversParentTypes['KCandidate']> = {
+  k?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolution?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type KSelectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KSelection'] = ResolversParentTypes['KSelection']> = {
+  candidates?: Resolver<Array<ResolversTypes['KCandidate']>, ParentType, ContextType>;
+  criterion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  k?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolution?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type LabelConfusionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabelConfusion'] = ResolversParentTypes['LabelConfusion']> = {
   counts?: Resolver<Array<Array<ResolversTypes['Int']>>, ParentType, ContextType>;
   labelKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1871,6 +1912,7 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   geneStats?: Resolver<Maybe<ResolversTypes['GeneStats']>, ParentType, ContextType, RequireFields<RunGeneStatsArgs, 'genes'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kSelection?: Resolver<Maybe<ResolversTypes['KSelection']>, ParentType, ContextType>;
   labelConfusion?: Resolver<Maybe<ResolversTypes['LabelConfusion']>, ParentType, ContextType>;
   lossHistory?: Resolver<Maybe<Array<ResolversTypes['EpochLoss']>>, ParentType, ContextType>;
   markers?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType>;
@@ -2031,6 +2073,8 @@ export type Resolvers<ContextType = RequestContext> = {
   Histogram?: HistogramResolvers<ContextType>;
   ImportCasPayload?: ImportCasPayloadResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  KCandidate?: KCandidateResolvers<ContextType>;
+  KSelection?: KSelectionResolvers<ContextType>;
   LabelConfusion?: LabelConfusionResolvers<ContextType>;
   LabelCorrespondence?: LabelCorrespondenceResolvers<ContextType>;
   LabelMapping?: LabelMappingResolvers<ContextType>;

@@ -73,9 +73,7 @@ export async function createRun(ctx: RequestContext, raw: unknown) {
   const { seed, settings, ...options } = runSettings(input.method, input.params, input.seed);
   const params = { ...options, ...settings };
   if (options.k !== undefined && options.k > dataset.cells) throw invalid(`k (${options.k}) exceeds the dataset's ${dataset.cells} cells`, "params.k");
-  if (options.k === undefined && tl.CLUSTER_METHODS[input.method as tl.ClusterMethodName].needsK && dataset.labelColumns.length === 0) {
-    throw invalid(`the dataset has no labels, so method ${input.method} needs params.k`, "params.k");
-  }
+  // A blank k on a dataset without labels is estimated by the worker from the cells (Run.kSelection).
   const [run] = await ctx.deps.db.db
     .insert(runs)
     .values({ teamId: dataset.teamId, datasetId: dataset.id, createdById: viewer.userId, method: input.method, params, seed })

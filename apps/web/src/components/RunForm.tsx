@@ -61,7 +61,14 @@ export function RunForm({ datasetId, hasLabels }: { datasetId: string; hasLabels
   }
 
   const field = (s: MethodSetting) => (
-    <SettingField key={`${method.name}-${s.name}`} setting={s} invalid={error?.field === `params.${s.name}`} hint={s.name === "k" && method.needsK && !hasLabels ? "required: the dataset has no labels" : undefined} />
+    <SettingField
+      key={`${method.name}-${s.name}`}
+      setting={s}
+      invalid={error?.field === `params.${s.name}`}
+      // Labels only score: without them a blank K is estimated from the cells (the run page shows the evidence).
+      hint={s.name === "k" && method.needsK && !hasLabels ? "blank: estimated from the cells, the dataset has no labels" : undefined}
+      placeholder={s.name === "k" && !hasLabels ? (method.needsK ? "estimated" : "") : undefined}
+    />
   );
 
   return (
@@ -104,10 +111,10 @@ function labelOf(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function SettingField({ setting: s, invalid, hint }: { setting: MethodSetting; invalid: boolean; hint?: string }) {
+function SettingField({ setting: s, invalid, hint, placeholder: given }: { setting: MethodSetting; invalid: boolean; hint?: string; placeholder?: string }) {
   const id = `setting-${s.name}`;
   const describedBy = `${id}-hint`;
-  const placeholder = s.default === null ? (s.name === "k" ? "number of label types" : "") : String(s.default);
+  const placeholder = given ?? (s.default === null ? (s.name === "k" ? "number of label types" : "") : String(s.default));
   return (
     <div className="field">
       <label htmlFor={id} title={s.name}>

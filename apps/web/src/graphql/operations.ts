@@ -242,9 +242,16 @@ export const RUN = /* GraphQL */ `
       metrics { cells k genesUsed acc nmi ari headAcc headNmi headAri finalLoss resolution modularity seconds }
       artifacts { id kind contentType sizeBytes downloadUrl }
       lossHistory { epoch loss instanceLoss clusterLoss }
+      kSelection { k resolution criterion candidates { k resolution score } }
     }
   }
 `;
+export interface KSelection {
+  k: number;
+  resolution: number;
+  criterion: string;
+  candidates: { k: number; resolution: number; score: number }[];
+}
 export interface RunData {
   run: {
     id: string;
@@ -267,6 +274,8 @@ export interface RunData {
     artifacts: Artifact[];
     /** A finished scfnccl run's per-epoch losses; null while it runs (the socket carries them then). */
     lossHistory: { epoch: number; loss: number; instanceLoss: number; clusterLoss: number }[] | null;
+    /** The K evidence when K was left blank and estimated. */
+    kSelection: KSelection | null;
   } | null;
 }
 

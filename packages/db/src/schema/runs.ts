@@ -7,6 +7,20 @@ export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const runStatusEnum = pgEnum("run_status", RUN_STATUSES);
 
+/** How a run's number of clusters was estimated without labels (the engine's `tl.KSelection`). */
+export interface RunKSelection {
+  k: number;
+  resolution: number;
+  criterion: string;
+  candidates: { k: number; resolution: number; score: number }[];
+}
+
+/** A run's scores and figures by name, plus the K evidence when K was estimated. */
+export interface RunMetricsJson {
+  [name: string]: number | RunKSelection | undefined;
+  kSelection?: RunKSelection;
+}
+
 /** What a run is doing: each phase is named so the page never says "training" while loading or making the UMAP. */
 export const RUN_PHASES = ["loading", "preprocessing", "training", "embedding", "umap", "markers", "saving"] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
@@ -60,7 +74,7 @@ export const runs = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     secondsPerEpoch: real("seconds_per_epoch"),
-    metrics: jsonb("metrics").$type<Record<string, number>>(),
+    metrics: jsonb("metrics").$type<RunMetricsJson>(),
     error: text("error"),
   },
   (t) => [index("runs_team_idx").on(t.teamId, t.createdAt), index("runs_status_idx").on(t.status)],

@@ -141,14 +141,15 @@ export const CLUSTER_METHODS = {
   },
   consensus: {
     description:
-      "consensus of scFNCCL (one short training), the Seurat-style graph on PCs (Leiden) and k-means on PCs: their co-association on the SNN graph's edges, cut into k by Leiden",
+      "consensus of scFNCCL (one 40-epoch training), the Seurat-style graph on PCs (Leiden) and k-means on PCs: their co-association cut into k by average linkage",
     needsK: true,
     usesResolution: false,
     estimatesK: true,
-    settings: settingsFrom(CONSENSUS_DEFAULTS, { deepBase: ["scfnccl", "none"] }),
+    settings: settingsFrom(CONSENSUS_DEFAULTS, { deepBase: ["scfnccl", "none"], cut: ["average", "leiden"] }),
     run: async (data, o) => {
       const deepBase = (o.settings["deepBase"] as "scfnccl" | "none" | undefined) ?? CONSENSUS_DEFAULTS.deepBase;
       const deepEpochs = (o.settings["deepEpochs"] as number | undefined) ?? CONSENSUS_DEFAULTS.deepEpochs;
+      const cut = (o.settings["cut"] as "average" | "leiden" | undefined) ?? CONSENSUS_DEFAULTS.cut;
       const trainScfnccl = contrastiveMethod("scfnccl", {});
       const r = await consensusCluster(data, {
         k: o.estimateK ? "auto" : o.k!,
@@ -156,6 +157,7 @@ export const CLUSTER_METHODS = {
         nTopGenes: o.nTopGenes,
         emptyCells: o.emptyCells,
         deepBase,
+        cut,
         signal: o.signal,
         onProgress: o.onProgress,
         // The deep base goes through the registry's scFNCCL path: its epochs are reported, its cancel honoured.
@@ -178,7 +180,7 @@ export const CLUSTER_METHODS = {
         resolution: r.resolution,
         kSelection: r.kSelection,
         files: r.trained?.files,
-        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k })), deepBase: r.trained?.description ?? "none", cut: "leiden", ...(r.trained?.details ?? {}) },
+        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k })), deepBase: r.trained?.description ?? "none", cut, ...(r.trained?.details ?? {}) },
       };
     },
   },

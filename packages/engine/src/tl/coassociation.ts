@@ -54,10 +54,7 @@ export function coassociationGraph(graph: WeightedGraph, partitions: readonly Ba
   return { n, indptr, indices: indices.slice(0, out), weights: weights.slice(0, out) };
 }
 
-/**
- * The co-association graph cut into k clusters by Leiden at the resolution found to give k (or at
- * `resolution` when k is not given). Leiden rather than a hierarchical cut: see `docs/experiments/consensus.md`.
- */
+/** The co-association graph cut into k clusters by Leiden at the resolution found to give k (or at `resolution` when k is not given). */
 export function cutGraph(g: WeightedGraph, options: { k?: number; resolution?: number; seed?: number; signal?: AbortSignal }): CommunityResult {
   const { k, resolution = 1, seed = 0, signal } = options;
   return k === undefined ? leiden(g, { resolution, seed, signal }) : findResolution(g, k, leiden, { seed, signal, start: 1 });
@@ -66,11 +63,13 @@ export function cutGraph(g: WeightedGraph, options: { k?: number; resolution?: n
 /**
  * Evidence-accumulation clustering (Fred & Jain 2005) cut by average linkage, run on "atoms": cells
  * every base partition puts together have co-association 1 and never split, so merging starts from
- * the distinct label tuples. Exact average linkage over all pairs of cells, in memory of atoms² —
- * kept for comparison with the graph cut (`bench:consensus`), not the default.
+ * the distinct label tuples. That is exact average linkage over all pairs of cells, yet its memory is
+ * atoms² (atoms are bounded by the product of the partitions' cluster counts, not by the cells) plus
+ * one atom id per cell. Beyond `maxAtoms` atoms, the smallest ones first join the kept atom they share
+ * the most (weighted) labels with.
  */
-export function averageLinkageCut(partitions: readonly BasePartition[], k: number, options: { maxAtoms?: number } = {}): { labels: Int32Array; count: number; atoms: number } {
-  const { maxAtoms = 3000 } = options;
+export function averageLinkageCut(partitions: readonly BasePartition[], k: number, options: { maxAtoms?: number; signal?: AbortSignal } = {}): { labels: Int32Array; count: number; atoms: number } {
+  const { maxAtoms = 1000, signal } = options;
   const n = partitions[0]!.labels.length;
   const m = partitions.length;
   const key = new Map<string, number>();
@@ -90,9 +89,37 @@ export function averageLinkageCut(partitions: readonly BasePartition[], k: numbe
     atomOf[i] = a;
     sizes[a]!++;
   }
-  const A = tuples.length;
-  if (A > maxAtoms) throw new InputError(`average linkage: ${A} distinct label tuples exceed ${maxAtoms}`);
   const w = partitions.map((p) => p.weight ?? 1);
+  if (tuples.length > maxAtoms) {
+    const order = tuples.map((_, a) => a).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+    const kept = order.slice(0, maxAtoms);
+    const into = Int32Array.from(tuples, (_, a) => a);
+    for (const a of order.slice(maxAtoms)) {
+      let best = kept[0]!;
+      let bestS = -1;
+      for (const b of kept) {
+        let s = 0;
+        for (let q = 0; q < m; q++) if (tuples[a]![q] === tuples[b]![q] && tuples[a]![q]! >= 0) s += w[q]!;
+        if (s > bestS) {
+          bestS = s;
+          best = b;
+        }
+      }
+      into[a] = best;
+      sizes[best]! += sizes[a]!;
+    }
+    const renumber = new Int32Array(tuples.length).fill(-1);
+    kept.forEach((a, i) => (renumber[a] = i));
+    for (let i = 0; i < n; i++) atomOf[i] = renumber[into[atomOf[i]!]!]!;
+    const keptTuples = kept.map((a) => tuples[a]!);
+    const keptSizes = kept.map((a) => sizes[a]!);
+    tuples.length = 0;
+    tuples.push(...keptTuples);
+    sizes.length = 0;
+    sizes.push(...keptSizes);
+  }
+  const A = tuples.length;
+  if (k < 1 || k > A) throw new InputError(`average linkage: k must be between 1 and the ${A} distinct label tuples (got ${k})`);
   const wSum = w.reduce((x, y) => x + y, 0);
   // Similarity of clusters = mean co-association over their cell pairs; kept as sums (Lance–Williams for average linkage).
   const sim = new Float64Array(A * A);
@@ -108,6 +135,7 @@ export function averageLinkageCut(partitions: readonly BasePartition[], k: numbe
   const parent = Int32Array.from({ length: A }, (_, i) => i);
   let clusters = A;
   while (clusters > k) {
+    if (clusters % 64 === 0) signal?.throwIfAborted();
     let best = -1;
     let ba = -1;
     let bb = -1;

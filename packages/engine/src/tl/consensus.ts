@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { ari } from "../metrics/ari.ts";
-import { coassociationGraph, cutGraph, type BasePartition } from "./coassociation.ts";
+import { averageLinkageCut, coassociationGraph, cutGraph, type BasePartition } from "./coassociation.ts";
 import { relabelBySize } from "./communities.ts";
 import { findResolution } from "./findResolution.ts";
 import { estimateK, type KSelection } from "./kSelection.ts";
@@ -25,6 +25,11 @@ export const CONSENSUS_DEFAULTS = {
   deepBase: "scfnccl" as "scfnccl" | "none",
   /** Epochs of the scFNCCL base. */
   deepEpochs: 40,
+  /**
+   * How the co-association becomes k clusters: `average` (average linkage over all cell pairs, on the
+   * atoms the partitions agree on) or `leiden` (Leiden on the co-association of the SNN graph's edges).
+   */
+  cut: "average" as "average" | "leiden",
 };
 
 export interface ConsensusOptions {
@@ -34,6 +39,7 @@ export interface ConsensusOptions {
   nTopGenes?: number;
   emptyCells?: "error" | "drop";
   deepBase?: "scfnccl" | "none";
+  cut?: "average" | "leiden";
   /**
    * Trains the deep base at k clusters (the registry's scFNCCL through the method path: progress,
    * cancel, checkpoints). Required unless deepBase is "none".
@@ -53,19 +59,20 @@ export interface ConsensusResult {
   kSelection?: KSelection;
   /** Each base partition (cluster of each of `cells`, -1 where it did not cluster one) and its ARI with the consensus (label-free agreement). */
   bases: { name: string; agreement: number; k: number; labels: Int32Array }[];
-  /** Resolution of the Leiden cut of the co-association graph. */
-  resolution: number;
+  /** Resolution of the Leiden cut of the co-association graph (`cut: "leiden"`). */
+  resolution?: number;
   trained?: TrainedBase;
 }
 
 /**
  * Consensus clustering: base partitions into k clusters (the Seurat-style graph on PCs with Leiden,
- * k-means on the PCs, and a trained scFNCCL when `deepBase` says so), their co-association on the
- * SNN graph's edges (`coassociationGraph`: memory linear in cells), cut by Leiden at the resolution
- * that gives k. With k "auto", k is estimated first from the same graph (`estimateK`).
+ * k-means on the PCs, and a trained scFNCCL when `deepBase` says so) combined by their co-association:
+ * average linkage over all cell pairs on the atoms the bases agree on (`averageLinkageCut`, the default),
+ * or Leiden on the co-association of the SNN graph's edges (`coassociationGraph`, `cut: "leiden"`); both
+ * in memory linear in cells. With k "auto", k is estimated first from the same graph (`estimateK`).
  */
 export async function consensusCluster(data: Dataset, options: ConsensusOptions): Promise<ConsensusResult> {
-  const { seed = 0, deepBase = CONSENSUS_DEFAULTS.deepBase, onProgress, signal } = options;
+  const { seed = 0, deepBase = CONSENSUS_DEFAULTS.deepBase, cut: how = CONSENSUS_DEFAULTS.cut, onProgress, signal } = options;
   if (deepBase !== "none" && !options.trainBase) throw new InputError(`consensus: deepBase ${deepBase} needs a trainer`);
   onProgress?.({ stage: "pca", fraction: 0, message: "normalise, variable genes, scale, PCA, SNN graph" });
   const pg = pcGraph(data, { nTopGenes: options.nTopGenes, seed, emptyCells: options.emptyCells, signal });
@@ -101,9 +108,10 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
   const km = kmeans(pg.pcs, { n, d: pg.dim, k, nInit: 10, seed, signal });
   partitions.push({ name: "kmeans", labels: km.labels });
 
-  onProgress?.({ stage: "consensus", fraction: 0.95, message: "co-association on the graph's edges, Leiden cut" });
-  const co = coassociationGraph(pg.graph, partitions);
-  const cut = cutGraph(co, { k, seed, signal });
+  onProgress?.({ stage: "consensus", fraction: 0.95, message: how === "leiden" ? "co-association on the graph's edges, Leiden cut" : "co-association, average linkage" });
+  let cut: { labels: Int32Array; resolution?: number };
+  if (how === "leiden") cut = cutGraph(coassociationGraph(pg.graph, partitions), { k, seed, signal });
+  else cut = averageLinkageCut(partitions, Math.min(k, distinctTuples(partitions)), { signal });
   const { labels, count } = relabelBySize(cut.labels);
   onProgress?.({ stage: "done", fraction: 1 });
   return {
@@ -117,6 +125,13 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
     resolution: cut.resolution,
     trained,
   };
+}
+
+/** Number of distinct label tuples (an upper bound on what average linkage can give). */
+function distinctTuples(partitions: readonly BasePartition[]): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < partitions[0]!.labels.length; i++) seen.add(partitions.map((p) => p.labels[i]).join(","));
+  return seen.size;
 }
 
 /** ARI of a base with the consensus on the cells the base clustered. */

@@ -17,7 +17,7 @@ describe("estimateK", () => {
       expect(s.candidates.map((c) => c.k)).toEqual([...s.candidates.map((c) => c.k)].sort((a, b) => a - b));
       expect(s.candidates.find((c) => c.k === k)).toBeDefined();
       for (const c of s.candidates) expect(c.score).toBeLessThanOrEqual(1);
-      expect(s.criterion).toMatch(/stability/);
+      expect(s.criterion).toMatch(/most stable k/);
     }
   });
 

@@ -36,6 +36,7 @@ export const runResolvers: Resolvers = {
     lossHistory: (r, _, ctx) => query(() => lossHistory(ctx, r)),
     geneStats: (r, args, ctx) => query(() => runGeneStats(ctx, r, args.genes)),
     markersCsvUrl: async (r, _, ctx) => ((await query(() => runArtifacts(ctx, r))).some((a) => a.kind === "rank_genes") ? `/api/runs/${r.id}/markers.csv` : null),
+    kSelection: (r) => r.metrics?.kSelection ?? null,
   },
   Artifact: {
     downloadUrl: (a) => artifactUrl(a.id),

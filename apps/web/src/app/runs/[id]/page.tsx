@@ -9,6 +9,7 @@ import { fmtDate, fmtNum } from "../../../components/format";
 import { LossChart, type LossPoint } from "../../../components/LossChart";
 import { describePhase } from "../../../components/phase";
 import { metricsSummary, settingLines } from "../../../components/settings";
+import { KSelectionChart } from "../../../components/KSelectionChart";
 import { RunResults } from "../../../components/RunResults";
 import { MembershipNotice, RunNaming } from "../../../components/RunNaming";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
@@ -205,6 +206,12 @@ export default function RunPage() {
             {run.metrics?.seconds != null ? ` · ${fmtNum(run.metrics.seconds, 1)} s` : ""}
             {run.dataset.labelColumns.length ? "" : " · scores need a label column, which this dataset lacks"}
           </p>
+          {run.kSelection ? (
+            <>
+              <h3>Number of clusters</h3>
+              <KSelectionChart selection={run.kSelection} />
+            </>
+          ) : null}
         </section>
       ) : null}
 
