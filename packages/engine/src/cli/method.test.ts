@@ -110,6 +110,6 @@ describe("consensus --clusters auto on every shared format", () => {
       expect(metrics.bases.map((b: { name: string }) => b.name)).toEqual(["seurat-leiden", "kmeans"]);
       // Every shared file has labels: they score the estimated-K clustering far above chance.
       expect(metrics.ari).toBeGreaterThan(0.3);
-    }, 300_000);
+    }, 600_000);
   }
 });
