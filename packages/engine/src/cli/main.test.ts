@@ -109,7 +109,7 @@ describe("scfnccl train", () => {
   it("refuses --clusters that is neither a whole number ≥ 2 nor auto", async () => {
     const r = await cli("train", tmp.path("small.h5"), "--out", tmp.path("bad-k"), "--clusters", "many");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--clusters must be a whole number/);
+    expect(r.stderr).toMatch(/--clusters must be an integer/);
   });
 
   it("names the file and the problem for a missing file", async () => {

@@ -145,7 +145,12 @@ export const CLUSTER_METHODS = {
     needsK: true,
     usesResolution: false,
     estimatesK: true,
-    settings: settingsFrom(CONSENSUS_DEFAULTS, { deepBase: ["scfnccl", "none"], cut: ["average", "leiden"] }),
+    settings: {
+      ...COMMON_SETTINGS,
+      deepBase: setting("deepBase", CONSENSUS_DEFAULTS.deepBase, ["scfnccl", "none"]),
+      deepEpochs: setting("deepEpochs", CONSENSUS_DEFAULTS.deepEpochs),
+      cut: setting("cut", CONSENSUS_DEFAULTS.cut, ["average", "leiden"]),
+    },
     run: async (data, o) => {
       const deepBase = (o.settings["deepBase"] as "scfnccl" | "none" | undefined) ?? CONSENSUS_DEFAULTS.deepBase;
       const deepEpochs = (o.settings["deepEpochs"] as number | undefined) ?? CONSENSUS_DEFAULTS.deepEpochs;
