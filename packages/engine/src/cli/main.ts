@@ -27,7 +27,6 @@ import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, describeMethods, parseM
 import type { ClusterProgress } from "../tl/progress.ts";
 import { settingProblem, type MethodSetting } from "../tl/settings.ts";
 import type { KSelection } from "../tl/kSelection.ts";
-import { estimateDatasetK } from "../tl/pcGraph.ts";
 import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
 
 
