@@ -53,7 +53,7 @@ async function clusterOf(page: Page, runId: string, label: string): Promise<numb
 async function startRun(page: Page, datasetUrl: string, method: string, k?: number): Promise<string> {
   await page.goto(datasetUrl);
   await page.getByLabel("Method").selectOption(method);
-  if (k !== undefined) await page.getByLabel("Clusters (K)").fill(String(k));
+  if (k !== undefined) await page.getByLabel("K", { exact: true }).fill(String(k));
   await page.getByRole("button", { name: "Start run" }).click();
   await page.waitForURL(/\/runs\/[^/]+$/);
   const url = page.url();
