@@ -80,7 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(SOURCE))("K estimated for a
       await page.getByText(new RegExp(`^K = ${chosen} estimated without labels: the most stable k`)).waitFor();
       // The run's clusters are the estimated number, and the evidence lists every candidate with its score.
       await page.getByText(new RegExp(`^${chosen} clusters · 400 cells`)).waitFor();
-      await page.getByText("Scores").click();
+      await page.getByText("Scores", { exact: true }).click();
       expect(await page.locator("figure", { has: chart }).locator("tr[aria-current=true] td").first().innerText()).toBe(String(chosen));
       expect(await page.getByTestId("k-selection-chart").locator("rect").count()).toBe(await page.locator("figure", { has: page.getByTestId("k-selection-chart") }).locator("tbody tr").count());
       await page.screenshot({ path: join(SHOTS, "k-estimated-run.png"), fullPage: true });
