@@ -19,6 +19,8 @@ const MORE_THAN_DATA_AND_OPTIONS = new Set([
   "pp.denseRows", "pp.csrFromDense", "tl.train", "tl.embed", "pp.rowRange", "pp.copyNonZeros",
   // Matrix plus the rows and columns kept, or the groups compared.
   "pp.csrSubset", "tl.rankGenesOfCounts", "io.rankGenesGroupsUns", "tl.findResolution",
+  // The label file, the dataset's cell names and the label key: to become (path, { cells, labelKey, … }).
+  "io.readLabelFile",
   // Tensor-level building blocks of the model and losses (inputs are several tensors by nature).
   "model.encode", "model.clusterHead", "model.attention", "model.augmentInto", "model.zinbForward",
   "losses.sureShrinkageLoss", "losses.zinbLoss", "metrics.linearSumAssignment", "tl.cosineLearningRate",

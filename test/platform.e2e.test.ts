@@ -27,7 +27,7 @@ interface RunEvent {
   type: string;
   runId: string;
   status?: string;
-  progress?: { epoch: number; epochs: number; loss: number; etaSeconds: number };
+  progress?: { phase: string; epoch: number; epochs: number; loss: number; etaSeconds: number };
 }
 
 function collect(socket: Socket): RunEvent[] {
@@ -87,7 +87,8 @@ describe.skipIf(!hasPbmc)("platform end to end (PostgreSQL + S3 + worker)", () =
     const done = (events: RunEvent[]) => events.some((e) => e.type === "run.status" && e.status === "succeeded");
     await waitFor(() => done(aliceEvents) && done(bobEvents), 240_000, "the run to succeed on both sockets");
     for (const events of [aliceEvents, bobEvents]) {
-      const progress = events.filter((e) => e.type === "run.progress" && e.runId === run.id).map((e) => e.progress!);
+      // Epochs are counted on the training phase's reports (loading, preprocessing and the phases after training report too).
+      const progress = events.filter((e) => e.type === "run.progress" && e.runId === run.id).map((e) => e.progress!).filter((p) => p.phase === "training");
       expect(progress.map((p) => p.epoch)).toEqual([1, 2]);
       expect(progress.every((p) => p.epochs === EPOCHS && Number.isFinite(p.loss) && p.etaSeconds >= 0)).toBe(true);
       expect(events.filter((e) => e.type === "run.status").map((e) => e.status)).toEqual(["queued", "running", "succeeded"]);
@@ -116,7 +117,7 @@ describe.skipIf(!hasPbmc)("platform end to end (PostgreSQL + S3 + worker)", () =
     for (const m of [r.metrics.acc, r.metrics.nmi, r.metrics.ari]) expect(m).toBeGreaterThan(0);
     expect(r.clusters).toHaveLength(r.metrics.k);
     expect(r.clusters.reduce((s, c) => s + c.size, 0)).toBe(4271);
-    expect(r.artifacts.map((a) => a.kind).sort()).toEqual(["CHECKPOINT", "CLUSTERS", "EMBEDDING", "HISTORY", "MARKERS", "UMAP"]);
+    expect(r.artifacts.map((a) => a.kind).sort()).toEqual(["CHECKPOINT", "CLUSTERS", "EMBEDDING", "HISTORY", "MARKERS", "RANK_GENES", "UMAP"]);
 
     const download = await alice.download(r.embedding.downloadUrl);
     expect(download.status).toBe(200);
