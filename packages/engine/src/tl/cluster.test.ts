@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../errors.ts";
 import { readDataset } from "../io/readDataset.ts";
 import type { Dataset } from "../io/types.ts";
 import { csrSubset } from "../pp/csr.ts";
@@ -117,11 +116,9 @@ describe("tl.cluster", () => {
     expect(Array.from(again.clusters)).toEqual(Array.from(r.clusters));
   });
 
-  it("rejects an unknown method, a missing k without labels and a bad resolution, naming the file", async () => {
+  // A missing k without labels is no longer an error: K is estimated (kSelection.test.ts, cli/main.test.ts).
+  it("rejects an unknown method and a bad resolution, naming them", async () => {
     await expect(cluster(pbmc, { method: "nope" as "seurat" })).rejects.toThrow(/unknown clustering method 'nope'/);
-    const unlabelled = { ...pbmc, labels: undefined };
-    await expect(cluster(unlabelled, { method: "kmeans" })).rejects.toThrow(InputError);
-    await expect(cluster(unlabelled, { method: "kmeans" })).rejects.toThrow(/10X_PBMC_top2000.h5: has no labels/);
     await expect(cluster(pbmc, { method: "seurat", resolution: 0 })).rejects.toThrow(/setting resolution of method seurat must be a number > 0 and ≤ 10 \(got 0\)/);
   });
 });
