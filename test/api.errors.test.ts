@@ -57,7 +57,7 @@ async function finishedRun(teamId: string, datasetId: string, createdById: strin
 }
 
 beforeAll(async () => {
-  h = await startHarness({ worker: false, env: { MAX_UPLOAD_MB: "1", SIGNIN_ATTEMPTS_PER_15_MIN: "3", QUERY_MAX_DEPTH: "8", QUERY_MAX_COST: "3000" } });
+  h = await startHarness({ worker: false, env: { MAX_UPLOAD_MB: "1", SIGNIN_FREE_FAILURES: "3", QUERY_MAX_DEPTH: "8", QUERY_MAX_COST: "3000" } });
   dir = await mkdtemp(join(tmpdir(), "api-errors-"));
   subset = hasPbmc ? await readFile(await writePbmcSubset(join(dir, "pbmc100.h5"), 100)) : Buffer.alloc(0);
   owner = alice();
@@ -130,6 +130,8 @@ const cases: Case[] = [
   ["revokeApiToken: unknown token", "revokeApiToken", `mutation($id: ID!) { revokeApiToken(id: $id) { deletedId errors { code } } }`, () => ({ id: MISSING }), "NOT_FOUND"],
   ["createTeam: empty name", "createTeam", `mutation { createTeam(name: "") { team { id } errors { code field } } }`, () => ({}), "INVALID_INPUT"],
   ["signUp: existing e-mail", "signUp", `mutation { signUp(input: { email: "OWNER@lab-a.org", password: "another long one", name: "X" }) { user { id } errors { code } } }`, () => ({}), "CONFLICT", () => alice()],
+  ["signUp: a common password (1234567890)", "signUp", `mutation { signUp(input: { email: "weak1@x.org", password: "1234567890", name: "X" }) { user { id } errors { code field } } }`, () => ({}), "INVALID_INPUT", () => alice()],
+  ["signUp: a common password (password12)", "signUp", `mutation { signUp(input: { email: "weak2@x.org", password: "password12", name: "X" }) { user { id } errors { code field } } }`, () => ({}), "INVALID_INPUT", () => alice()],
   ["signUp: short password", "signUp", `mutation { signUp(input: { email: "new@x.org", password: "short", name: "X" }) { user { id } errors { code field } } }`, () => ({}), "INVALID_INPUT", () => alice()],
   ["createApiToken: signed out", "createApiToken", `mutation { createApiToken(name: "ci") { secret errors { code } } }`, () => ({}), "UNAUTHENTICATED", () => alice()],
 ];
@@ -186,7 +188,7 @@ describe.skipIf(!hasPbmc)("bad input on mutations (PostgreSQL + S3)", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("rate-limits sign-in attempts per address", async () => {
+  it("makes an account wait after repeated wrong passwords from one address", async () => {
     const c = alice();
     const signIn = (password: string) =>
       c.mutate("signIn", `mutation($p: String!) { signIn(email: "owner@lab-b.org", password: $p) { user { id } errors { code } } }`, { p: password });

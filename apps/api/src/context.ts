@@ -1,11 +1,11 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { apiTokens, eq, memberships, sessions, sql, type DbClient, type Role } from "@scfnccl/db";
 import type { ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { parseCookies, SESSION_COOKIE } from "./auth/cookies.ts";
 import { tokenHash } from "./auth/crypto.ts";
-import type { RateLimiter } from "./auth/rateLimit.ts";
+import type { RateLimits } from "./auth/rateLimit.ts";
 import type { ApiEnv } from "./env.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 
@@ -16,7 +16,9 @@ export interface Deps {
   boss: PgBoss;
   env: ApiEnv;
   log: Logger;
-  signInLimiter: RateLimiter;
+  limits: RateLimits;
+  /** The client's address, X-Forwarded-For believed only from TRUSTED_PROXIES. */
+  clientAddress(req: IncomingMessage): string;
 }
 
 export interface Viewer {

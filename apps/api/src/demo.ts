@@ -30,7 +30,7 @@ export async function seedDemo(deps: Deps, options: { email: string; password: s
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, options.email));
   if (existing) return;
   const base = { log: deps.log, clientAddress: "demo" };
-  const user = await signUp(createContext(deps, { viewer: null, ...base }), { email: options.email, password: options.password, name: "Demo user", teamName: "Demo team" });
+  const user = await signUp(createContext(deps, { viewer: null, ...base }), { email: options.email, password: options.password, name: "Demo user", teamName: "Demo team" }, { publishedPassword: true });
   const [team] = await db.select().from(memberships).where(eq(memberships.userId, user.id));
   if (!existsSync(options.datasetPath)) {
     deps.log.warn({ path: options.datasetPath }, "demo dataset not found; the demo team starts empty");

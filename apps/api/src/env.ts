@@ -25,8 +25,17 @@ export const apiOnlyEnvSchema = z.object({
   DEMO: bool,
   DEMO_EMAIL: z.string().email().default("demo@scfnccl.local"),
   DEMO_PASSWORD: z.string().min(8).default("demo-password"),
-  /** Sign-in attempts allowed per e-mail address and per client address in 15 minutes. */
-  SIGNIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  /**
+   * Wrong passwords for one account from one client address before each further try waits
+   * (30 s, doubling up to 15 min); the right password from another address is not held back.
+   */
+  SIGNIN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Wrong passwords from one client address (any account) per hour before that address waits likewise. */
+  SIGNIN_FAILURES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(50),
+  /** Sign-up attempts per client address per hour (each tells whether an e-mail address has an account). */
+  SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** Team invitations one user may send per hour. */
+  INVITATIONS_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(50),
   /** Browser origins besides the API's own allowed to open sockets (the web app's), comma-separated. */
   WEB_ORIGINS: z
     .string()

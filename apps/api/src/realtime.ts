@@ -47,8 +47,9 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
 
   io.on("connection", (socket) => {
     const viewer = socket.data.viewer as Viewer;
+    const address = deps.clientAddress(socket.request);
     const joinTeams = async () => {
-      const roles = await contextFor(viewer, socket.handshake.address).roles();
+      const roles = await contextFor(viewer, address).roles();
       await socket.join([`user:${viewer.userId}`, ...[...roles.keys()].map((id) => `team:${id}`)]);
     };
     // The user's room at once (the teams' need a query): revocations find the socket from its first moment.
@@ -65,7 +66,7 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
     };
     socket.on("run:subscribe", (runId: unknown, ack: unknown) =>
       reply(ack, async () => {
-        const run = await getRun(contextFor(viewer, socket.handshake.address), String(runId));
+        const run = await getRun(contextFor(viewer, address), String(runId));
         await socket.join(`run:${run.id}`);
         return { ok: true, run: { id: run.id, status: run.status, progress: run.progress } };
       }),

@@ -13,7 +13,8 @@ import { createWorkerMetrics, handleHealth, RUN_QUEUE } from "@scfnccl/platform"
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { Counter, Gauge } from "prom-client";
-import { RateLimiter } from "./auth/rateLimit.ts";
+import { clientAddressResolver } from "./auth/clientAddress.ts";
+import { RateLimits } from "./auth/rateLimit.ts";
 import { clearedSessionCookie, secureCookies } from "./auth/cookies.ts";
 import { authenticate, createContext, type Deps, type RequestContext } from "./context.ts";
 import type { ApiEnv } from "./env.ts";
@@ -51,7 +52,13 @@ export interface Api {
 
 export async function createApi(options: ApiOptions): Promise<Api> {
   const { env, db, store, boss, log } = options;
-  const deps: Deps = { env, db, store, boss, log, signInLimiter: new RateLimiter(env.SIGNIN_ATTEMPTS_PER_15_MIN, 15 * 60 * 1000) };
+  const limits = new RateLimits(db, {
+    signInFreeFailures: env.SIGNIN_FREE_FAILURES,
+    signInFailuresPerAddressPerHour: env.SIGNIN_FAILURES_PER_ADDRESS_PER_HOUR,
+    signUpsPerAddressPerHour: env.SIGNUPS_PER_ADDRESS_PER_HOUR,
+    invitationsPerUserPerHour: env.INVITATIONS_PER_USER_PER_HOUR,
+  });
+  const deps: Deps = { env, db, store, boss, log, limits, clientAddress: clientAddressResolver(env.TRUSTED_PROXIES) };
 
   const apollo = new ApolloServer<RequestContext>({
     typeDefs: loadTypeDefs(options.schemaDir),
@@ -142,7 +149,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     const ctx = createContext(deps, {
       viewer: auth.viewer,
       log: reqLog,
-      clientAddress: req.socket.remoteAddress ?? "unknown",
+      clientAddress: deps.clientAddress(req),
       setCookie: (c) => {
         cookies.push(c);
         res.setHeader("set-cookie", cookies);

@@ -17,4 +17,11 @@ describe("platform environment", () => {
       "S3_ACCESS_KEY: S3_ACCESS_KEY and S3_SECRET_KEY are required with S3_ENDPOINT",
     );
   });
+
+  it("reads trusted proxies as a list (loopback by default, none for no proxy) and names a bad entry", () => {
+    expect(parseEnv(platformEnvSchema, {}).TRUSTED_PROXIES).toEqual(["loopback"]);
+    expect(parseEnv(platformEnvSchema, { TRUSTED_PROXIES: "none" }).TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv(platformEnvSchema, { TRUSTED_PROXIES: "10.0.0.0/8, ::1, uniquelocal" }).TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "::1", "uniquelocal"]);
+    for (const bad of ["web", "10.0.0.0/33", "10.0.0.1/8/2"]) expect(() => parseEnv(platformEnvSchema, { TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES: TRUSTED_PROXIES must list/);
+  });
 });

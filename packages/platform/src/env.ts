@@ -2,8 +2,17 @@
  * Settings every platform process shares (database, storage, worker tuning), read from the
  * environment once and validated. The API's env.ts extends this schema.
  */
+import { isIP } from "node:net";
 import { BACKENDS } from "@scfnccl/engine";
 import { z } from "zod";
+
+const PROXY_RANGES = ["loopback", "linklocal", "uniquelocal"];
+const isProxyEntry = (v: string) => {
+  if (PROXY_RANGES.includes(v)) return true;
+  const [ip, bits, extra] = v.split("/");
+  if (extra !== undefined || !ip || !isIP(ip)) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128));
+};
 
 const intFrom = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 const secondsFrom = (def: number) => z.coerce.number().positive().default(def);
@@ -32,6 +41,20 @@ export const platformEnvSchema = z
     RUN_RETRY_LIMIT: intFrom(2, 0),
     /** TensorFlow.js backend to use (tensorflow, webgpu, wasm, cpu); the best available when unset. */
     BACKEND: z.enum(BACKENDS).optional(),
+    /**
+     * Peers whose X-Forwarded-For is believed (comma-separated addresses, CIDR ranges, or
+     * loopback / linklocal / uniquelocal; `none` for no proxy). The client address that rate limits
+     * count is the nearest address in the chain that is not one of these. Default loopback: the
+     * web app's server proxies from the same machine.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("loopback")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.length === 1 && list[0] === "none" || list.every(isProxyEntry), {
+        message: "TRUSTED_PROXIES must list IP addresses, CIDR ranges, loopback, linklocal or uniquelocal (or be none)",
+      })
+      .transform((list) => (list[0] === "none" ? [] : list)),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

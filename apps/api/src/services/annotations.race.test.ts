@@ -13,7 +13,6 @@ import { encodeCellsFile } from "@scfnccl/platform/cells";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RateLimiter } from "../auth/rateLimit.ts";
 import { createContext, type Deps } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { readEnv } from "../env.ts";
@@ -49,7 +48,7 @@ beforeAll(async () => {
   db = await createDb({ url: temp.url, poolSize: 12 });
   await db.migrate();
   store = createFilesystemStore(join(dir, "objects"));
-  deps = { db, store, boss: null as never, env: readEnv({ LOG_LEVEL: "silent" }), log: pino({ level: "silent" }), signInLimiter: new RateLimiter(10, 1000) };
+  deps = { db, store, boss: null as never, env: readEnv({ LOG_LEVEL: "silent" }), log: pino({ level: "silent" }), limits: null as never, clientAddress: () => "test" };
   const [t] = await db.db.insert(teams).values({ name: "lab" }).returning();
   teamId = t!.id;
   for (let i = 0; i < 10; i++) {

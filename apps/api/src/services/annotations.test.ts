@@ -12,7 +12,6 @@ import { subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
 import { encodeCellsFile } from "@scfnccl/platform/cells";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "../auth/rateLimit.ts";
 import { createContext, type Deps, type RequestContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { readEnv } from "../env.ts";
@@ -82,7 +81,7 @@ beforeAll(async () => {
   await db.migrate();
   store = createFilesystemStore(join(dir, "objects"));
   const log = pino({ level: "silent" });
-  deps = { db, store, boss: null as never, env: readEnv({ LOG_LEVEL: "silent" }), log, signInLimiter: new RateLimiter(10, 1000) };
+  deps = { db, store, boss: null as never, env: readEnv({ LOG_LEVEL: "silent" }), log, limits: null as never, clientAddress: () => "test" };
   await subscribeEvents(db, (e) => events.push(e));
   for (const name of Object.keys(user) as (keyof typeof user)[]) {
     const [u] = await db.db.insert(users).values({ email: `${name}@lab.org`, name, passwordHash: "x" }).returning();

@@ -3,6 +3,7 @@ import { publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
 import { clearedSessionCookie, secureCookies, sessionCookie } from "../auth/cookies.ts";
 import { hashPassword, newToken, tokenHash, verifyPassword } from "../auth/crypto.ts";
+import { assertStrongPassword } from "../auth/passwordStrength.ts";
 import type { RequestContext } from "../context.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
 import { requireViewer } from "./access.ts";
@@ -47,9 +48,17 @@ async function startSession(ctx: RequestContext, userId: string): Promise<void> 
   ctx.setCookie(sessionCookie(token, { maxAgeSeconds: ttl, secure: secureCookies(ctx.deps.env) }));
 }
 
-/** Creates the account (and a team it owns when `teamName` is given) and signs it in. */
-export async function signUp(ctx: RequestContext, raw: unknown) {
+/**
+ * Creates the account (and a team it owns when `teamName` is given) and signs it in.
+ * `publishedPassword`: the demo account's password is printed on the sign-in page, so its strength is moot.
+ */
+export async function signUp(ctx: RequestContext, raw: unknown, options: { publishedPassword?: boolean } = {}) {
   const input = parseInput(signUpInput, raw);
+  if (!options.publishedPassword) {
+    assertStrongPassword(input.password, [input.email, input.name]);
+    // Counted after the input checks, before the answer that tells whether the address has an account.
+    await ctx.deps.limits.signUp(ctx.clientAddress);
+  }
   const passwordHash = await hashPassword(input.password);
   const user = await ctx.deps.db.db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
@@ -69,15 +78,13 @@ export async function signUp(ctx: RequestContext, raw: unknown) {
 
 export async function signIn(ctx: RequestContext, emailRaw: string, password: string) {
   const email = emailRaw.trim().toLowerCase();
-  const limiter = ctx.deps.signInLimiter;
-  if (!limiter.take(`email:${email}`) || !limiter.take(`ip:${ctx.clientAddress}`)) {
-    throw new AppError("RATE_LIMITED", "too many sign-in attempts; try again in a few minutes");
-  }
+  await ctx.deps.limits.signInAttempt(email, ctx.clientAddress);
   const [user] = await ctx.deps.db.db.select().from(users).where(eq(users.email, email));
   // Same message, and the same hashing time, for an unknown address and a wrong password: the
   // form must not reveal which accounts exist.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
   if (!user || !ok) throw new AppError("UNAUTHENTICATED", "wrong e-mail address or password");
+  await ctx.deps.limits.signInSucceeded(email, ctx.clientAddress);
   await startSession(ctx, user.id);
   await audit(ctx.deps.db.db, { actorId: user.id, action: "user.signIn", targetType: "user", targetId: user.id });
   return user;

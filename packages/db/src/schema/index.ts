@@ -4,3 +4,4 @@ export * from "./datasets.ts";
 export * from "./runs.ts";
 export * from "./annotations.ts";
 export * from "./audit.ts";
+export * from "./rateLimits.ts";

@@ -43,8 +43,8 @@ export default function SignUpPage() {
       <form onSubmit={(e) => void submit(e)}>
         <Field label="Name" id="name" autoComplete="name" required />
         <Field label="Email" id="email" type="email" autoComplete="username" required />
-        <Field label="Password" id="password" type="password" autoComplete="new-password" minLength={8} required hint="At least 8 characters." />
-        <Field label="New team (optional)" id="teamName" hint="Creates a team you own. Leave empty to be added to a team by its owner." />
+        <Field label="Password" id="password" type="password" autoComplete="new-password" minLength={10} required hint="At least 10 characters, and not a common password or pattern: a few unrelated words work well." />
+        <Field label="New team (optional)" id="teamName" hint="Creates a team you own. Leave empty to join a team by accepting an owner's invitation." />
         <ErrorText error={error} />
         <p>
           <button type="submit" disabled={busy}>
