@@ -15,7 +15,7 @@ import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { validateCas, type CasDocument } from "@scfnccl/annotation";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, startHarness, waitFor, type Harness } from "./support/harness.ts";
+import { addMember, Client, startHarness, waitFor, type Harness } from "./support/harness.ts";
 
 const CELLS = 300;
 const PYTHON = "/usr/bin/python3";
@@ -64,7 +64,7 @@ describe.skipIf(!hasPbmc)("results and annotation review end to end (PostgreSQL 
     const bobId = await bob.signUp("bob@lab-a.org", "Bob");
     await carol.signUp("carol@lab-c.org", "Carol", "Lab C");
     const teamId = (await alice.gql<{ teams: { id: string }[] }>(`{ teams { id } }`)).data!.teams[0]!.id;
-    await alice.mutate("setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "bob@lab-a.org", role: EDITOR) { errors { code } } }`, { t: teamId });
+    await addMember(alice, bob, teamId, "bob@lab-a.org", "EDITOR");
 
     // Upload: QC is computed at validation.
     const bytes = await readFile(await writePbmcSubset(join(dir, "pbmc.h5"), CELLS));

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { clusters, runs } from "@scfnccl/db";
 import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, startHarness, type Harness } from "./support/harness.ts";
+import { addMember, Client, startHarness, type Harness } from "./support/harness.ts";
 
 let h: Harness;
 let dir: string;
@@ -29,7 +29,7 @@ let runB: string;
 let annotationB: string;
 const MISSING = "00000000-0000-4000-8000-000000000000";
 
-const TABLES = ["users", "sessions", "api_tokens", "teams", "memberships", "datasets", "runs", "artifacts", "clusters", "annotations", "votes", "comments", "audit_log"];
+const TABLES = ["users", "sessions", "api_tokens", "teams", "memberships", "team_invitations", "datasets", "runs", "artifacts", "clusters", "annotations", "votes", "comments", "audit_log"];
 
 /** Row counts of every table, the queue's jobs and the stored objects, plus the runs' states. */
 async function snapshot(): Promise<Record<string, unknown>> {
@@ -68,7 +68,7 @@ beforeAll(async () => {
   const otherId = await other.signUp("owner@lab-b.org", "Other", "Lab B");
   teamA = await teamOf(owner);
   teamB = await teamOf(other);
-  await owner.mutate("setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "viewer@lab-a.org", role: VIEWER) { errors { code } } }`, { t: teamA });
+  await addMember(owner, viewer, teamA, "viewer@lab-a.org", "VIEWER");
   if (!hasPbmc) return;
   datasetA = ((await owner.upload(teamA, "a.h5", subset)).json["dataset"] as { id: string }).id;
   datasetB = ((await other.upload(teamB, "b.h5", subset)).json["dataset"] as { id: string }).id;
@@ -122,8 +122,16 @@ const cases: Case[] = [
   ["adoptSuggestion: an obsolete term", "adoptSuggestion", `mutation($r: ID!) { adoptSuggestion(input: { runId: $r, clusterIndex: 0, cellTypeId: "CL:0000003" }) { proposal { id } errors { code } } }`, () => ({ r: runA }), "INVALID_INPUT"],
   ["copyLabels: another team's run", "copyLabels", `mutation($a: ID!, $b: ID!) { copyLabels(input: { fromRunId: $a, toRunId: $b }) { mappings { copied } errors { code } } }`, () => ({ a: runA, b: runB }), "NOT_FOUND"],
   ["setTeamMember: another team", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "owner@lab-a.org", role: OWNER) { membership { role } errors { code } } }`, () => ({ t: teamB }), "NOT_FOUND"],
-  ["setTeamMember: unknown account", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "nobody@x.org", role: EDITOR) { membership { role } errors { code } } }`, () => ({ t: teamA }), "NOT_FOUND"],
+  ["setTeamMember: no such account", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "nobody@x.org", role: EDITOR) { membership { role } errors { code } } }`, () => ({ t: teamA }), "NOT_FOUND"],
   ["setTeamMember: a viewer may not manage", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "viewer@lab-a.org", role: OWNER) { membership { role } errors { code } } }`, () => ({ t: teamA }), "FORBIDDEN", () => viewer],
+  ["setTeamMember: an account that is not a member (no adding without consent)", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "owner@lab-b.org", role: EDITOR) { membership { role } errors { code } } }`, () => ({ t: teamA }), "NOT_FOUND"],
+  ["inviteTeamMember: another team", "inviteTeamMember", `mutation($t: ID!) { inviteTeamMember(teamId: $t, email: "x@lab.org", role: EDITOR) { invitation { id } errors { code } } }`, () => ({ t: teamB }), "NOT_FOUND"],
+  ["inviteTeamMember: a viewer may not invite", "inviteTeamMember", `mutation($t: ID!) { inviteTeamMember(teamId: $t, email: "x@lab.org", role: EDITOR) { invitation { id } errors { code } } }`, () => ({ t: teamA }), "FORBIDDEN", () => viewer],
+  ["inviteTeamMember: not an e-mail address", "inviteTeamMember", `mutation($t: ID!) { inviteTeamMember(teamId: $t, email: "not-an-address", role: EDITOR) { invitation { id } errors { code field } } }`, () => ({ t: teamA }), "INVALID_INPUT"],
+  ["inviteTeamMember: already a member", "inviteTeamMember", `mutation($t: ID!) { inviteTeamMember(teamId: $t, email: "viewer@lab-a.org", role: EDITOR) { invitation { id } errors { code } } }`, () => ({ t: teamA }), "CONFLICT"],
+  ["acceptInvitation: unknown invitation", "acceptInvitation", `mutation($id: ID!) { acceptInvitation(id: $id) { membership { role } errors { code } } }`, () => ({ id: MISSING }), "NOT_FOUND"],
+  ["declineInvitation: not an id", "declineInvitation", `mutation($id: ID!) { declineInvitation(id: $id) { deletedId errors { code } } }`, () => ({ id: "nope" }), "NOT_FOUND"],
+  ["revokeInvitation: unknown invitation", "revokeInvitation", `mutation($id: ID!) { revokeInvitation(id: $id) { deletedId errors { code } } }`, () => ({ id: MISSING }), "NOT_FOUND"],
   ["removeTeamMember: another team", "removeTeamMember", `mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) { deletedId errors { code } } }`, () => ({ t: teamB, u: MISSING }), "NOT_FOUND"],
   ["removeTeamMember: the last owner leaving", "removeTeamMember", `mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) { deletedId errors { code } } }`, () => ({ t: teamA, u: ownerId }), "CONFLICT"],
   ["setTeamMember: the last owner stepping down", "setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "owner@lab-a.org", role: EDITOR) { membership { role } errors { code } } }`, () => ({ t: teamA }), "CONFLICT"],

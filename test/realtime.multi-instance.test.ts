@@ -8,7 +8,7 @@ import { clusters, createDb, datasets, runs, type DbClient } from "@scfnccl/db";
 import { createLogger, publishEvent, startQueue } from "@scfnccl/platform";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, startHarness, waitFor, type Harness } from "./support/harness.ts";
+import { addMember, Client, startHarness, waitFor, type Harness } from "./support/harness.ts";
 
 let h: Harness;
 let second: { api: Api; db: DbClient; boss: Awaited<ReturnType<typeof startQueue>>; url: string };
@@ -42,7 +42,7 @@ describe("socket.io across API instances", () => {
     const teamId = (await a1.gql<{ teams: { id: string }[] }>(`{ teams { id } }`)).data!.teams[0]!.id;
     const a2 = new Client(second.url);
     await a2.signUp("a2@lab.org", "A2");
-    await a1.mutate("setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "a2@lab.org", role: VIEWER) { errors { code } } }`, { t: teamId });
+    await addMember(a1, a2, teamId, "a2@lab.org", "VIEWER");
     const outsider = new Client(second.url);
     await outsider.signUp("x@other.org", "X", "Other");
 
@@ -75,7 +75,7 @@ describe("socket.io across API instances", () => {
     const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
 
     // Added while connected: the socket joins the team's room without reconnecting.
-    await owner.mutate("setTeamMember", `mutation($t: ID!) { setTeamMember(teamId: $t, email: "n@lab2.org", role: VIEWER) { errors { code } } }`, { t: teamId });
+    await addMember(owner, newcomer, teamId, "n@lab2.org", "VIEWER");
     await waitFor(() => got.some((e) => e.type === "membership.changed"), 10_000, "membership event");
 
     const dataset = (await h.platform.db.db.insert(datasets).values({ teamId, name: "d", format: "scdeepcluster-h5", cells: 2, genes: 2, checksum: "x", sizeBytes: 1, storageKey: "datasets/x", uploaderId: ownerId }).returning())[0]!;

@@ -16,6 +16,7 @@ const config: CodegenConfig = {
           User: "./rows.ts#UserRow",
           Team: "./rows.ts#TeamRow",
           Membership: "./rows.ts#MembershipRow",
+          Invitation: "../services/invitations.ts#InvitationModel",
           ApiToken: "./rows.ts#ApiTokenRow",
           Dataset: "./rows.ts#DatasetRow",
           Run: "./rows.ts#RunRow",

@@ -96,10 +96,15 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
       await signUp(bob, "Bob", "bob@lab.org");
       await alice.getByRole("link", { name: "Lung lab" }).click();
       await alice.getByRole("heading", { name: "Lung lab" }).waitFor();
-      await alice.getByLabel("Member email").fill("bob@lab.org");
+      // Bob joins by accepting Alice's invitation (on his Teams page); Alice's members list follows live.
+      await alice.getByLabel("Email to invite").fill("bob@lab.org");
       await alice.getByLabel("Role", { exact: true }).selectOption("EDITOR");
-      await alice.getByRole("button", { name: "Add member" }).click();
-      await alice.getByRole("cell", { name: "bob@lab.org" }).waitFor();
+      await alice.getByRole("button", { name: "Invite", exact: true }).click();
+      await alice.getByRole("status").getByText("Invitation sent to bob@lab.org.").waitFor();
+      await bob.goto(`${platform.url}/teams`);
+      await bob.getByRole("button", { name: "Accept the invitation to Lung lab" }).click();
+      await bob.getByRole("link", { name: "Lung lab" }).waitFor();
+      await alice.getByRole("table", { name: "Members of Lung lab" }).getByRole("cell", { name: "bob@lab.org" }).waitFor();
 
       // Upload with its progress bar, then the dataset's page.
       // The upload is throttled to 2 MB/s (as over a slow link) so that its progress bar shows.

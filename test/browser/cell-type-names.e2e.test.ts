@@ -76,10 +76,15 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(PBMC))("cell-type names in 
     await signUp(alice, "Alice", "alice@blood.org", "Blood lab");
     await signUp(bob, "Bob", "bob@blood.org");
     await alice.getByRole("link", { name: "Blood lab" }).click();
-    await alice.getByLabel("Member email").fill("bob@blood.org");
+    // Bob joins by accepting Alice's invitation (on his Teams page); Alice's members list follows live.
+    await alice.getByLabel("Email to invite").fill("bob@blood.org");
     await alice.getByLabel("Role", { exact: true }).selectOption("EDITOR");
-    await alice.getByRole("button", { name: "Add member" }).click();
-    await alice.getByRole("cell", { name: "bob@blood.org" }).waitFor();
+    await alice.getByRole("button", { name: "Invite", exact: true }).click();
+    await alice.getByRole("status").getByText("Invitation sent to bob@blood.org.").waitFor();
+    await bob.goto(`${platform.url}/teams`);
+    await bob.getByRole("button", { name: "Accept the invitation to Blood lab" }).click();
+    await bob.getByRole("link", { name: "Blood lab" }).waitFor();
+    await alice.getByRole("table", { name: "Members of Blood lab" }).getByRole("cell", { name: "bob@blood.org" }).waitFor();
 
     // Upload, organism left to the guess (upper-case symbols: human), then a Seurat run.
     await alice.getByLabel("Dataset file").setInputFiles(file);

@@ -148,6 +148,7 @@ describe("control characters in text fields", () => {
     ["team name", `mutation($v: String!) { createTeam(name: $v) { errors { code } } }`, { v: nul }],
     ["token name", `mutation($v: String!) { createApiToken(name: $v) { errors { code } } }`, { v: nul }],
     ["member e-mail", `mutation($t: ID!, $v: String!) { setTeamMember(teamId: $t, email: $v, role: VIEWER) { errors { code } } }`, { v: "a\u0000@b.org" }],
+    ["invited e-mail", `mutation($t: ID!, $v: String!) { inviteTeamMember(teamId: $t, email: $v, role: VIEWER) { errors { code } } }`, { v: "a\u0000@b.org" }],
     ["user name (signUp)", `mutation($v: String!) { signUp(input: { email: "nul@b.org", password: "correct horse battery", name: $v }) { errors { code } } }`, { v: nul }],
     ["label", `mutation($r: ID!, $v: String!) { proposeLabel(input: { runId: $r, clusterIndex: 0, expectedVersion: 0, label: $v }) { errors { code } } }`, { r: RUN, v: "B\u0000cell" }],
     ["comment", `mutation($r: ID!, $v: String!) { commentCluster(input: { runId: $r, clusterIndex: 0, body: $v }) { errors { code } } }`, { r: RUN, v: "hi\u0007" }],

@@ -105,6 +105,27 @@ export class Client {
     return (p["user"] as { id: string }).id;
   }
 
+  /** Invites `email` to the team (as an owner); returns the invitation's id. */
+  async invite(teamId: string, email: string, role: "OWNER" | "EDITOR" | "VIEWER"): Promise<string> {
+    const p = await this.mutate(
+      "inviteTeamMember",
+      `mutation($t: ID!, $e: String!, $r: Role!) { inviteTeamMember(teamId: $t, email: $e, role: $r) { invitation { id } errors { code message field } } }`,
+      { t: teamId, e: email, r: role },
+    );
+    if (p.errors.length) throw new Error(JSON.stringify(p.errors));
+    return (p["invitation"] as { id: string }).id;
+  }
+
+  /** Accepts this user's pending invitation to the team; returns the role it gave. */
+  async acceptInvitationTo(teamId: string): Promise<string> {
+    const mine = await this.gql<{ invitations: { id: string; teamId: string }[] }>(`{ invitations { id teamId } }`);
+    const invitation = mine.data?.invitations.find((i) => i.teamId === teamId);
+    if (!invitation) throw new Error(`no pending invitation to team ${teamId}: ${JSON.stringify(mine)}`);
+    const p = await this.mutate("acceptInvitation", `mutation($id: ID!) { acceptInvitation(id: $id) { membership { role } errors { code message field } } }`, { id: invitation.id });
+    if (p.errors.length) throw new Error(JSON.stringify(p.errors));
+    return (p["membership"] as { role: string }).role;
+  }
+
   async upload(teamId: string, name: string, body: Uint8Array): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${this.url}/api/datasets?teamId=${encodeURIComponent(teamId)}&name=${encodeURIComponent(name)}`, {
       method: "POST",
@@ -128,6 +149,12 @@ export class Client {
     await s.emitWithAck("teams:refresh");
     return s;
   }
+}
+
+/** Adds `member` to the team the only way there is: `owner` invites their address and they accept. */
+export async function addMember(owner: Client, member: Client, teamId: string, email: string, role: "OWNER" | "EDITOR" | "VIEWER"): Promise<string> {
+  await owner.invite(teamId, email, role);
+  return member.acceptInvitationTo(teamId);
 }
 
 export async function waitFor<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 120_000, what = "condition"): Promise<T> {

@@ -100,6 +100,14 @@ export async function attachRealtime(httpServer: HttpServer, deps: Deps): Promis
         });
       return;
     }
+    if (event.type === "invitation.changed") {
+      // The team's pages refresh their pending list; the invitee's, their invitations. Who the
+      // invitee is stays with the invitee.
+      const { userId, ...shared } = event;
+      io.to(`team:${event.teamId}`).emit(event.type, { ...shared, userId: null });
+      if (userId) io.to(`user:${userId}`).emit(event.type, { ...shared, userId });
+      return;
+    }
     if (event.type === "membership.changed") {
       const sockets = io.in(`user:${event.userId}`);
       // Joining is immediate; leaving drops the connection, so the client reconnects with exactly

@@ -13,6 +13,11 @@ export type PlatformEvent =
   | { type: "annotation.changed"; teamId: string; runId: string; clusterIndex: number; proposalId: string | null; action: string; version: number; status: string; actorId: string }
   /** A user joined a team, changed role (`role` set) or left it (`role` null). */
   | { type: "membership.changed"; teamId: string; userId: string; role: string | null }
+  /**
+   * A team invitation was sent (or re-sent), accepted, declined or revoked. `userId` is the
+   * invitee's account when one has the address; the API tells only that user, never the team, who it is.
+   */
+  | { type: "invitation.changed"; teamId: string; invitationId: string; status: "pending" | "accepted" | "declined" | "revoked"; userId: string | null }
   /** A session ended (sign-out) or an API token was revoked: sockets opened with it close on every instance. */
   | { type: "credentials.revoked"; userId: string; sessionId?: string; tokenId?: string };
 

@@ -10,6 +10,7 @@ import type { Organism } from './rows.ts';
 import type { ProposalSource } from './rows.ts';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRow as UserRowModel, TeamRow as TeamRowModel, MembershipRow as MembershipRowModel, ApiTokenRow as ApiTokenRowModel, DatasetRow as DatasetRowModel, RunRow as RunRowModel, ArtifactRow as ArtifactRowModel, ClusterRow as ClusterRowModel, CellSetRow as CellSetRowModel, ProposalRow as ProposalRowModel, CommentRow as CommentRowModel, VoteRow as VoteRowModel, AuditRow as AuditRowModel, RunAgreementModel as RunAgreementModelModel, LabelMappingModel as LabelMappingModelModel } from './rows.ts';
+import type { InvitationModel as InvitationModelModel } from '../services/invitations.ts';
 import type { CellType as CellTypeModel, Suggestion as SuggestionModel } from '@scfnccl/annotation';
 import type { SuggestionsAnswer as SuggestionsAnswerModel } from '../services/cellTypes.ts';
 import type { LabelCorrespondenceModel as LabelCorrespondenceModelModel, CasImportEntryModel as CasImportEntryModelModel } from '../services/casExchange.ts';
@@ -518,6 +519,31 @@ export type ImportCasPayload = {
   run?: Maybe<Run>;
 };
 
+/**
+ * An owner's invitation to join a team, addressed to an e-mail address. The account with that address
+ * joins only by accepting it; until then the inviter learns nothing of it (not even whether it exists).
+ */
+export type Invitation = {
+  __typename?: 'Invitation';
+  createdAt: Scalars['DateTime']['output'];
+  /** The address invited (as the owner typed it, lower-cased). */
+  email: Scalars['String']['output'];
+  /** Unanswered invitations lapse at this time. */
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The owner who sent it, when their account still exists. */
+  invitedByName?: Maybe<Scalars['String']['output']>;
+  role: Role;
+  teamId: Scalars['ID']['output'];
+  teamName: Scalars['String']['output'];
+};
+
+export type InvitationPayload = {
+  __typename?: 'InvitationPayload';
+  errors: Array<UserError>;
+  invitation?: Maybe<Invitation>;
+};
+
 /** A number of clusters tried when K was estimated without labels, with its score. */
 export type KCandidate = {
   __typename?: 'KCandidate';
@@ -654,6 +680,8 @@ export type MethodSetting = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Joins the team of one of the viewer's invitations, with its role. */
+  acceptInvitation: MembershipPayload;
   /**
    * Owner or editor: makes the proposal the cluster's accepted label (replacing an earlier one). The
    * author of a proposal someone disagrees with may not accept it, except an owner giving
@@ -672,23 +700,31 @@ export type Mutation = {
   createCellSet: CellSetPayload;
   createRun: RunPayload;
   createTeam: TeamPayload;
+  declineInvitation: DeletePayload;
   /** Deletes a cell set (its creator or an owner). */
   deleteCellSet: DeletePayload;
   /** Deletes the dataset, its runs and their stored files (the uploader or an owner). */
   deleteDataset: DeletePayload;
   /** Imports a CAS document onto a run of the same cells: each annotation becomes a proposal on the cluster holding its cells, with its reviews (owner or editor). */
   importCas: ImportCasPayload;
+  /**
+   * Invites an e-mail address to the team with a role (owners only; inviting again changes the role).
+   * The answer is the same whether or not an account has the address.
+   */
+  inviteTeamMember: InvitationPayload;
   proposeLabel: AnnotationPayload;
   removeTeamMember: DeletePayload;
   /** Queues a failed or cancelled run again; it resumes from its last checkpoint. */
   retryRun: RunPayload;
   reviseProposal: AnnotationPayload;
   revokeApiToken: DeletePayload;
+  /** Withdraws a pending invitation (the team's owners). */
+  revokeInvitation: DeletePayload;
   /** Sets the dataset's organism (its uploader or an owner). */
   setDatasetOrganism: DatasetPayload;
   /** Chooses which gene column names genes on every page (one of `geneColumns`; null = the ids). Editors and owners. */
   setGeneNameColumn: DatasetPayload;
-  /** Adds an existing account to the team or changes its role (owners only). */
+  /** Changes a member's role (owners only). New members join by accepting an invitation. */
   setTeamMember: MembershipPayload;
   signIn: AuthPayload;
   /** Ends the current session. */
@@ -696,6 +732,11 @@ export type Mutation = {
   signUp: AuthPayload;
   /** One vote per user and proposal; voting again replaces the vote. */
   voteProposal: AnnotationPayload;
+};
+
+
+export type MutationAcceptInvitationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -746,6 +787,11 @@ export type MutationCreateTeamArgs = {
 };
 
 
+export type MutationDeclineInvitationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteCellSetArgs = {
   id: Scalars['ID']['input'];
 };
@@ -758,6 +804,13 @@ export type MutationDeleteDatasetArgs = {
 
 export type MutationImportCasArgs = {
   input: ImportCasInput;
+};
+
+
+export type MutationInviteTeamMemberArgs = {
+  email: Scalars['String']['input'];
+  role: Role;
+  teamId: Scalars['ID']['input'];
 };
 
 
@@ -783,6 +836,11 @@ export type MutationReviseProposalArgs = {
 
 
 export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeInvitationArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -902,6 +960,8 @@ export type Query = {
   /** Runs side by side, in the order given. */
   compareRuns: Array<Run>;
   dataset?: Maybe<Dataset>;
+  /** Invitations waiting for the viewer's answer. */
+  invitations: Array<Invitation>;
   /** How two runs of one dataset's accepted labels correspond, by the cells they share. */
   labelCorrespondence: LabelCorrespondence;
   /** Tissue names the marker databases use for an organism (for the suggestions' tissue filter). */
@@ -1167,6 +1227,8 @@ export type Team = {
   createdAt: Scalars['DateTime']['output'];
   datasets: DatasetConnection;
   id: Scalars['ID']['output'];
+  /** Pending invitations to the team: the owners see them, other members an empty list. */
+  invitations: Array<Invitation>;
   members: Array<Membership>;
   name: Scalars['String']['output'];
   runs: RunConnection;
@@ -1349,6 +1411,8 @@ export type ResolversTypes = {
   ImportCasInput: ImportCasInput;
   ImportCasPayload: ResolverTypeWrapper<Omit<ImportCasPayload, 'entries' | 'run'> & { entries: Array<ResolversTypes['CasImportEntry']>, run?: Maybe<ResolversTypes['Run']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Invitation: ResolverTypeWrapper<InvitationModelModel>;
+  InvitationPayload: ResolverTypeWrapper<Omit<InvitationPayload, 'invitation'> & { invitation?: Maybe<ResolversTypes['Invitation']> }>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   KCandidate: ResolverTypeWrapper<KCandidate>;
   KSelection: ResolverTypeWrapper<KSelection>;
@@ -1437,6 +1501,8 @@ export type ResolversParentTypes = {
   ImportCasInput: ImportCasInput;
   ImportCasPayload: Omit<ImportCasPayload, 'entries' | 'run'> & { entries: Array<ResolversParentTypes['CasImportEntry']>, run?: Maybe<ResolversParentTypes['Run']> };
   Int: Scalars['Int']['output'];
+  Invitation: InvitationModelModel;
+  InvitationPayload: Omit<InvitationPayload, 'invitation'> & { invitation?: Maybe<ResolversParentTypes['Invitation']> };
   JSON: Scalars['JSON']['output'];
   KCandidate: KCandidate;
   KSelection: KSelection;
@@ -1724,6 +1790,22 @@ export type ImportCasPayloadResolvers<ContextType = RequestContext, ParentType e
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
 };
 
+export type InvitationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invitedByName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  teamId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  teamName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type InvitationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvitationPayload'] = ResolversParentTypes['InvitationPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  invitation?: Resolver<Maybe<ResolversTypes['Invitation']>, ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1807,6 +1889,7 @@ export type MethodSettingResolvers<ContextType = RequestContext, ParentType exte
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptInvitation?: Resolver<ResolversTypes['MembershipPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'id'>>;
   acceptProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAcceptProposalArgs, 'expectedVersion' | 'proposalId'>>;
   adoptSuggestion?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAdoptSuggestionArgs, 'input'>>;
   cancelRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'id'>>;
@@ -1816,14 +1899,17 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   createCellSet?: Resolver<ResolversTypes['CellSetPayload'], ParentType, ContextType, RequireFields<MutationCreateCellSetArgs, 'input'>>;
   createRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCreateRunArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'name'>>;
+  declineInvitation?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeclineInvitationArgs, 'id'>>;
   deleteCellSet?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCellSetArgs, 'id'>>;
   deleteDataset?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteDatasetArgs, 'id'>>;
   importCas?: Resolver<ResolversTypes['ImportCasPayload'], ParentType, ContextType, RequireFields<MutationImportCasArgs, 'input'>>;
+  inviteTeamMember?: Resolver<ResolversTypes['InvitationPayload'], ParentType, ContextType, RequireFields<MutationInviteTeamMemberArgs, 'email' | 'role' | 'teamId'>>;
   proposeLabel?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationProposeLabelArgs, 'input'>>;
   removeTeamMember?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRemoveTeamMemberArgs, 'teamId' | 'userId'>>;
   retryRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationRetryRunArgs, 'id'>>;
   reviseProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationReviseProposalArgs, 'input'>>;
   revokeApiToken?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
+  revokeInvitation?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'id'>>;
   setDatasetOrganism?: Resolver<ResolversTypes['DatasetPayload'], ParentType, ContextType, RequireFields<MutationSetDatasetOrganismArgs, 'input'>>;
   setGeneNameColumn?: Resolver<ResolversTypes['DatasetPayload'], ParentType, ContextType, RequireFields<MutationSetGeneNameColumnArgs, 'datasetId'>>;
   setTeamMember?: Resolver<ResolversTypes['MembershipPayload'], ParentType, ContextType, RequireFields<MutationSetTeamMemberArgs, 'email' | 'role' | 'teamId'>>;
@@ -1882,6 +1968,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   cellTypes?: Resolver<Array<ResolversTypes['CellType']>, ParentType, ContextType, RequireFields<QueryCellTypesArgs, 'first' | 'search'>>;
   compareRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryCompareRunsArgs, 'ids'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'id'>>;
+  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
   labelCorrespondence?: Resolver<ResolversTypes['LabelCorrespondence'], ParentType, ContextType, RequireFields<QueryLabelCorrespondenceArgs, 'runA' | 'runB'>>;
   markerTissues?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryMarkerTissuesArgs, 'organism'>>;
   methods?: Resolver<Array<ResolversTypes['ClusterMethod']>, ParentType, ContextType>;
@@ -2005,6 +2092,7 @@ export type TeamResolvers<ContextType = RequestContext, ParentType extends Resol
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<TeamDatasetsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<TeamRunsArgs, 'first'>>;
@@ -2072,6 +2160,8 @@ export type Resolvers<ContextType = RequestContext> = {
   GeneStats?: GeneStatsResolvers<ContextType>;
   Histogram?: HistogramResolvers<ContextType>;
   ImportCasPayload?: ImportCasPayloadResolvers<ContextType>;
+  Invitation?: InvitationResolvers<ContextType>;
+  InvitationPayload?: InvitationPayloadResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   KCandidate?: KCandidateResolvers<ContextType>;
   KSelection?: KSelectionResolvers<ContextType>;

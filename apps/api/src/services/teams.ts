@@ -42,24 +42,33 @@ export async function createTeam(ctx: RequestContext, nameRaw: string) {
   });
 }
 
-const roleInput = z.enum(ROLES, { message: `role must be one of ${ROLES.join(", ")}` });
+export const roleInput = z.enum(ROLES, { message: `role must be one of ${ROLES.join(", ")}` });
 
-/** Adds an existing account to the team, or changes its role (owners only). */
+/**
+ * Changes a member's role (owners only). It adds no one: an account joins a team only by accepting
+ * an invitation (services/invitations.ts), so an address that is not a member is NOT_FOUND whether
+ * or not it has an account.
+ */
 export async function setMember(ctx: RequestContext, teamIdRaw: string, emailRaw: string, roleRaw: string) {
   const viewer = requireViewer(ctx);
   const teamId = checkId(teamIdRaw, "team");
   await assertCan(ctx, teamId, "manage", "team");
   const role = parseInput(roleInput, roleRaw);
   const email = emailRaw.trim().toLowerCase();
-  const [user] = await ctx.deps.db.db.select().from(users).where(eq(users.email, email));
-  if (!user) throw new AppError("NOT_FOUND", "no account with this e-mail address", "email");
+  const [user] = await ctx.deps.db.db
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.teamId, teamId)))
+    .where(eq(users.email, email));
+  if (!user) throw new AppError("NOT_FOUND", "no member of this team has this e-mail address; invite them instead", "email");
   const membership = await ctx.deps.db.db.transaction(async (tx) => {
     if (user.id === viewer.userId && role !== "owner") await assertAnotherOwner(tx, teamId, viewer.userId);
     const [m] = await tx
-      .insert(memberships)
-      .values({ teamId, userId: user.id, role })
-      .onConflictDoUpdate({ target: [memberships.teamId, memberships.userId], set: { role } })
+      .update(memberships)
+      .set({ role })
+      .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, user.id)))
       .returning();
+    if (!m) throw notFound("member");
     await audit(tx, { teamId, actorId: viewer.userId, action: "team.setMember", targetType: "user", targetId: user.id, data: { role } });
     return m!;
   });

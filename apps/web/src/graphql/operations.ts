@@ -92,6 +92,7 @@ export const TEAM = /* GraphQL */ `
     team(id: $id) {
       id name viewerRole
       members { role user { id name email } }
+      invitations { id email role createdAt expiresAt invitedByName }
       datasets(first: 50) { edges { node { id name format cells genes labelColumns sizeBytes checksum createdAt uploader { id name } } } }
       runs(first: 50) { edges { node { ...RunRow } } }
     }
@@ -117,6 +118,7 @@ export interface TeamData {
     name: string;
     viewerRole: Role;
     members: { role: Role; user: UserRef }[];
+    invitations: InvitationRow[];
     datasets: { edges: { node: DatasetRow }[] };
     runs: { edges: { node: RunRow }[] };
   } | null;
@@ -126,6 +128,34 @@ export const SET_MEMBER = /* GraphQL */ `
   mutation SetMember($teamId: ID!, $email: String!, $role: Role!) {
     setTeamMember(teamId: $teamId, email: $email, role: $role) { membership { role user { id name } } errors { code message field } }
   }
+`;
+export interface InvitationRow {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  invitedByName: string | null;
+}
+export const INVITE_MEMBER = /* GraphQL */ `
+  mutation InviteMember($teamId: ID!, $email: String!, $role: Role!) {
+    inviteTeamMember(teamId: $teamId, email: $email, role: $role) { invitation { id } errors { code message field } }
+  }
+`;
+export const REVOKE_INVITATION = /* GraphQL */ `
+  mutation RevokeInvitation($id: ID!) { revokeInvitation(id: $id) { deletedId errors { code message field } } }
+`;
+export const MY_INVITATIONS = /* GraphQL */ `
+  query MyInvitations { invitations { id teamId teamName role invitedByName createdAt expiresAt } }
+`;
+export interface MyInvitationsData {
+  invitations: { id: string; teamId: string; teamName: string; role: Role; invitedByName: string | null; createdAt: string; expiresAt: string }[];
+}
+export const ACCEPT_INVITATION = /* GraphQL */ `
+  mutation AcceptInvitation($id: ID!) { acceptInvitation(id: $id) { membership { role } errors { code message field } } }
+`;
+export const DECLINE_INVITATION = /* GraphQL */ `
+  mutation DeclineInvitation($id: ID!) { declineInvitation(id: $id) { deletedId errors { code message field } } }
 `;
 export const REMOVE_MEMBER = /* GraphQL */ `
   mutation RemoveMember($teamId: ID!, $userId: ID!) { removeTeamMember(teamId: $teamId, userId: $userId) { deletedId errors { code message field } } }

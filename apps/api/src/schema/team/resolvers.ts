@@ -2,6 +2,7 @@ import { createApiToken, listApiTokens, revokeApiToken, signIn, signUp } from ".
 import { listDatasets } from "../../services/datasets.ts";
 import { listRuns } from "../../services/runs.ts";
 import { createTeam, getTeam, listMembers, listTeams, removeMember, setMember, viewerRole } from "../../services/teams.ts";
+import { acceptInvitation, declineInvitation, inviteMember, listMyInvitations, listTeamInvitations, revokeInvitation } from "../../services/invitations.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
 
@@ -11,12 +12,17 @@ export const teamResolvers: Resolvers = {
     teams: (_, __, ctx) => query(() => listTeams(ctx)),
     team: (_, args, ctx) => query(() => getTeam(ctx, args.id)),
     apiTokens: (_, __, ctx) => query(() => listApiTokens(ctx)),
+    invitations: (_, __, ctx) => query(() => listMyInvitations(ctx)),
   },
   Mutation: {
     signUp: (_, args, ctx) => payload("user", () => signUp(ctx, args.input)),
     signIn: (_, args, ctx) => payload("user", () => signIn(ctx, args.email, args.password)),
     createTeam: (_, args, ctx) => payload("team", () => createTeam(ctx, args.name)),
     setTeamMember: (_, args, ctx) => payload("membership", () => setMember(ctx, args.teamId, args.email, args.role)),
+    inviteTeamMember: (_, args, ctx) => payload("invitation", () => inviteMember(ctx, args.teamId, args.email, args.role)),
+    revokeInvitation: (_, args, ctx) => payload("deletedId", () => revokeInvitation(ctx, args.id)),
+    acceptInvitation: (_, args, ctx) => payload("membership", () => acceptInvitation(ctx, args.id)),
+    declineInvitation: (_, args, ctx) => payload("deletedId", () => declineInvitation(ctx, args.id)),
     removeTeamMember: (_, args, ctx) => payload("deletedId", () => removeMember(ctx, args.teamId, args.userId)),
     createApiToken: async (_, args, ctx) => {
       const p = await payload("created", () => createApiToken(ctx, args.name));
@@ -34,6 +40,7 @@ export const teamResolvers: Resolvers = {
   Team: {
     viewerRole: (team, _, ctx) => query(() => viewerRole(ctx, team.id)),
     members: (team, _, ctx) => query(() => listMembers(ctx, team.id)),
+    invitations: (team, _, ctx) => query(() => listTeamInvitations(ctx, team.id)),
     datasets: (team, args, ctx) => query(() => listDatasets(ctx, team.id, args)),
     runs: (team, args, ctx) => query(() => listRuns(ctx, { teamId: team.id, status: args.status }, args)),
   },

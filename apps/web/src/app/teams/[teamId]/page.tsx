@@ -10,7 +10,7 @@ import { RunsTable } from "../../../components/RunsTable";
 import { UploadForm } from "../../../components/UploadForm";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
-import { REMOVE_MEMBER, SET_MEMBER, TEAM, type Role, type TeamData } from "../../../graphql/operations";
+import { INVITE_MEMBER, REMOVE_MEMBER, REVOKE_INVITATION, SET_MEMBER, TEAM, type Role, type TeamData } from "../../../graphql/operations";
 import { useSocketEvent } from "../../../graphql/socket";
 
 const ROLES: Role[] = ["OWNER", "EDITOR", "VIEWER"];
@@ -22,6 +22,8 @@ export default function TeamPage() {
   // Runs change state while the page is open; members may be added by another owner.
   useSocketEvent("run.status", () => void q.refetch());
   useSocketEvent("membership.changed", () => void q.refetch());
+  useSocketEvent("invitation.changed", () => void q.refetch());
+  const [invited, setInvited] = useState<string | null>(null);
 
   const team = q.data?.team;
   useTitle(team ? `${team.name} (team)` : null);
@@ -49,11 +51,31 @@ export default function TeamPage() {
       setMemberError(errorMessage(err));
     }
   }
-  function addMember(e: FormEvent<HTMLFormElement>) {
+  async function invite(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    void setMember(String(form.get("memberEmail")), String(form.get("memberRole")) as Role);
-    e.currentTarget.reset();
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
+    const email = String(form.get("inviteEmail"));
+    setMemberError(null);
+    setInvited(null);
+    try {
+      unwrap((await gql<{ inviteTeamMember: { errors: UserError[] } }>(INVITE_MEMBER, { teamId, email, role: String(form.get("inviteRole")) })).inviteTeamMember);
+      formEl.reset();
+      setInvited(email);
+      await q.refetch();
+    } catch (err) {
+      setMemberError(errorMessage(err));
+    }
+  }
+  async function revoke(id: string, email: string) {
+    if (!window.confirm(`Withdraw the invitation to ${email}?`)) return;
+    setMemberError(null);
+    try {
+      unwrap((await gql<{ revokeInvitation: { errors: UserError[] } }>(REVOKE_INVITATION, { id })).revokeInvitation);
+      await q.refetch();
+    } catch (err) {
+      setMemberError(errorMessage(err));
+    }
   }
 
   return (
@@ -152,20 +174,58 @@ export default function TeamPage() {
           </tbody>
         </table>
         {isOwner ? (
-          <form className="inline" onSubmit={addMember} aria-label="Add a member">
-            <Field label="Member email" id="memberEmail" type="email" required />
-            <div className="field">
-              <label htmlFor="memberRole">Role</label>
-              <select id="memberRole" name="memberRole" defaultValue="EDITOR">
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r.toLowerCase()}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit">Add member</button>
-          </form>
+          <>
+            <h3 id="invitations-title">Invitations</h3>
+            <p className="muted">People join when they accept an invitation to their e-mail address (on their Teams page, once signed in with it). Until then you see only the address you typed.</p>
+            {team.invitations.length ? (
+              <table aria-labelledby="invitations-title">
+                <thead>
+                  <tr>
+                    <th scope="col">Email</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Sent</th>
+                    <th scope="col">Lapses</th>
+                    <th scope="col">Withdraw</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {team.invitations.map((i) => (
+                    <tr key={i.id}>
+                      <td>{i.email}</td>
+                      <td>{i.role.toLowerCase()}</td>
+                      <td>
+                        {fmtDate(i.createdAt)}
+                        {i.invitedByName ? ` by ${i.invitedByName}` : ""}
+                      </td>
+                      <td>{fmtDate(i.expiresAt)}</td>
+                      <td>
+                        <button type="button" className="secondary" onClick={() => void revoke(i.id, i.email)} aria-label={`Withdraw the invitation to ${i.email}`}>
+                          Withdraw
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <p className="muted">No pending invitations.</p>
+            )}
+            <form className="inline" onSubmit={(e) => void invite(e)} aria-label="Invite a member">
+              <Field label="Email to invite" id="inviteEmail" type="email" required />
+              <div className="field">
+                <label htmlFor="inviteRole">Role</label>
+                <select id="inviteRole" name="inviteRole" defaultValue="EDITOR">
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r.toLowerCase()}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button type="submit">Invite</button>
+            </form>
+            {invited ? <p role="status">Invitation sent to {invited}.</p> : null}
+          </>
         ) : null}
         <ErrorText error={memberError} />
       </section>
