@@ -140,6 +140,8 @@ const cases: Case[] = [
   ["signUp: existing e-mail", "signUp", `mutation { signUp(input: { email: "OWNER@lab-a.org", password: "another long one", name: "X" }) { user { id } errors { code } } }`, () => ({}), "CONFLICT", () => alice()],
   ["signUp: a common password (1234567890)", "signUp", `mutation { signUp(input: { email: "weak1@x.org", password: "1234567890", name: "X" }) { user { id } errors { code field } } }`, () => ({}), "INVALID_INPUT", () => alice()],
   ["signUp: a common password (password12)", "signUp", `mutation { signUp(input: { email: "weak2@x.org", password: "password12", name: "X" }) { user { id } errors { code field } } }`, () => ({}), "INVALID_INPUT", () => alice()],
+  ["changePassword: a common new password", "changePassword", `mutation { changePassword(currentPassword: "correct horse battery", newPassword: "password12") { user { id } errors { code field } } }`, () => ({}), "INVALID_INPUT"],
+  ["changePassword: signed out", "changePassword", `mutation { changePassword(currentPassword: "correct horse battery", newPassword: "a much better passphrase") { user { id } errors { code } } }`, () => ({}), "UNAUTHENTICATED", () => alice()],
   ["signUp: short password", "signUp", `mutation { signUp(input: { email: "new@x.org", password: "short", name: "X" }) { user { id } errors { code field } } }`, () => ({}), "INVALID_INPUT", () => alice()],
   ["createApiToken: signed out", "createApiToken", `mutation { createApiToken(name: "ci") { secret errors { code } } }`, () => ({}), "UNAUTHENTICATED", () => alice()],
 ];

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const boss = await startQueue(db, { supervise: false });
   const api = await createApi({ env: readEnv({ DATABASE_URL: h.pgUrl, LOG_LEVEL: "silent", TRUSTED_PROXIES: "none", ...env }), db, store: h.platform.store, boss, log: createLogger("api-2", "silent") });
   second = { api, db, boss, url: await api.listen(0) };
-  for (const [email, name] of [["ann@lockout.org", "Ann"], ["ben@lockout.org", "Ben"], ["cat@lockout.org", "Cat"]]) await new Client(h.url).signUp(email!, name!);
+  for (const [email, name] of [["ann@lockout.org", "Ann"], ["ben@lockout.org", "Ben"], ["cat@lockout.org", "Cat"], ["dan@lockout.org", "Dan"]]) await new Client(h.url).signUp(email!, name!);
 });
 
 afterAll(async () => {
@@ -68,5 +68,20 @@ describe("sign-in throttling (PostgreSQL)", () => {
     // The second instance trusts no proxy: a new made-up address per guess does not reset the count.
     for (let i = 0; i < 3; i++) expect(await signIn(second.url, "cat@lockout.org", "wrong password", `192.0.2.${i + 1}`)).toBe("UNAUTHENTICATED");
     expect(await signIn(second.url, "cat@lockout.org", PASSWORD, "192.0.2.200")).toBe("RATE_LIMITED");
+  });
+
+  it("changing the password checks the current one like a sign-in, refuses a weak new one, and ends the other sessions", async () => {
+    const here = new Client(h.url);
+    const elsewhere = new Client(h.url);
+    for (const c of [here, elsewhere]) await c.gql(`mutation { signIn(email: "dan@lockout.org", password: "${PASSWORD}") { errors { code } } }`);
+    const change = (current: string, next: string) =>
+      here.mutate("changePassword", `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { user { email } errors { code field } } }`, { c: current, n: next });
+    expect((await change("wrong password", "a much better passphrase"))["errors"]).toEqual([{ code: "UNAUTHENTICATED", field: "currentPassword" }]);
+    expect((await change(PASSWORD, "1234567890"))["errors"]).toEqual([{ code: "INVALID_INPUT", field: "newPassword" }]);
+    expect(await change(PASSWORD, "a much better passphrase")).toEqual({ user: { email: "dan@lockout.org" }, errors: [] });
+    expect((await here.gql<{ viewer: { email: string } }>(`{ viewer { email } }`)).data!.viewer.email).toBe("dan@lockout.org");
+    expect((await elsewhere.gql(`{ viewer { email } }`)).status).toBe(401);
+    expect(await signIn(h.url, "dan@lockout.org", PASSWORD, "198.51.100.9")).toBe("UNAUTHENTICATED");
+    expect(await signIn(h.url, "dan@lockout.org", "a much better passphrase", "198.51.100.9")).toBe("ok");
   });
 });

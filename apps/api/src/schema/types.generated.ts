@@ -692,6 +692,8 @@ export type Mutation = {
   /** Turns a suggestion into a proposal marked as automated, with its evidence (owner or editor). */
   adoptSuggestion: AnnotationPayload;
   cancelRun: RunPayload;
+  /** Replaces the viewer's password (the new one must not be common or easy to guess); the account's other sessions end. */
+  changePassword: AuthPayload;
   commentCluster: AnnotationPayload;
   /** Copies accepted labels between two runs of one dataset by majority cell overlap, as proposals. */
   copyLabels: CopyLabelsPayload;
@@ -754,6 +756,12 @@ export type MutationAdoptSuggestionArgs = {
 
 export type MutationCancelRunArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 
@@ -1893,6 +1901,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   acceptProposal?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAcceptProposalArgs, 'expectedVersion' | 'proposalId'>>;
   adoptSuggestion?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationAdoptSuggestionArgs, 'input'>>;
   cancelRun?: Resolver<ResolversTypes['RunPayload'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'id'>>;
+  changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   commentCluster?: Resolver<ResolversTypes['AnnotationPayload'], ParentType, ContextType, RequireFields<MutationCommentClusterArgs, 'input'>>;
   copyLabels?: Resolver<ResolversTypes['CopyLabelsPayload'], ParentType, ContextType, RequireFields<MutationCopyLabelsArgs, 'input'>>;
   createApiToken?: Resolver<ResolversTypes['ApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'name'>>;

@@ -1,4 +1,4 @@
-import { and, apiTokens, desc, eq, isNull, lt, memberships, sessions, sql, teams, users } from "@scfnccl/db";
+import { and, apiTokens, desc, eq, isNull, lt, memberships, ne, sessions, sql, teams, users } from "@scfnccl/db";
 import { publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
 import { clearedSessionCookie, secureCookies, sessionCookie } from "../auth/cookies.ts";
@@ -87,6 +87,31 @@ export async function signIn(ctx: RequestContext, emailRaw: string, password: st
   await ctx.deps.limits.signInSucceeded(email, ctx.clientAddress);
   await startSession(ctx, user.id);
   await audit(ctx.deps.db.db, { actorId: user.id, action: "user.signIn", targetType: "user", targetId: user.id });
+  return user;
+}
+
+/**
+ * Replaces the viewer's password after checking the current one (counted like a sign-in, so a
+ * borrowed session cannot guess it), and ends the account's other sessions.
+ */
+export async function changePassword(ctx: RequestContext, currentPassword: string, newPasswordRaw: string) {
+  const viewer = requireViewer(ctx);
+  const newPassword = parseInput(z.object({ newPassword: signUpInput.shape.password }), { newPassword: newPasswordRaw }).newPassword;
+  const [user] = await ctx.deps.db.db.select().from(users).where(eq(users.id, viewer.userId));
+  if (!user) throw notFound("account");
+  await ctx.deps.limits.signInAttempt(user.email, ctx.clientAddress);
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new AppError("UNAUTHENTICATED", "the current password is wrong", "currentPassword");
+  await ctx.deps.limits.signInSucceeded(user.email, ctx.clientAddress);
+  assertStrongPassword(newPassword, [user.email, user.name], "newPassword");
+  const passwordHash = await hashPassword(newPassword);
+  const ended = await ctx.deps.db.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    const others = viewer.sessionId ? and(eq(sessions.userId, user.id), ne(sessions.id, viewer.sessionId)) : eq(sessions.userId, user.id);
+    const gone = await tx.delete(sessions).where(others).returning({ id: sessions.id });
+    await audit(tx, { actorId: user.id, action: "user.changePassword", targetType: "user", targetId: user.id, data: { endedSessions: gone.length } });
+    return gone;
+  });
+  for (const s of ended) await publishEvent(ctx.deps.db, { type: "credentials.revoked", userId: user.id, sessionId: s.id });
   return user;
 }
 

@@ -60,6 +60,9 @@ export const REVOKE_API_TOKEN = /* GraphQL */ `
   mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { deletedId errors { code message field } } }
 `;
 
+export const CHANGE_PASSWORD = /* GraphQL */ `
+  mutation ChangePassword($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { user { id } errors { code message field } } }
+`;
 export const CREATE_TEAM = /* GraphQL */ `
   mutation CreateTeam($name: String!) { createTeam(name: $name) { team { id name } errors { code message field } } }
 `;

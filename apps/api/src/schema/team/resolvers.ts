@@ -1,4 +1,4 @@
-import { createApiToken, listApiTokens, revokeApiToken, signIn, signUp } from "../../services/auth.ts";
+import { changePassword, createApiToken, listApiTokens, revokeApiToken, signIn, signUp } from "../../services/auth.ts";
 import { listDatasets } from "../../services/datasets.ts";
 import { listRuns } from "../../services/runs.ts";
 import { createTeam, getTeam, listMembers, listTeams, removeMember, setMember, viewerRole } from "../../services/teams.ts";
@@ -17,6 +17,7 @@ export const teamResolvers: Resolvers = {
   Mutation: {
     signUp: (_, args, ctx) => payload("user", () => signUp(ctx, args.input)),
     signIn: (_, args, ctx) => payload("user", () => signIn(ctx, args.email, args.password)),
+    changePassword: (_, args, ctx) => payload("user", () => changePassword(ctx, args.currentPassword, args.newPassword)),
     createTeam: (_, args, ctx) => payload("team", () => createTeam(ctx, args.name)),
     setTeamMember: (_, args, ctx) => payload("membership", () => setMember(ctx, args.teamId, args.email, args.role)),
     inviteTeamMember: (_, args, ctx) => payload("invitation", () => inviteMember(ctx, args.teamId, args.email, args.role)),

@@ -1,5 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { ChangePassword } from "../../components/ChangePassword";
 import { ErrorText, Field } from "../../components/Field";
 import { fmtDate } from "../../components/format";
 import { errorMessage, gql, unwrap, type UserError } from "../../graphql/client";
@@ -103,6 +104,8 @@ export default function TokensPage() {
         <Field label="Token name" id="tokenName" required />
         <button type="submit">Create token</button>
       </form>
+      <h2>Password</h2>
+      <ChangePassword />
     </>
   );
 }
