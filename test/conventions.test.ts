@@ -16,20 +16,20 @@ const root = resolve(import.meta.dirname, "..");
  */
 const MORE_THAN_DATA_AND_OPTIONS = new Set([
   // A dense matrix passed as (values, nRows, nCols): to become one { x, nRows, nCols } argument.
-  "pp.denseRows", "pp.csrFromDense", "tl.train", "tl.embed", "pp.rowRange", "pp.copyNonZeros",
+  "pp.denseRows", "pp.csrFromDense", "nn.train", "nn.embed", "pp.rowRange", "pp.copyNonZeros",
   // Matrix plus the rows and columns kept, or the groups compared.
   "pp.csrSubset", "tl.rankGenesOfCounts", "io.rankGenesGroupsUns", "tl.findResolution",
   // The label file, the dataset's cell names and the label key: to become (path, { cells, labelKey, … }).
   "io.readLabelFile",
   // Tensor-level building blocks of the model and losses (inputs are several tensors by nature).
   "model.encode", "model.clusterHead", "model.attention", "model.augmentInto", "model.zinbForward",
-  "losses.sureShrinkageLoss", "losses.zinbLoss", "metrics.linearSumAssignment", "tl.cosineLearningRate",
+  "losses.sureShrinkageLoss", "losses.zinbLoss", "metrics.linearSumAssignment",
 ]);
 
 describe("package conventions", () => {
   it("every public engine function takes its data first and at most one options object", () => {
     const offenders: string[] = [];
-    for (const ns of ["io", "pp", "tl", "metrics", "model", "losses"] as const) {
+    for (const ns of ["io", "pp", "tl", "nn", "neighbors", "metrics", "model", "losses"] as const) {
       for (const [name, value] of Object.entries((engine as unknown as Record<string, Record<string, unknown>>)[ns]!)) {
         // Classes (InputError, …) are not functions of data.
         if (typeof value !== "function" || /^[A-Z]/.test(name)) continue;

@@ -27,6 +27,13 @@ const files: Record<string, string> = {
   "packages/engine/src/x.ts": 'import { y } from "./y.ts";\nexport const x = () => y;\n',
   "packages/engine/src/y.ts": 'import { x } from "./x.ts";\nexport const y = () => x;\n',
   "packages/db/src/index.ts": "export const db = 1;\n",
+  // The engine's layers: tl/ importing from methods/ and nn/ (up and sideways) is forbidden; methods/
+  // importing tl/ and nn/, and a tl/ test importing nn/, are allowed.
+  "packages/engine/src/methods/m.ts": 'import { t } from "../tl/t.ts";\nimport { n } from "../nn/n.ts";\nexport const m = () => [t, n];\n',
+  "packages/engine/src/tl/t.ts": 'import { m } from "../methods/m.ts";\nexport const t = () => m;\n',
+  "packages/engine/src/tl/u.ts": 'import { n } from "../nn/n.ts";\nexport const u = n;\n',
+  "packages/engine/src/tl/u.test.ts": 'import { n } from "../nn/n.ts";\nexport const ut = n;\n',
+  "packages/engine/src/nn/n.ts": "export const n = 1;\n",
   "packages/platform/src/cells.ts": "export const cells = 1;\n",
   "packages/platform/src/index.ts": "export const platform = 1;\n",
   // The web imports the browser-safe codec (allowed) and the engine and the platform's server side (forbidden).
@@ -62,6 +69,9 @@ describe("dependency rules", () => {
         "apps-not-apps apps/a/src/index.ts -> apps/b/src/index.ts",
         "apps-not-apps apps/api/src/other.ts -> apps/worker/src/index.ts",
         "engine-pure packages/engine/src/index.ts -> packages/db/src/index.ts",
+        "engine-layers packages/engine/src/tl/t.ts -> packages/engine/src/methods/m.ts",
+        "engine-layers packages/engine/src/tl/u.ts -> packages/engine/src/nn/n.ts",
+        "no-circular packages/engine/src/methods/m.ts -> packages/engine/src/tl/t.ts",
         "no-circular packages/engine/src/x.ts -> packages/engine/src/y.ts",
         "web-no-server-packages apps/web/src/page.ts -> packages/engine/src/index.ts",
         "web-no-server-packages apps/web/src/page.ts -> packages/platform/src/index.ts",

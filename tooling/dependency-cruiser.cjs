@@ -1,7 +1,8 @@
 /**
  * The layering `pnpm lint` enforces (dependency-cruiser): apps import packages, never each other;
  * the engine knows no database, storage, platform or HTTP; the web reaches data only through the
- * API, so it imports no server package; and no import cycles anywhere.
+ * API, so it imports no server package; the engine's folders are layered (neighbors < tl < nn <
+ * methods); and no import cycles anywhere.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -47,6 +48,13 @@ module.exports = {
       comment: "The engine knows no database, storage or HTTP libraries.",
       from: { path: "^packages/engine/" },
       to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"], path: "node_modules/(pg|pg-boss|@electric-sql|drizzle-orm|minio|@apollo|socket\\.io|pino|prom-client)/" },
+    },
+    {
+      name: "engine-layers",
+      severity: "error",
+      comment: "The engine's folders are layered: neighbors < tl, nn < methods; a lower folder never imports a higher one, and tl and nn, side by side, never each other (tests may use any layer).",
+      from: { path: "^packages/engine/src/(neighbors|tl|nn)/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^packages/engine/src/(tl|nn|methods|cli)/", pathNot: "^packages/engine/src/$1/" },
     },
     {
       name: "web-no-server-packages",

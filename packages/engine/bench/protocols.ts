@@ -14,8 +14,8 @@ import { join } from "node:path";
 import type { Dataset } from "../src/io/types.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
-import { cluster, CLUSTER_METHODS } from "../src/tl/cluster.ts";
-import { consensusCluster, CONSENSUS_DEFAULTS, type TrainedBase } from "../src/tl/consensus.ts";
+import { cluster, CLUSTER_METHODS } from "../src/methods/cluster.ts";
+import { consensusCluster, CONSENSUS_DEFAULTS, type TrainedBase } from "../src/methods/consensus.ts";
 import type { KCandidate } from "../src/tl/kSelection.ts";
 import { estimateDatasetK } from "../src/tl/pcGraph.ts";
 

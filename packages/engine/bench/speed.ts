@@ -19,7 +19,7 @@ import { encodeNpy } from "../src/io/npy.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { preprocess } from "../src/pp/preprocess.ts";
 import { createRng } from "../src/random.ts";
-import { disposeModel, resolveConfig, train } from "../src/tl/train.ts";
+import { disposeModel, resolveConfig, train } from "../src/nn/train.ts";
 import { benchArgs } from "./args.ts";
 import { sharedData } from "../src/test-support/sharedData.ts";
 

@@ -21,16 +21,16 @@ import * as tf from "@tensorflow/tfjs-core";
 import { attention, l2Normalize, linear } from "../src/model/forward.ts";
 import { initBackend, type BackendName } from "../src/backend.ts";
 import { readDataset } from "../src/io/readDataset.ts";
-import { parseMethodSettings } from "../src/tl/cluster.ts";
+import { parseMethodSettings } from "../src/methods/cluster.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
 import { encodeNpy } from "../src/io/npy.ts";
 import { preprocess } from "../src/pp/preprocess.ts";
-import { loadCheckpoint } from "../src/tl/checkpoint.ts";
-import { argmaxClusters, embed } from "../src/tl/embed.ts";
+import { loadCheckpoint } from "../src/nn/checkpoint.ts";
+import { argmaxClusters, embed } from "../src/nn/embed.ts";
 import { kmeans } from "../src/tl/kmeans.ts";
-import { disposeModel, train, type EpochStats, type TrainedModel, type TrainOptions } from "../src/tl/train.ts";
-import { finalWeights } from "../src/tl/weightAverage.ts";
+import { disposeModel, train, type EpochStats, type TrainedModel, type TrainOptions } from "../src/nn/train.ts";
+import { finalWeights } from "../src/nn/weightAverage.ts";
 import { benchArgs, usageError } from "./args.ts";
 
 /** Share of the cluster head's hidden ReLU units positive for at least one cell of h (the embedded encoder output). */

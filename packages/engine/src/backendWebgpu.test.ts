@@ -20,7 +20,7 @@ import { fnInstanceLoss } from "./losses/fn-instance-loss.ts";
 import { clusterHead, encode, instanceHead } from "./model/forward.ts";
 import { createRng } from "./random.ts";
 import { sharedData } from "./test-support/sharedData.ts";
-import { createModel, disposeModel, resolveConfig, train } from "./tl/train.ts";
+import { createModel, disposeModel, resolveConfig, train } from "./nn/train.ts";
 
 const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
 // The Vulkan loader reads these when Dawn first looks for adapters, which is after this line.

@@ -23,11 +23,11 @@ import { encodeNpy } from "../io/npy.ts";
 import { readDataset } from "../io/readDataset.ts";
 import { FORMATS } from "../io/types.ts";
 import { writeResultH5ad } from "./resultH5ad.ts";
-import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, describeMethods, parseMethodSettings, type ClusterMethodName, type ClusterResult, type SettingDescription } from "../tl/cluster.ts";
-import type { ClusterProgress } from "../tl/progress.ts";
-import { settingProblem, type MethodSetting } from "../tl/settings.ts";
+import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, describeMethods, parseMethodSettings, type ClusterMethodName, type ClusterResult, type SettingDescription } from "../methods/cluster.ts";
+import type { ClusterProgress } from "../progress.ts";
+import { settingProblem, type MethodSetting } from "../methods/settings.ts";
 import type { KSelection } from "../tl/kSelection.ts";
-import { TrainAbortedError, type EpochStats } from "../tl/train.ts";
+import { TrainAbortedError, type EpochStats } from "../nn/train.ts";
 
 
 

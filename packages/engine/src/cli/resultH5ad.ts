@@ -9,7 +9,7 @@ import type { Dataset } from "../io/types.ts";
 import { writeH5ad, type ObsColumn, type UnsValue } from "../io/writeH5ad.ts";
 import { rankGenesGroupsUns } from "../io/rankGenesGroups.ts";
 import { rankGenesOfCounts } from "../tl/rankGenes.ts";
-import type { ClusterResult } from "../tl/cluster.ts";
+import type { ClusterResult } from "../methods/cluster.ts";
 
 /** The obs column name for the input's labels: the last part of labelKey ("obs/cell_type" → "cell_type"). */
 export function labelColumnName(labelKey: string | undefined): string {

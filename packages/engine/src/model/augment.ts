@@ -75,7 +75,7 @@ export function augmentInto(
 /**
  * The loop of `augmentInto` on a raw sfc32 state. Self-contained (it calls only `augmentRow`, from
  * this module, and the generator it is given, `sfcFill`), so the augmentation thread runs this
- * same source (`tl/augmentThread.ts`); an imported name would not survive the trip.
+ * same source (`nn/augmentThread.ts`); an imported name would not survive the trip.
  */
 export function augmentRows(
   out: Float32Array,

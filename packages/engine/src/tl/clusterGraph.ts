@@ -1,12 +1,12 @@
 import type { DenseMatrix } from "../pp/pca.ts";
 import { relabelBySize, type CommunityResult } from "./communities.ts";
 import { findResolution } from "./findResolution.ts";
-import type { WeightedGraph } from "./graph.ts";
+import type { WeightedGraph } from "../neighbors/graph.ts";
 import { leiden } from "./leiden.ts";
 import { louvain } from "./louvain.ts";
-import { neighbors } from "./neighbors.ts";
-import type { OnClusterProgress } from "./progress.ts";
-import { snnGraph } from "./snn.ts";
+import { neighbors } from "../neighbors/neighbors.ts";
+import type { OnClusterProgress } from "../progress.ts";
+import { snnGraph } from "../neighbors/snn.ts";
 
 export interface ClusterGraphOptions {
   /** Use only the first nDims columns (e.g. the first 30 PCs). Default all. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ari } from "../metrics/ari.ts";
 import { averageLinkageCut, coassociationGraph, cutGraph } from "./coassociation.ts";
-import type { WeightedGraph } from "./graph.ts";
+import type { WeightedGraph } from "../neighbors/graph.ts";
 
 /** A graph from undirected edge pairs (weight 1), each stored in both rows. */
 function graphOf(n: number, edges: [number, number][]): WeightedGraph {

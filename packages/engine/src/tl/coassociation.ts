@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import { relabelBySize, type CommunityResult } from "./communities.ts";
 import { findResolution } from "./findResolution.ts";
-import type { WeightedGraph } from "./graph.ts";
+import type { WeightedGraph } from "../neighbors/graph.ts";
 import { leiden } from "./leiden.ts";
 
 /** One clustering of the graph's nodes that votes in the consensus; -1 marks a node it did not cluster. */

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
 import { DEFAULT_RESOLUTION, type CommunityOptions, type CommunityResult } from "./communities.ts";
-import type { WeightedGraph } from "./graph.ts";
+import type { WeightedGraph } from "../neighbors/graph.ts";
 
 export interface FindResolutionOptions {
   /** Resolution tried first. Default 0.8. */

@@ -4,11 +4,11 @@ import { ari } from "../metrics/ari.ts";
 import { createRng } from "../random.ts";
 import { clusterGraph } from "./clusterGraph.ts";
 import { findResolution } from "./findResolution.ts";
-import { modularity, type WeightedGraph } from "./graph.ts";
+import { modularity, type WeightedGraph } from "../neighbors/graph.ts";
 import { leiden } from "./leiden.ts";
 import { louvain } from "./louvain.ts";
-import { neighbors } from "./neighbors.ts";
-import { snnGraph } from "./snn.ts";
+import { neighbors } from "../neighbors/neighbors.ts";
+import { snnGraph } from "../neighbors/snn.ts";
 
 /** Gaussian blobs: `sizes[c]` points around centre c, centres `spread` apart on average. */
 function blobs(sizes: number[], d: number, spread: number, seed: number): { x: Float32Array; truth: Int32Array } {

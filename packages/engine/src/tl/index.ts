@@ -1,17 +1,5 @@
-export { train, resolveConfig, createModel, disposeModel, batchBounds, TRAIN_DEFAULTS, TrainAbortedError } from "./train.ts";
-export type { TrainConfig, TrainOptions, TrainResult, TrainedModel, EpochStats, ExtraLoss, StepTensors } from "./train.ts";
-export { embed, argmaxClusters, type Embedding } from "./embed.ts";
+/** `tl`'s algorithms: k-means, graph communities, UMAP, marker ranking, K estimation, co-association. */
 export { kmeans, miniBatchKmeans, kmeansAuto, MINI_BATCH_ABOVE, type KMeansOptions, type KMeansResult, type MiniBatchKMeansOptions, type MiniBatchKMeansResult } from "./kmeans.ts";
-export { saveCheckpoint, loadCheckpoint } from "./checkpoint.ts";
-export { cosineLearningRate } from "./adam.ts";
-export { runScfnccl, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
-export { cluster, CLUSTER_METHODS, CLUSTER_METHOD_NAMES, describeMethods, resolveRunSettings } from "./cluster.ts";
-export type { ClusterMethod, ClusterMethodName, ClusterOptions, ClusterResult, MethodOptions, MethodOutput, MethodDescription, RunSettings, SettingDescription } from "./cluster.ts";
-export { SettingError, type MethodSetting, type MethodSettings } from "./settings.ts";
-export type { ClusterProgress, OnClusterProgress } from "./progress.ts";
-export { neighbors, type Neighbors, type NeighborsOptions } from "./neighbors.ts";
-export { snnGraph, type SnnOptions } from "./snn.ts";
-export { modularity, type WeightedGraph } from "./graph.ts";
 export { louvain, type LouvainOptions } from "./louvain.ts";
 export { leiden, type LeidenOptions } from "./leiden.ts";
 export type { CommunityOptions, CommunityResult } from "./communities.ts";
@@ -19,10 +7,6 @@ export { findResolution, type FindResolutionOptions } from "./findResolution.ts"
 export { seuratPca, seuratCluster, type SeuratPcaOptions, type SeuratPcaResult, type SeuratClusterOptions, type SeuratClusterResult } from "./seurat.ts";
 export { umap, type UmapOptions, type UmapResult } from "./umap.ts";
 export { checkMarkerFilter, logNormalize, MARKER_FILTER_DEFAULTS, passesMarkerFilter, rankGenes, rankGenesOfCounts, type MarkerFilter, type RankGenesGroup, type RankGenesOptions } from "./rankGenes.ts";
-export { sureStepLoss, JOJOSCL_DEFAULTS } from "./jojoscl.ts";
-export { SCCCL_LOSSES } from "./contrastiveMethods.ts";
-export { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions, type ScdccaResult } from "./scdcca.ts";
 export { estimateK, inducedSubgraph, ESTIMATE_K_DEFAULTS, type EstimateKOptions, type KCandidate, type KSelection } from "./kSelection.ts";
 export { pcGraph, estimateDatasetK, type PcGraph, type PcGraphOptions } from "./pcGraph.ts";
 export { coassociationGraph, cutGraph, averageLinkageCut, type BasePartition } from "./coassociation.ts";
-export { consensusCluster, CONSENSUS_DEFAULTS, type ConsensusOptions, type ConsensusResult, type TrainedBase } from "./consensus.ts";

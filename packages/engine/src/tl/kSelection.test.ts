@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { separatedGroups } from "../test-support/synthetic.ts";
 import { estimateK, inducedSubgraph } from "./kSelection.ts";
-import { neighbors } from "./neighbors.ts";
-import { snnGraph } from "./snn.ts";
+import { neighbors } from "../neighbors/neighbors.ts";
+import { snnGraph } from "../neighbors/snn.ts";
 
 function blobGraph(k: number, seed = 0) {
   const { x } = separatedGroups({ cells: 60 * k, genes: 10, k, seed, spread: 4 });

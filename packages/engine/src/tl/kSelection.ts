@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import { ari } from "../metrics/ari.ts";
 import { createRng } from "../random.ts";
-import type { WeightedGraph } from "./graph.ts";
+import type { WeightedGraph } from "../neighbors/graph.ts";
 import { leiden } from "./leiden.ts";
 
 /** One number of clusters tried, with how well it held up. */

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import { createRng, permutation, type Rng } from "../random.ts";
 import { DEFAULT_RESOLUTION, relabelBySize, type CommunityOptions, type CommunityResult } from "./communities.ts";
-import { modularity, type WeightedGraph } from "./graph.ts";
+import { modularity, type WeightedGraph } from "../neighbors/graph.ts";
 
 export interface LeidenOptions extends CommunityOptions {
   /** Runs of the whole algorithm, each starting from the previous partition (scanpy's n_iterations = 2). Default 2. */

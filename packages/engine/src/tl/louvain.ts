@@ -3,7 +3,7 @@ import louvainModule from "graphology-communities-louvain";
 import { InputError } from "../errors.ts";
 import { createRng } from "../random.ts";
 import { DEFAULT_RESOLUTION, relabelBySize, type CommunityOptions, type CommunityResult } from "./communities.ts";
-import { modularity, type WeightedGraph } from "./graph.ts";
+import { modularity, type WeightedGraph } from "../neighbors/graph.ts";
 
 // The package is CommonJS with ESM-style typings: at run time the default import is the function itself.
 type LouvainFn = typeof louvainModule.default;

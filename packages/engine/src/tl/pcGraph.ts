@@ -1,9 +1,9 @@
 import type { Dataset } from "../io/types.ts";
-import type { WeightedGraph } from "./graph.ts";
+import type { WeightedGraph } from "../neighbors/graph.ts";
 import { estimateK, type EstimateKOptions, type KSelection } from "./kSelection.ts";
-import { neighbors } from "./neighbors.ts";
+import { neighbors } from "../neighbors/neighbors.ts";
 import { seuratPca } from "./seurat.ts";
-import { snnGraph } from "./snn.ts";
+import { snnGraph } from "../neighbors/snn.ts";
 
 /** The PCs of Seurat's preprocessing and their SNN graph: what graph methods, k-means, K estimation and the consensus share. */
 export interface PcGraph {

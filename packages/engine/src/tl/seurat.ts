@@ -9,7 +9,7 @@ import { pca, type PcaResult } from "../pp/pca.ts";
 import { DEFAULT_N_TOP_GENES, validateCounts } from "../pp/preprocess.ts";
 import { scale } from "../pp/scale.ts";
 import { clusterGraph, type ClusterGraphOptions } from "./clusterGraph.ts";
-import type { WeightedGraph } from "./graph.ts";
+import type { WeightedGraph } from "../neighbors/graph.ts";
 
 export interface SeuratPcaOptions {
   /** Highly variable genes (Seurat's "vst", scanpy's seurat_v3 flavour on the counts). Default 2000. */

@@ -3,7 +3,7 @@ import { InputError } from "../errors.ts";
 import { ari } from "../metrics/ari.ts";
 import { createRng } from "../random.ts";
 import { kmeans } from "./kmeans.ts";
-import { neighbors } from "./neighbors.ts";
+import { neighbors } from "../neighbors/neighbors.ts";
 import { umap } from "./umap.ts";
 
 function blobs(perCluster: number, k: number, d: number, seed: number): { x: Float32Array; truth: Int32Array; n: number } {

@@ -2,8 +2,8 @@ import { UMAP } from "umap-js";
 import { InputError } from "../errors.ts";
 import type { DenseMatrix } from "../pp/pca.ts";
 import { createRng, permutation } from "../random.ts";
-import type { Neighbors } from "./neighbors.ts";
-import type { OnClusterProgress } from "./progress.ts";
+import type { Neighbors } from "../neighbors/neighbors.ts";
+import type { OnClusterProgress } from "../progress.ts";
 
 export interface UmapOptions {
   nComponents?: number;
@@ -19,7 +19,7 @@ export interface UmapOptions {
    *  their nearest sampled neighbours. Default 50000. */
   maxFitCells?: number;
   /**
-   * kNN of the rows (e.g. from `tl.neighbors`, the cell itself first) to use instead of umap-js's
+   * kNN of the rows (e.g. from `neighbors.neighbors`, the cell itself first) to use instead of umap-js's
    * approximate search; its first nNeighbors columns are used. Only when every row is fitted.
    */
   knn?: Neighbors;

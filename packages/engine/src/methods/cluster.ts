@@ -2,19 +2,19 @@ import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { encodeKnownLabels } from "../metrics/encodeLabels.ts";
 import { evaluateLabelled as evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
-import { kmeans } from "./kmeans.ts";
+import { kmeans } from "../tl/kmeans.ts";
 import { contrastiveMethod, SCCCL_LOSSES, SCCCL_SETTINGS, SCFNCCL_SETTINGS, trainedOutput } from "./contrastiveMethods.ts";
 import { JOJOSCL_SETTINGS, runJojoscl } from "./jojoscl.ts";
 import { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions } from "./scdcca.ts";
-import { seuratCluster, seuratPca } from "./seurat.ts";
+import { seuratCluster, seuratPca } from "../tl/seurat.ts";
 import type { ClusterMethod, MethodOptions, MethodOutput } from "./method.ts";
 import { DEFAULT_N_TOP_GENES } from "../pp/preprocess.ts";
 import { DEFAULT_SEED } from "../random.ts";
-import { DEFAULT_RESOLUTION } from "./communities.ts";
+import { DEFAULT_RESOLUTION } from "../tl/communities.ts";
 import { checkSettings, parseSettingPairs, setting, settingsFrom, SettingError, type MethodSetting, type MethodSettings } from "./settings.ts";
 import { CONSENSUS_DEFAULTS, consensusCluster } from "./consensus.ts";
-import type { KSelection } from "./kSelection.ts";
-import { estimateDatasetK } from "./pcGraph.ts";
+import type { KSelection } from "../tl/kSelection.ts";
+import { estimateDatasetK } from "../tl/pcGraph.ts";
 
 export type { ClusterMethod, MethodOptions, MethodOutput };
 

@@ -1,7 +1,7 @@
 import type { ClusterMethod, MethodOptions, MethodOutput } from "./method.ts";
 import { runScfnccl, SCFNCCL_DEFAULTS, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
 import { settingsFrom } from "./settings.ts";
-import { TRAIN_DEFAULTS, type TrainOptions } from "./train.ts";
+import { TRAIN_DEFAULTS, type TrainOptions } from "../nn/train.ts";
 
 /**
  * ScCCL (TCBB 2023) as scFNCCL's ablation: the same preprocessing, encoder, views, momentum branch,

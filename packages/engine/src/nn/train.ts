@@ -29,23 +29,10 @@ import {
   firstAveragedEpoch,
   remeasureBatchNorm,
 } from "./weightAverage.ts";
+import type { EpochStats } from "../progress.ts";
 
-export interface EpochStats {
-  epoch: number;
-  epochs: number;
-  loss: number;
-  instanceLoss: number;
-  clusterLoss: number;
-  /** The entropy penalty (log K − H of the mean assignment, summed over both views). */
-  entropy: number;
-  learningRate: number;
-  /** Share of candidate negatives dropped by φ this epoch. */
-  droppedShare: number;
-  /** The `extraLoss` term (0 when the run has none), e.g. JojoSCL's SURE loss. */
-  extraLoss: number;
-  cellsPerSecond: number;
-  seconds: number;
-}
+export type { EpochStats };
+
 
 /** What one training step computed, for an `extraLoss` to build on (all on the gradient tape but the key side). */
 export interface StepTensors {

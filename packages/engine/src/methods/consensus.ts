@@ -1,14 +1,14 @@
 import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { ari } from "../metrics/ari.ts";
-import { averageLinkageCut, coassociationGraph, cutGraph, type BasePartition } from "./coassociation.ts";
-import { relabelBySize } from "./communities.ts";
-import { findResolution } from "./findResolution.ts";
-import { estimateK, type KSelection } from "./kSelection.ts";
-import { kmeans } from "./kmeans.ts";
-import { leiden } from "./leiden.ts";
-import type { OnClusterProgress } from "./progress.ts";
-import { pcGraph } from "./pcGraph.ts";
+import { averageLinkageCut, coassociationGraph, cutGraph, type BasePartition } from "../tl/coassociation.ts";
+import { relabelBySize } from "../tl/communities.ts";
+import { findResolution } from "../tl/findResolution.ts";
+import { estimateK, type KSelection } from "../tl/kSelection.ts";
+import { kmeans } from "../tl/kmeans.ts";
+import { leiden } from "../tl/leiden.ts";
+import type { OnClusterProgress } from "../progress.ts";
+import { pcGraph } from "../tl/pcGraph.ts";
 
 /** A trained base clustering: cluster of each dataset row in `cells` (the rows it kept). */
 export interface TrainedBase {

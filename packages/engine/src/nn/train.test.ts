@@ -7,7 +7,7 @@ import { preprocess } from "../pp/preprocess.ts";
 import { separatedGroups } from "../test-support/synthetic.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { argmaxClusters, embed } from "./embed.ts";
-import { kmeans } from "./kmeans.ts";
+import { kmeans } from "../tl/kmeans.ts";
 import { namedVariables } from "../model/params.ts";
 import { batchBounds, createModel, disposeModel, resolveConfig, train, TrainAbortedError, TRAIN_DEFAULTS, type EpochStats } from "./train.ts";
 

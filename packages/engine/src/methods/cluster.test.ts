@@ -3,8 +3,8 @@ import { readDataset } from "../io/readDataset.ts";
 import type { Dataset } from "../io/types.ts";
 import { csrSubset } from "../pp/csr.ts";
 import { cluster, CLUSTER_METHOD_NAMES } from "./cluster.ts";
-import { clusterGraph } from "./clusterGraph.ts";
-import type { ClusterProgress } from "./progress.ts";
+import { clusterGraph } from "../tl/clusterGraph.ts";
+import type { ClusterProgress } from "../progress.ts";
 import { sharedData } from "../test-support/sharedData.ts";
 
 const DATA = sharedData() + "/";

@@ -3,8 +3,8 @@
  * entry. Below the registry (`cluster.ts`) and the methods, so neither imports the other's file.
  */
 import type { Dataset } from "../io/types.ts";
-import type { KSelection } from "./kSelection.ts";
-import type { OnClusterProgress } from "./progress.ts";
+import type { KSelection } from "../tl/kSelection.ts";
+import type { OnClusterProgress } from "../progress.ts";
 import type { MethodSettings } from "./settings.ts";
 
 /** What every method gets. Options a method has no use for are ignored by it. */

@@ -4,12 +4,12 @@ import type { Dataset } from "../io/types.ts";
 import { encodeKnownLabels } from "../metrics/encodeLabels.ts";
 import { evaluateLabelled as evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
 import { DEFAULT_N_TOP_GENES, preprocess } from "../pp/preprocess.ts";
-import { argmaxClusters, embed } from "./embed.ts";
-import { clusterGraph } from "./clusterGraph.ts";
-import { kmeansAuto } from "./kmeans.ts";
-import { disposeModel, train, type EpochStats, type TrainOptions } from "./train.ts";
-import { saveCheckpoint } from "./checkpoint.ts";
-import { finalWeights } from "./weightAverage.ts";
+import { argmaxClusters, embed } from "../nn/embed.ts";
+import { clusterGraph } from "../tl/clusterGraph.ts";
+import { kmeansAuto } from "../tl/kmeans.ts";
+import { disposeModel, train, type EpochStats, type TrainOptions } from "../nn/train.ts";
+import { saveCheckpoint } from "../nn/checkpoint.ts";
+import { finalWeights } from "../nn/weightAverage.ts";
 
 export interface ScfncclOptions extends Omit<TrainOptions, "k"> {
   /** Number of clusters; defaults to the number of label classes when the data has labels. */
@@ -64,7 +64,7 @@ export interface ScfncclResult {
   finalWeights: string;
   secondsPerEpoch: number;
   backend: BackendInfo;
-  /** Trained model weights (checkpoint bytes; `tl.loadCheckpoint` restores them). */
+  /** Trained model weights (checkpoint bytes; `nn.loadCheckpoint` restores them). */
   checkpoint: Uint8Array;
   nGenesUsed: number;
 }

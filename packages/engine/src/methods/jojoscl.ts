@@ -3,9 +3,9 @@ import { sureShrinkageLoss } from "../losses/sure.ts";
 import type { ClusterMethod } from "./method.ts";
 import { setting } from "./settings.ts";
 import { contrastiveOutput, contrastiveSettings, SCCCL_LOSSES, SCCCL_SETTINGS } from "./contrastiveMethods.ts";
-import { kmeans } from "./kmeans.ts";
+import { kmeans } from "../tl/kmeans.ts";
 import { runScfnccl } from "./scfnccl.ts";
-import type { ExtraLoss } from "./train.ts";
+import type { ExtraLoss } from "../nn/train.ts";
 
 /** JojoSCL's own settings on top of ScCCL's: its wider encoder (paper and public code: 512 → 256 → 128). */
 export const JOJOSCL_DEFAULTS = { encoderDims: [512, 256, 128], sureWeight: 1 };

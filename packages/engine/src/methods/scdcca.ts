@@ -16,9 +16,9 @@ import {
 import { csrSubset } from "../pp/csr.ts";
 import { DEFAULT_N_TOP_GENES, preprocess, validateCounts } from "../pp/preprocess.ts";
 import { createRng, permutation } from "../random.ts";
-import { adamStep, createAdam, disposeAdam } from "./adam.ts";
-import { kmeans } from "./kmeans.ts";
-import { batchBounds, epochStatsFrom, TrainAbortedError, type EpochStats } from "./train.ts";
+import { adamStep, createAdam, disposeAdam } from "../nn/adam.ts";
+import { kmeans } from "../tl/kmeans.ts";
+import { batchBounds, epochStatsFrom, TrainAbortedError, type EpochStats } from "../nn/train.ts";
 
 /** scDCCA's settings. Network sizes follow scDeepCluster's autoencoder, which scDCCA builds on. */
 export const SCDCCA_DEFAULTS = {
