@@ -202,8 +202,24 @@ describe.skipIf(!existsSync(PBMC3K))("per-cell evidence end to end (PostgreSQL +
     // The same cells as the B cluster, against the same rest: the same test, the same markers.
     expect(mine.vsRest.map((m) => m.geneId)).toEqual(bCluster.filtered.map((m) => m.geneId));
     expect(mine.vsOther.map((m) => m.geneId)).toEqual(mine.vsRest.map((m) => m.geneId));
-    const deleted = await alice.mutate("deleteCellSet", `mutation($id: ID!) { deleteCellSet(id: $id) { deletedId errors { code } } }`, { id: setId });
-    expect(deleted["deletedId"]).toBe(setId);
+    const restId = (others["cellSet"] as { id: string }).id;
+    const deleted = await alice.mutate("deleteCellSet", `mutation($id: ID!) { deleteCellSet(id: $id) { deletedId errors { code } } }`, { id: restId });
+    expect(deleted["deletedId"]).toBe(restId);
+
+    // The set is named through the review flow, and its accepted label is exported (below).
+    const proposed = await alice.mutate(
+      "proposeLabel",
+      `mutation($r: ID!, $s: ID!) { proposeLabel(input: { runId: $r, cellSetId: $s, label: "B cell", ontologyId: "CL:0000236", markerGenes: ["MS4A1"] }) { proposal { id cellSetId } cellSet { status version } errors { code message field } } }`,
+      { r: runId, s: setId },
+    );
+    expect(proposed.errors).toEqual([]);
+    expect(proposed["cellSet"]).toEqual({ status: "PROPOSED", version: 1 });
+    const acceptedSet = await alice.mutate(
+      "acceptProposal",
+      `mutation($p: ID!) { acceptProposal(proposalId: $p, expectedVersion: 1) { cellSet { status label } errors { code message field } } }`,
+      { p: (proposed["proposal"] as { id: string }).id },
+    );
+    expect(acceptedSet["cellSet"]).toEqual({ status: "ACCEPTED", label: "B cell" });
 
     // The exported h5ad carries the markers in scanpy's layout.
     const exported = join(dir, "export.h5ad");
@@ -216,7 +232,10 @@ a = anndata.read_h5ad(sys.argv[1])
 r = a.uns["rank_genes_groups"]
 print(json.dumps({"groups": list(r["names"].dtype.names), "fields": sorted(k for k in r.keys()), "n": int(r["names"].shape[0]),
   "scores": str(r["scores"].dtype[0]), "pvals": str(r["pvals"].dtype[0]), "pts": list(r["pts"].shape), "method": r["params"]["method"],
-  "first": {g: str(r["names"][g][0]) for g in r["names"].dtype.names}, "var": list(a.var.columns), "clusters": sorted(a.obs["cluster"].cat.categories.tolist())}))
+  "first": {g: str(r["names"][g][0]) for g in r["names"].dtype.names}, "var": list(a.var.columns), "clusters": sorted(a.obs["cluster"].cat.categories.tolist()),
+  "setColumn": a.obs["cell_set_my_B_cells"].cat.categories.tolist() if "cell_set_my_B_cells" in a.obs else None,
+  "setRows": [int(i) for i, v in enumerate(a.obs["cell_set_my_B_cells"].notna()) if v] if "cell_set_my_B_cells" in a.obs else None,
+  "setUns": {k: dict(v) for k, v in a.uns["scfnccl_annotation"]["cell_sets"].items()}}, default=str))
 `;
     const view = JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, exported], { encoding: "utf8" })) as Record<string, unknown>;
     const nGenes = bytes.length > 0 ? (await io.readDataset(file)).genes.length : 0;
@@ -230,6 +249,10 @@ print(json.dumps({"groups": list(r["names"].dtype.names), "fields": sorted(k for
       var: expect.arrayContaining(["gene_symbols"]),
     });
     expect(view["groups"]).toEqual(view["clusters"]);
+    // The accepted cell-set label: its own obs column, the label on the set's cells, NA elsewhere.
+    expect(view["setColumn"]).toEqual(["B cell"]);
+    expect(view["setRows"]).toEqual(bCells);
+    expect(view["setUns"]).toEqual({ cell_set_my_B_cells: { name: "my B cells", label: "B cell", ontology_id: "CL:0000236" } });
     const unfiltered = await alice.gql<{ run: { clusters: { index: number; markers: { geneId: string }[] }[] } }>(`query($id: ID!) { run(id: $id) { clusters { index markers(top: 1, filter: null) { geneId } } } }`, { id: runId });
     for (const c of unfiltered.data!.run.clusters) expect((view["first"] as Record<string, string>)[String(c.index)]).toBe(c.markers[0]!.geneId);
   }, 600_000);

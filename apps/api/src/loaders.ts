@@ -1,6 +1,6 @@
 /** Per-request batching: a list of N runs asks the database once for their datasets, not N times. */
 import DataLoader from "dataloader";
-import { and, annotations, artifacts, asc, auditLog, eq, clusters, comments, datasets, inArray, runs, teams, users, votes, type Db } from "@scfnccl/db";
+import { and, annotations, artifacts, asc, auditLog, cellSets, eq, clusters, comments, datasets, inArray, or, runs, teams, users, votes, type Db } from "@scfnccl/db";
 
 type Row<T extends { $inferSelect: unknown }> = T["$inferSelect"];
 
@@ -40,18 +40,24 @@ export function createLoaders(db: Db) {
     commentsByRun: new DataLoader<string, Row<typeof comments>[]>(async (ids) =>
       groupBy(ids, await db.select().from(comments).where(inArray(comments.runId, [...ids])).orderBy(asc(comments.createdAt), asc(comments.id)), (r) => r.runId),
     ),
-    /** A cluster's audit trail, oldest first, keyed `<runId>:<index>` (one query for all clusters asked). */
-    historyByCluster: new DataLoader<string, Row<typeof auditLog>[]>(async (keys) =>
-      groupBy(
-        keys,
-        await db
-          .select()
-          .from(auditLog)
-          .where(and(eq(auditLog.targetType, "cluster"), inArray(auditLog.targetId, [...keys])))
-          .orderBy(asc(auditLog.id)),
-        (r) => r.targetId ?? "",
-      ),
+    /** A run's cell sets, oldest first. */
+    cellSetsByRun: new DataLoader<string, Row<typeof cellSets>[]>(async (ids) =>
+      groupBy(ids, await db.select().from(cellSets).where(inArray(cellSets.runId, [...ids])).orderBy(asc(cellSets.createdAt), asc(cellSets.id)), (r) => r.runId),
     ),
+    /**
+     * A cluster's or cell set's audit trail, oldest first, keyed `<targetType>|<targetId>`
+     * (`cluster|<runId>:<index>`, `cellSet|<id>`); one query for all asked.
+     */
+    history: new DataLoader<string, Row<typeof auditLog>[]>(async (keys) => {
+      const pairs = keys.map((k) => [k.slice(0, k.indexOf("|")), k.slice(k.indexOf("|") + 1)] as const);
+      const types = [...new Set(pairs.map(([t]) => t))];
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(or(...types.map((t) => and(eq(auditLog.targetType, t), inArray(auditLog.targetId, pairs.filter(([x]) => x === t).map(([, id]) => id))))))
+        .orderBy(asc(auditLog.id));
+      return groupBy(keys, rows, (r) => `${r.targetType}|${r.targetId ?? ""}`);
+    }),
     votesByAnnotation: new DataLoader<string, Row<typeof votes>[]>(async (ids) =>
       groupBy(ids, await db.select().from(votes).where(inArray(votes.annotationId, [...ids])), (r) => r.annotationId),
     ),

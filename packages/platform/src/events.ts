@@ -9,8 +9,12 @@ export const EVENTS_CHANNEL = "scfnccl_events";
 export type PlatformEvent =
   | { type: "run.status"; teamId: string; runId: string; status: RunStatus; error?: string | null; attempt: number }
   | { type: "run.progress"; teamId: string; runId: string; progress: RunProgress; attempt: number }
-  /** A cluster's annotation changed: `action` as in the audit log (`proposal.create`, `proposal.vote`, …), the new version and status. */
-  | { type: "annotation.changed"; teamId: string; runId: string; clusterIndex: number; proposalId: string | null; action: string; version: number; status: string; actorId: string }
+  /**
+   * A cluster's or a cell set's annotation changed: `action` as in the audit log (`proposal.create`,
+   * `proposal.vote`, …), the new version and status. For a cell set `cellSetId` names it and
+   * `clusterIndex` is -1.
+   */
+  | { type: "annotation.changed"; teamId: string; runId: string; clusterIndex: number; cellSetId?: string | null; proposalId: string | null; action: string; version: number; status: string; actorId: string }
   /** A user joined a team, changed role (`role` set) or left it (`role` null). */
   | { type: "membership.changed"; teamId: string; userId: string; role: string | null }
   /**

@@ -42,15 +42,18 @@ export type AcceptGuard = {
   needsOverrideReason: Scalars['Boolean']['output'];
 };
 
+/** The subject is `clusterIndex` or `cellSetId` (one of them). */
 export type AdoptSuggestionInput = {
-  /** The suggested term (it must be among the cluster's current suggestions). */
+  /** A cell set of the run, instead of a cluster. */
+  cellSetId?: InputMaybe<Scalars['ID']['input']>;
+  /** The suggested term (it must be among the subject's current suggestions). */
   cellTypeId: Scalars['ID']['input'];
-  clusterIndex: Scalars['Int']['input'];
+  clusterIndex?: InputMaybe<Scalars['Int']['input']>;
   runId: Scalars['ID']['input'];
   tissue?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** One audit-log entry about a cluster's annotation: who did what, when, and the state before and after. */
+/** One audit-log entry about a cluster's or cell set's annotation: who did what, when, and the state before and after. */
 export type AnnotationEvent = {
   __typename?: 'AnnotationEvent';
   /** e.g. `proposal.create`, `proposal.revise`, `proposal.vote`, `proposal.accept`, `comment.create`, `labels.copy`. */
@@ -64,11 +67,13 @@ export type AnnotationEvent = {
 };
 
 /**
- * Answer of every annotation mutation. `cluster` is the cluster's state after the change, or its
- * current state when the change was refused with CONFLICT (then nothing was changed).
+ * Answer of every annotation mutation. `cluster` (or `cellSet`, for a cell set's annotation) is its
+ * state after the change, or its current state when the change was refused with CONFLICT (then
+ * nothing was changed).
  */
 export type AnnotationPayload = {
   __typename?: 'AnnotationPayload';
+  cellSet?: Maybe<CellSet>;
   cluster?: Maybe<Cluster>;
   comment?: Maybe<Comment>;
   errors: Array<UserError>;
@@ -133,31 +138,68 @@ export type CasImportEntry = {
 
 /**
  * A named set of a run's cells (a lasso selection kept), visible to the team and audited. Its markers
- * use the same test as a cluster's, against the rest of the run's cells or another set.
+ * use the same test as a cluster's, against the rest of the run's cells or another set; it is
+ * annotated through the same review flow as a cluster (proposals, votes, comments, accept, history).
  */
 export type CellSet = {
   __typename?: 'CellSet';
+  /** As Cluster.acceptOverrideReason. */
+  acceptOverrideReason?: Maybe<Scalars['String']['output']>;
+  acceptedProposal?: Maybe<Proposal>;
   /** Positions in the run's cell order (`Run.cellsUrl`), ascending. */
   cells: Array<Scalars['Int']['output']>;
+  comments: Array<Comment>;
   createdAt: Scalars['DateTime']['output'];
   createdBy: User;
+  /** The audit trail of this set: its creation and every annotation change, oldest first. */
+  history: Array<AnnotationEvent>;
   id: Scalars['ID']['output'];
+  /** The accepted proposal's label, when there is one. */
+  label?: Maybe<Scalars['String']['output']>;
   /** Markers of the set against `reference` (another cell set of the run; null = every other cell of the run), filtered as Cluster.markers. */
   markers: Array<MarkerGene>;
   name: Scalars['String']['output'];
+  proposals: Array<Proposal>;
   runId: Scalars['ID']['output'];
   /** Number of cells. */
   size: Scalars['Int']['output'];
+  status: AnnotationStatus;
+  /** As Cluster.suggestions, scored on the set's markers against the rest of the run's cells. */
+  suggestions: CellTypeSuggestions;
+  /** Incremented by every annotation change; send it back as `expectedVersion`. */
+  version: Scalars['Int']['output'];
 };
 
 
 /**
  * A named set of a run's cells (a lasso selection kept), visible to the team and audited. Its markers
- * use the same test as a cluster's, against the rest of the run's cells or another set.
+ * use the same test as a cluster's, against the rest of the run's cells or another set; it is
+ * annotated through the same review flow as a cluster (proposals, votes, comments, accept, history).
+ */
+export type CellSetHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A named set of a run's cells (a lasso selection kept), visible to the team and audited. Its markers
+ * use the same test as a cluster's, against the rest of the run's cells or another set; it is
+ * annotated through the same review flow as a cluster (proposals, votes, comments, accept, history).
  */
 export type CellSetMarkersArgs = {
   filter?: InputMaybe<MarkerFilterInput>;
   reference?: InputMaybe<Scalars['ID']['input']>;
+  top?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A named set of a run's cells (a lasso selection kept), visible to the team and audited. Its markers
+ * use the same test as a cluster's, against the rest of the run's cells or another set; it is
+ * annotated through the same review flow as a cluster (proposals, votes, comments, accept, history).
+ */
+export type CellSetSuggestionsArgs = {
+  tissue?: InputMaybe<Scalars['String']['input']>;
   top?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -295,6 +337,8 @@ export type Comment = {
   __typename?: 'Comment';
   author: User;
   body: Scalars['String']['output'];
+  cellSetId?: Maybe<Scalars['ID']['output']>;
+  /** The cluster; -1 when the comment is about the cell set `cellSetId`. */
   clusterIndex: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
@@ -302,12 +346,15 @@ export type Comment = {
   proposal?: Maybe<Proposal>;
 };
 
+/** The subject is `clusterIndex` or `cellSetId` (one of them). */
 export type CommentClusterInput = {
   body: Scalars['String']['input'];
-  clusterIndex: Scalars['Int']['input'];
+  /** A cell set of the run, instead of a cluster. */
+  cellSetId?: InputMaybe<Scalars['ID']['input']>;
+  clusterIndex?: InputMaybe<Scalars['Int']['input']>;
   /** Checked when given. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
-  /** The proposal the comment answers (same cluster). */
+  /** The proposal the comment answers (same cluster or cell set). */
   proposalId?: InputMaybe<Scalars['ID']['input']>;
   runId: Scalars['ID']['input'];
 };
@@ -683,9 +730,9 @@ export type Mutation = {
   /** Joins the team of one of the viewer's invitations, with its role. */
   acceptInvitation: MembershipPayload;
   /**
-   * Owner or editor: makes the proposal the cluster's accepted label (replacing an earlier one). The
+   * Owner or editor: makes the proposal its cluster's (or cell set's) accepted label (replacing an earlier one). The
    * author of a proposal someone disagrees with may not accept it, except an owner giving
-   * `overrideReason` (recorded on the cluster and in the audit log); `Proposal.acceptGuard` says which
+   * `overrideReason` (recorded on the cluster or cell set and in the audit log); `Proposal.acceptGuard` says which
    * applies before the click.
    */
   acceptProposal: AnnotationPayload;
@@ -894,7 +941,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-/** A proposed cell-type label for one cluster of a run. */
+/** A proposed cell-type label for one cluster of a run, or for one of its cell sets. */
 export type Proposal = {
   __typename?: 'Proposal';
   acceptGuard: AcceptGuard;
@@ -903,6 +950,8 @@ export type Proposal = {
   author: User;
   /** For suggestions: algorithm, score, organism, tissue and the genes behind it, as computed when adopted. */
   automated?: Maybe<Scalars['JSON']['output']>;
+  cellSetId?: Maybe<Scalars['ID']['output']>;
+  /** The cluster; -1 when the proposal is about the cell set `cellSetId`. */
   clusterIndex: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
   disagreeCount: Scalars['Int']['output'];
@@ -929,8 +978,11 @@ export type Proposal = {
 
 export type { ProposalSource };
 
+/** The subject is `clusterIndex` or `cellSetId` (one of them). */
 export type ProposeLabelInput = {
-  clusterIndex: Scalars['Int']['input'];
+  /** A cell set of the run, instead of a cluster. */
+  cellSetId?: InputMaybe<Scalars['ID']['input']>;
+  clusterIndex?: InputMaybe<Scalars['Int']['input']>;
   evidence?: InputMaybe<Scalars['String']['input']>;
   /** Ignored: a new proposal replaces nothing, so two people proposing at once both get theirs recorded. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -1376,7 +1428,7 @@ export type ResolversTypes = {
   AcceptGuard: ResolverTypeWrapper<AcceptGuard>;
   AdoptSuggestionInput: AdoptSuggestionInput;
   AnnotationEvent: ResolverTypeWrapper<AuditRowModel>;
-  AnnotationPayload: ResolverTypeWrapper<Omit<AnnotationPayload, 'cluster' | 'comment' | 'proposal'> & { cluster?: Maybe<ResolversTypes['Cluster']>, comment?: Maybe<ResolversTypes['Comment']>, proposal?: Maybe<ResolversTypes['Proposal']> }>;
+  AnnotationPayload: ResolverTypeWrapper<Omit<AnnotationPayload, 'cellSet' | 'cluster' | 'comment' | 'proposal'> & { cellSet?: Maybe<ResolversTypes['CellSet']>, cluster?: Maybe<ResolversTypes['Cluster']>, comment?: Maybe<ResolversTypes['Comment']>, proposal?: Maybe<ResolversTypes['Proposal']> }>;
   AnnotationStatus: AnnotationStatus;
   ApiToken: ResolverTypeWrapper<ApiTokenRowModel>;
   ApiTokenPayload: ResolverTypeWrapper<Omit<ApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversTypes['ApiToken']> }>;
@@ -1470,7 +1522,7 @@ export type ResolversParentTypes = {
   AcceptGuard: AcceptGuard;
   AdoptSuggestionInput: AdoptSuggestionInput;
   AnnotationEvent: AuditRowModel;
-  AnnotationPayload: Omit<AnnotationPayload, 'cluster' | 'comment' | 'proposal'> & { cluster?: Maybe<ResolversParentTypes['Cluster']>, comment?: Maybe<ResolversParentTypes['Comment']>, proposal?: Maybe<ResolversParentTypes['Proposal']> };
+  AnnotationPayload: Omit<AnnotationPayload, 'cellSet' | 'cluster' | 'comment' | 'proposal'> & { cellSet?: Maybe<ResolversParentTypes['CellSet']>, cluster?: Maybe<ResolversParentTypes['Cluster']>, comment?: Maybe<ResolversParentTypes['Comment']>, proposal?: Maybe<ResolversParentTypes['Proposal']> };
   ApiToken: ApiTokenRowModel;
   ApiTokenPayload: Omit<ApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversParentTypes['ApiToken']> };
   Artifact: ArtifactRowModel;
@@ -1566,6 +1618,7 @@ export type AnnotationEventResolvers<ContextType = RequestContext, ParentType ex
 };
 
 export type AnnotationPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AnnotationPayload'] = ResolversParentTypes['AnnotationPayload']> = {
+  cellSet?: Resolver<Maybe<ResolversTypes['CellSet']>, ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -1616,14 +1669,23 @@ export type CasImportEntryResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type CellSetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellSet'] = ResolversParentTypes['CellSet']> = {
+  acceptOverrideReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  acceptedProposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType>;
   cells?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  comments?: Resolver<Array<ResolversTypes['Comment']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['AnnotationEvent']>, ParentType, ContextType, RequireFields<CellSetHistoryArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   markers?: Resolver<Array<ResolversTypes['MarkerGene']>, ParentType, ContextType, RequireFields<CellSetMarkersArgs, 'filter' | 'top'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AnnotationStatus'], ParentType, ContextType>;
+  suggestions?: Resolver<ResolversTypes['CellTypeSuggestions'], ParentType, ContextType, RequireFields<CellSetSuggestionsArgs, 'top'>>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type CellSetPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CellSetPayload'] = ResolversParentTypes['CellSetPayload']> = {
@@ -1693,6 +1755,7 @@ export type ClusterMethodResolvers<ContextType = RequestContext, ParentType exte
 export type CommentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = {
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cellSetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   clusterIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1941,6 +2004,7 @@ export type ProposalResolvers<ContextType = RequestContext, ParentType extends R
   agreeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   automated?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  cellSetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   clusterIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   disagreeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -74,7 +74,7 @@ describe("copyLabels against acceptProposal on PostgreSQL", () => {
     const source = await addRun(0);
     for (let c = 0; c < K; c++) {
       const { result: p, cluster } = await proposeLabel(ctxOf(editors[0]!), { runId: source, clusterIndex: c, expectedVersion: 0, label: `type ${c}` });
-      await acceptProposal(ctxOf(editors[0]!), p.id, cluster.version);
+      await acceptProposal(ctxOf(editors[0]!), p.id, cluster!.version);
     }
     let silentReplacements = 0;
     let acceptsOk = 0;
@@ -85,7 +85,7 @@ describe("copyLabels against acceptProposal on PostgreSQL", () => {
       const mine = await Promise.all(
         [0, 1, 2, 3].map(async (c) => {
           const { result, cluster } = await proposeLabel(ctxOf(editors[c]!), { runId: target, clusterIndex: c * 2, expectedVersion: 0, label: `manual ${c}` });
-          return { clusterIndex: c * 2, proposalId: result.id, version: cluster.version };
+          return { clusterIndex: c * 2, proposalId: result.id, version: cluster!.version };
         }),
       );
       const outcomes = await Promise.allSettled([

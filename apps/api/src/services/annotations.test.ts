@@ -6,7 +6,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateCas } from "@scfnccl/annotation";
-import { annotations, artifacts, auditLog, clusters, comments, createDb, datasetGenes, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type MarkerGene, type Role } from "@scfnccl/db";
+import { pp } from "@scfnccl/engine";
+import { annotations, artifacts, auditLog, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type MarkerGene, type Role } from "@scfnccl/db";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import { subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
 import { encodeCellsFile } from "@scfnccl/platform/cells";
@@ -15,8 +16,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createContext, type Deps, type RequestContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { readEnv } from "../env.ts";
-import { acceptProposal, adoptSuggestion, AnnotationConflict, clusterHistory, commentCluster, copyLabels, proposeLabel, reviseProposal, viewerAcceptGuard, voteProposal } from "./annotations.ts";
+import { acceptProposal, adoptSuggestion, AnnotationConflict, clusterHistory, commentCluster, copyLabels, proposeLabel, reviseProposal, subjectHistory, viewerAcceptGuard, voteProposal } from "./annotations.ts";
 import { importCas, labelCorrespondence, runCas, runComposition } from "./casExchange.ts";
+import { storeDerived } from "./cellData.ts";
+import { createCellSet, suggestionsForCellSet } from "./cellSets.ts";
 import { suggestionsForCluster } from "./cellTypes.ts";
 
 /** The test dataset's genes: B-cell, T-cell and monocyte markers and a housekeeping gene. */
@@ -100,10 +103,21 @@ beforeAll(async () => {
   await db.db.insert(memberships).values({ teamId: other!.id, userId: user.outsider, role: "owner" });
   const [d] = await db.db
     .insert(datasets)
-    .values({ teamId, name: "d.h5", format: "csv", cells: 12, genes: GENES.length, checksum: "0", sizeBytes: 1, storageKey: "datasets/x", uploaderId: user.owner, organism: "human" })
+    .values({ teamId, name: "d.h5", format: "csv", cells: 12, genes: GENES.length, checksum: "0", sizeBytes: 1, storageKey: "datasets/x", uploaderId: user.owner, organism: "human", geneNameColumn: "gene_symbols" })
     .returning();
   datasetId = d!.id;
-  await db.db.insert(datasetGenes).values({ datasetId, ids: GENES.map((_, i) => `ENSG${String(i).padStart(11, "0")}`), names: GENES });
+  // The dataset's derived files (gene names, expression by gene), as an upload stores them: cells
+  // 0–3 express the B-cell markers, 4–7 the T-cell ones, 8–11 the monocyte ones; ACTB everywhere.
+  const expressed = [["MS4A1", "CD79A", "CD79B", "CD19"], ["CD3E", "CD3D"], ["CD14", "LYZ"]];
+  const dense = Array.from({ length: 12 }, (_, cell) => GENES.map((g, j) => (g === "ACTB" ? 5 : expressed[Math.floor(cell / 4)]!.includes(g) ? 8 + ((cell + j) % 3) : 0))).flat();
+  await storeDerived(store, datasetId, {
+    counts: pp.csrFromDense(dense, 12, GENES.length),
+    cells: Array.from({ length: 12 }, (_, i) => `cell${i}`),
+    genes: GENES.map((_, i) => `ENSG${String(i).padStart(11, "0")}`),
+    geneColumns: { gene_symbols: GENES },
+    geneNameColumn: "gene_symbols",
+    source: "test",
+  });
 });
 
 afterAll(async () => {
@@ -155,16 +169,16 @@ describe("annotation status", () => {
     expect((await clusterRow(runId, 0)).status).toBe("open");
     const { result: p } = await propose("editor", { label: "T cell", ontologyId: "CL:0000084" });
     const disagree = await voteProposal(ctxOf("editor2"), { proposalId: p.id, value: -1, reason: "CD3E is absent; MS4A1 is high" });
-    expect(disagree.cluster.status).toBe("disputed");
+    expect(disagree.cluster!.status).toBe("disputed");
     await commentCluster(ctxOf("editor2"), { runId, clusterIndex: 0, body: "Look at MS4A1", proposalId: p.id });
     // A revision clears the votes cast on the earlier label.
     const revised = await reviseProposal(ctxOf("editor"), { proposalId: p.id, expectedVersion: 3, label: "B cell", ontologyId: "CL:0000236" });
-    expect(revised.cluster.status).toBe("proposed");
+    expect(revised.cluster!.status).toBe("proposed");
     expect(await db.db.select().from(votes).where(eq(votes.annotationId, p.id))).toEqual([]);
     const agree = await voteProposal(ctxOf("editor2"), { proposalId: p.id, value: 1 });
     expect(agree.cluster).toMatchObject({ status: "proposed", version: 5 });
     const accepted = await acceptProposal(ctxOf("owner"), p.id, 5);
-    expect(accepted.cluster.status).toBe("accepted");
+    expect(accepted.cluster!.status).toBe("accepted");
     const again = await reviseProposal(ctxOf("editor"), { proposalId: p.id, expectedVersion: 6, evidence: "also CD19" });
     expect(again.cluster).toMatchObject({ status: "proposed", acceptedProposalId: null });
   });
@@ -173,11 +187,11 @@ describe("annotation status", () => {
     const { result: a } = await propose("editor", { label: "NK cell", ontologyId: null });
     await voteProposal(ctxOf("viewer"), { proposalId: a.id, value: -1, reason: "no NKG7" });
     const { result: b, cluster } = await proposeLabel(ctxOf("editor2"), { runId, clusterIndex: 0, expectedVersion: 2, label: "B cell" });
-    expect(cluster.status).toBe("proposed");
+    expect(cluster!.status).toBe("proposed");
     const d = await voteProposal(ctxOf("viewer"), { proposalId: b.id, value: -1, reason: "too vague" });
-    expect(d.cluster.status).toBe("disputed");
+    expect(d.cluster!.status).toBe("disputed");
     const r = await voteProposal(ctxOf("viewer"), { proposalId: b.id, value: 1 });
-    expect(r.cluster.status).toBe("proposed");
+    expect(r.cluster!.status).toBe("proposed");
     expect(await db.db.select().from(votes).where(eq(votes.annotationId, b.id))).toHaveLength(1);
   });
 });
@@ -254,7 +268,7 @@ describe("the self-accept rule", () => {
     expect(await snapshot()).toEqual(before);
     // Anyone else with the right to accept may.
     expect(await viewerAcceptGuard(ctxOf("owner"), p)).toMatchObject({ allowed: true, needsOverrideReason: false });
-    expect((await acceptProposal(ctxOf("editor2"), p.id, 2)).cluster.status).toBe("accepted");
+    expect((await acceptProposal(ctxOf("editor2"), p.id, 2)).cluster!.status).toBe("accepted");
   });
 
   it("lets an owner accept their own disputed proposal only with a recorded override reason", async () => {
@@ -292,7 +306,7 @@ describe("suggestions from marker databases", () => {
     expect((await failure(adoptSuggestion(ctxOf("viewer"), { runId, clusterIndex: 0, cellTypeId: top.cellTypeId }))).code).toBe("FORBIDDEN");
     expect(await failure(adoptSuggestion(ctxOf("editor"), { runId, clusterIndex: 0, cellTypeId: "CL:0000084" }))).toMatchObject({ code: "INVALID_INPUT", field: "cellTypeId" });
     const { result: p, cluster } = await adoptSuggestion(ctxOf("editor"), { runId, clusterIndex: 0, cellTypeId: top.cellTypeId });
-    expect(cluster.status).toBe("proposed");
+    expect(cluster!.status).toBe("proposed");
     expect(p).toMatchObject({ source: "suggestion", ontologyId: top.cellTypeId, authorId: user.editor });
     expect(p.markerGenes).toEqual(expect.arrayContaining(["MS4A1", "CD79A"]));
     expect(p.evidence).toMatch(/^Suggested from marker databases .*score .*MS4A1 \(log2FC/);
@@ -373,6 +387,100 @@ describe("Cell Annotation Schema out and in", () => {
       [false, "CL:0000003 ('obsolete native cell') is obsolete in the Cell Ontology (release 2026-03-26); use CL:0000000 instead"],
       [true, "marker genes not in this dataset left out: NOTAGENE"],
     ]);
+  });
+});
+
+describe("cell sets are reviewed through the same flow as clusters", () => {
+  it("proposes with checked ids and genes, votes, comments, guards self-acceptance, refuses a stale accept with CONFLICT, accepts, audits and announces", async () => {
+    const set = await createCellSet(ctxOf("editor"), runId, "B-like", [0, 1, 2, 3]);
+    const onSet = (who: keyof typeof user, extra: Record<string, unknown> = {}) =>
+      proposeLabel(ctxOf(who), { runId, cellSetId: set.id, label: "B cell", ontologyId: "CL:0000236", markerGenes: ["MS4A1", "CD79A"], ...extra });
+    expect(await failure(onSet("editor", { ontologyId: "CL:9999999" }))).toMatchObject({ code: "INVALID_INPUT", field: "ontologyId" });
+    expect(await failure(onSet("editor", { markerGenes: ["NOTAGENE"] }))).toMatchObject({ code: "INVALID_INPUT", field: "markerGenes" });
+    expect(await failure(onSet("viewer"))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await failure(proposeLabel(ctxOf("editor"), { runId, clusterIndex: 0, cellSetId: set.id, label: "x" }))).toMatchObject({ code: "INVALID_INPUT", field: "clusterIndex" });
+    expect(await failure(proposeLabel(ctxOf("editor"), { runId, cellSetId: "00000000-0000-4000-8000-000000000000", label: "x" }))).toMatchObject({ code: "INVALID_INPUT", field: "cellSetId" });
+
+    const { result: p, cellSet, cluster } = await onSet("editor");
+    expect(cluster).toBeNull();
+    expect(cellSet).toMatchObject({ id: set.id, status: "proposed", version: 1 });
+    expect(p).toMatchObject({ cellSetId: set.id, clusterIndex: -1 });
+    const disagree = await voteProposal(ctxOf("viewer"), { proposalId: p.id, value: -1, reason: "CD3E is up too" });
+    expect(disagree.cellSet).toMatchObject({ status: "disputed", version: 2 });
+    const { result: c } = await commentCluster(ctxOf("viewer"), { runId, cellSetId: set.id, body: "see CD79A", proposalId: p.id });
+    expect(c).toMatchObject({ cellSetId: set.id, proposalId: p.id });
+    // A cluster's proposal cannot be answered on the set, nor the other way round.
+    const { result: onCluster } = await propose("editor2");
+    expect(await failure(commentCluster(ctxOf("viewer"), { runId, cellSetId: set.id, body: "x", proposalId: onCluster.id }))).toMatchObject({ field: "proposalId" });
+
+    // The self-accept guard: the author may not accept over the disagreement.
+    expect((await viewerAcceptGuard(ctxOf("editor"), p)).allowed).toBe(false);
+    expect(await failure(acceptProposal(ctxOf("editor"), p.id, 3))).toMatchObject({ code: "FORBIDDEN" });
+    // A stale version: CONFLICT with the set's current state, nothing written.
+    const before = await snapshot();
+    const stale = await failure(acceptProposal(ctxOf("editor2"), p.id, 1));
+    expect(stale).toBeInstanceOf(AnnotationConflict);
+    expect(stale).toMatchObject({ code: "CONFLICT", cluster: null, cellSet: { id: set.id, version: 3, status: "disputed" } });
+    expect(await snapshot()).toEqual(before);
+    const accepted = await acceptProposal(ctxOf("editor2"), p.id, 3);
+    expect(accepted.cellSet).toMatchObject({ status: "accepted", acceptedProposalId: p.id, version: 4 });
+    // The clusters are untouched by the set's review.
+    expect(await clusterRow(runId, 0)).toMatchObject({ status: "proposed", acceptedProposalId: null });
+
+    const history = await subjectHistory(ctxOf("viewer"), runId, { kind: "cellSet", id: set.id }, 100);
+    expect(history.map((h) => [h.action, h.actorId])).toEqual([
+      ["cellSet.create", user.editor],
+      ["proposal.create", user.editor],
+      ["proposal.vote", user.viewer],
+      ["comment.create", user.viewer],
+      ["proposal.accept", user.editor2],
+    ]);
+    expect(history[4]!.data).toMatchObject({ before: { cellSet: { status: "disputed", version: 3 } }, after: { cellSet: { status: "accepted", version: 4 } } });
+    expect((await failure(subjectHistory(ctxOf("outsider"), runId, { kind: "cellSet", id: set.id }, 10))).code).toBe("NOT_FOUND");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.filter((e) => e.type === "annotation.changed" && e.runId === runId && e.cellSetId === set.id).map((e) => e.type === "annotation.changed" && [e.action, e.clusterIndex, e.version])).toEqual([
+      ["proposal.create", -1, 1],
+      ["proposal.vote", -1, 2],
+      ["comment.create", -1, 3],
+      ["proposal.accept", -1, 4],
+    ]);
+  });
+
+  it("lets an owner accept their own disputed proposal on a set only with a recorded reason, and revising it reopens the set", async () => {
+    const set = await createCellSet(ctxOf("owner"), runId, "mixed", [0, 1, 4, 5]);
+    const { result: p } = await proposeLabel(ctxOf("owner"), { runId, cellSetId: set.id, label: "B cell", ontologyId: "CL:0000236" });
+    await voteProposal(ctxOf("editor"), { proposalId: p.id, value: -1, reason: "half are T cells" });
+    expect(await failure(acceptProposal(ctxOf("owner"), p.id, 2))).toMatchObject({ code: "INVALID_INPUT", field: "overrideReason" });
+    const { cellSet } = await acceptProposal(ctxOf("owner"), p.id, 2, "the T cells are doublets");
+    expect(cellSet).toMatchObject({ status: "accepted", acceptOverrideReason: "the T cells are doublets" });
+    const revised = await reviseProposal(ctxOf("owner"), { proposalId: p.id, expectedVersion: 3, label: "mixed B/T" });
+    expect(revised.cellSet).toMatchObject({ status: "proposed", acceptedProposalId: null });
+  });
+
+  it("suggests from the set's own markers and adopts a suggestion as an automated proposal on the set", async () => {
+    const set = await createCellSet(ctxOf("editor"), runId, "B cells", [0, 1, 2, 3]);
+    const answer = await suggestionsForCellSet(ctxOf("viewer"), set, datasetId, { top: 3, tissue: null });
+    expect(answer.note).toBeNull();
+    const top = answer.suggestions[0]!;
+    expect(answer.suggestions.map((x) => x.cellTypeId).some((id) => ["CL:0000236", "CL:0000785", "CL:0000788", "CL:0000787", "CL:0000816"].includes(id))).toBe(true);
+    expect(top.matched.map((m) => m.gene)).toEqual(expect.arrayContaining(["MS4A1", "CD79A"]));
+    expect(await failure(adoptSuggestion(ctxOf("editor"), { runId, cellSetId: set.id, cellTypeId: "CL:0000576" }))).toMatchObject({ code: "INVALID_INPUT", field: "cellTypeId" });
+    const { result: p, cellSet } = await adoptSuggestion(ctxOf("editor"), { runId, cellSetId: set.id, cellTypeId: top.cellTypeId });
+    expect(cellSet).toMatchObject({ status: "proposed" });
+    expect(p).toMatchObject({ source: "suggestion", cellSetId: set.id, ontologyId: top.cellTypeId, automated: { score: top.score } });
+    expect(p.evidence).toMatch(/Up in this cell set: .*MS4A1/);
+  });
+
+  it("exports a set's proposals in the CAS document with the set's cells, valid against the schema", async () => {
+    const set = await createCellSet(ctxOf("editor"), runId, "monocytes", [8, 9, 10, 11]);
+    const { result: p } = await proposeLabel(ctxOf("editor"), { runId, cellSetId: set.id, label: "CD14-positive monocyte", ontologyId: "CL:0001054" });
+    await acceptProposal(ctxOf("owner"), p.id, 1);
+    const run = (await db.db.select().from(runs).where(eq(runs.id, runId)))[0]!;
+    const doc = await runCas(ctxOf("viewer"), run);
+    expect(validateCas(doc)).toEqual([]);
+    const entry = (doc as unknown as { annotations: Record<string, unknown>[] }).annotations.find((a) => a["cell_label"] === "CD14-positive monocyte")!;
+    expect(entry).toMatchObject({ cell_ids: ["cell8", "cell9", "cell10", "cell11"], labelset: "accepted" });
+    expect(JSON.stringify(entry)).toContain('"scfnccl_cell_set":"monocytes"');
   });
 });
 
@@ -486,7 +594,7 @@ describe("copying labels between runs", () => {
     await acceptProposal(ctxOf("owner"), b.id, 1);
     const target = await addRun([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], 1);
     const { result: mine, cluster } = await proposeLabel(ctxOf("editor2"), { runId: target, clusterIndex: 0, expectedVersion: 0, label: "plasma cell" });
-    const { cluster: acceptedRow } = await acceptProposal(ctxOf("owner"), mine.id, cluster.version);
+    const { cluster: acceptedRow } = await acceptProposal(ctxOf("owner"), mine.id, cluster!.version);
     // accept: true without versions: copied as a proposal, the accepted label stays.
     const kept = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target, accept: true });
     expect(kept.mappings[0]).toMatchObject({ copied: true, accepted: false, reason: expect.stringMatching(/accepted label was kept/) });
@@ -494,14 +602,14 @@ describe("copying labels between runs", () => {
     // A stale version: CONFLICT, nothing written to that cluster.
     // (The run-level audit entry of the copy itself is the one row added.)
     const before = { ...(await snapshot()), audit: 0 };
-    const stale = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target, accept: true, expectedVersions: [{ clusterIndex: 0, version: acceptedRow.version }] });
+    const stale = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target, accept: true, expectedVersions: [{ clusterIndex: 0, version: acceptedRow!.version }] });
     expect(stale.conflicts.map((c) => [c.code, c.field])).toEqual([["CONFLICT", "expectedVersions"]]);
     expect({ ...(await snapshot()), audit: 0 }).toEqual(before);
     // Naming the version the caller saw replaces the accepted label, as asked.
     const target2 = await addRun([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], 2);
     const { result: theirs, cluster: c2 } = await proposeLabel(ctxOf("editor2"), { runId: target2, clusterIndex: 0, expectedVersion: 0, label: "plasma cell" });
-    const { cluster: seen } = await acceptProposal(ctxOf("owner"), theirs.id, c2.version);
-    const replaced = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target2, accept: true, expectedVersions: [{ clusterIndex: 0, version: seen.version }] });
+    const { cluster: seen } = await acceptProposal(ctxOf("owner"), theirs.id, c2!.version);
+    const replaced = await copyLabels(ctxOf("editor"), { fromRunId: runId, toRunId: target2, accept: true, expectedVersions: [{ clusterIndex: 0, version: seen!.version }] });
     expect(replaced.conflicts).toEqual([]);
     expect(replaced.mappings[0]).toMatchObject({ copied: true, accepted: true, reason: null });
     expect((await clusterRow(target2, 0)).acceptedProposalId).toBe(replaced.mappings[0]!.proposal!.id);

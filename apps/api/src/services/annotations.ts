@@ -1,6 +1,9 @@
 /**
- * Collaborative annotation of a run's clusters: proposals, votes, comments, acceptance, copying a
- * label set between runs. Every authorization rule of annotation lives here:
+ * Collaborative annotation of a run's clusters and cell sets (the "subject" of a proposal):
+ * proposals, votes, comments, acceptance, copying a label set between runs. A cell set is reviewed
+ * exactly like a cluster, through the same functions: only where its state row lives differs
+ * (`clusters` or `cell_sets`, both with status, version, accepted proposal and override reason).
+ * Every authorization rule of annotation lives here:
  *
  * - every team member reads (another team's run is NOT_FOUND);
  * - viewers also vote and comment: review is open to the whole team, so a consulted colleague's
@@ -10,18 +13,18 @@
  * - nobody votes on their own proposal (the author's support is implied; counting it would let one
  *   person outvote a dissent);
  * - nobody accepts their own proposal while someone disagrees with it, except an owner who records
- *   why (the override reason goes on the cluster and in the audit entry);
+ *   why (the override reason goes on the subject and in the audit entry);
  * - a label names a current Cell Ontology term when it has an id, and cites only genes the dataset
  *   measures.
  *
- * Each change runs in one transaction that first bumps the cluster's `version` (a row lock in
- * PostgreSQL, so changes to one cluster are serialised), then recomputes the status and appends an
+ * Each change runs in one transaction that first bumps the subject's `version` (a row lock in
+ * PostgreSQL, so changes to one subject are serialised), then recomputes the status and appends an
  * audit entry with the state before and after. State changes (revise, accept) also require the
  * version to still be the one the client saw, so of two concurrent ones the second gets CONFLICT; a
  * new proposal, a vote or a comment adds to the record without replacing anything, so two people
  * proposing different labels at once both get theirs recorded. Events go out after the commit.
  */
-import { and, annotations, clusters, comments, eq, sql, votes, type AnnotationStatus, type Db, type Role } from "@scfnccl/db";
+import { and, annotations, CELL_SET_INDEX, cellSets, clusters, comments, eq, sql, votes, type AnnotationStatus, type Db, type Role, type Rows } from "@scfnccl/db";
 import { publishEvent } from "@scfnccl/platform";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
@@ -29,22 +32,76 @@ import { AppError, forbidden, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
 import { parseInput } from "./auth.ts";
+import { suggestionsForCellSet } from "./cellSets.ts";
 import { checkMarkerGenes, requireCellType, SUGGESTION_ALGORITHM, suggestionsForCluster } from "./cellTypes.ts";
 import { readCellsFile } from "./results.ts";
 import { getRun } from "./runs.ts";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type ClusterRow = typeof clusters.$inferSelect;
+type CellSetRow = Rows["cellSet"];
 type ProposalRow = typeof annotations.$inferSelect;
 type RunRow = NonNullable<Awaited<ReturnType<typeof getRun>>>;
 
-/** CONFLICT carrying the cluster's current state, which the payload hands back. */
+/** What a proposal or comment is about: one cluster of the run, or one of its cell sets. */
+export type Subject = { kind: "cluster"; index: number } | { kind: "cellSet"; id: string };
+/** The annotation state of a subject (its row in `clusters` or `cell_sets`). */
+type SubjectRow = ClusterRow | CellSetRow;
+
+export const subjectOf = (p: { clusterIndex: number; cellSetId: string | null }): Subject => (p.cellSetId ? { kind: "cellSet", id: p.cellSetId } : { kind: "cluster", index: p.clusterIndex });
+const sameSubject = (a: Subject, b: Subject) => (a.kind === "cluster" ? b.kind === "cluster" && a.index === b.index : b.kind === "cellSet" && a.id === b.id);
+const describeSubject = (s: Subject) => (s.kind === "cluster" ? `cluster ${s.index}` : `cell set ${s.id}`);
+/** The columns a proposal or comment row stores its subject in. */
+const subjectColumns = (s: Subject) => (s.kind === "cluster" ? { clusterIndex: s.index, cellSetId: null } : { clusterIndex: CELL_SET_INDEX, cellSetId: s.id });
+/** The audit log's target of a subject's entries (a cell set's creation and deletion are there too). */
+export const subjectTarget = (runId: string, s: Subject) => (s.kind === "cluster" ? { targetType: "cluster", targetId: clusterKey(runId, s.index) } : { targetType: "cellSet", targetId: s.id });
+
+/** The proposals of one subject (annotations rows). */
+const proposalsOf = (runId: string, s: Subject) => (s.kind === "cluster" ? and(eq(annotations.runId, runId), eq(annotations.clusterIndex, s.index)) : and(eq(annotations.runId, runId), eq(annotations.cellSetId, s.id)));
+
+/** Reading and writing a subject's state row, in whichever table it lives. */
+const subjectRows = {
+  /** +1 on the version (the row lock), only while it is still `expected` when given; undefined when it moved. */
+  async bump(tx: Tx, runId: string, s: Subject, expected: number | null | undefined): Promise<SubjectRow | undefined> {
+    if (s.kind === "cluster") {
+      const where = and(eq(clusters.runId, runId), eq(clusters.index, s.index));
+      const [row] = await tx.update(clusters).set({ version: sql`${clusters.version} + 1` }).where(expected == null ? where : and(where, eq(clusters.version, expected))).returning();
+      return row;
+    }
+    const where = and(eq(cellSets.runId, runId), eq(cellSets.id, s.id));
+    const [row] = await tx.update(cellSets).set({ version: sql`${cellSets.version} + 1` }).where(expected == null ? where : and(where, eq(cellSets.version, expected))).returning();
+    return row;
+  },
+  async save(tx: Tx, runId: string, s: Subject, set: { status: AnnotationStatus; acceptedProposalId: string | null; acceptOverrideReason?: string | null }): Promise<SubjectRow> {
+    if (s.kind === "cluster") return (await tx.update(clusters).set(set).where(and(eq(clusters.runId, runId), eq(clusters.index, s.index))).returning())[0]!;
+    return (await tx.update(cellSets).set(set).where(and(eq(cellSets.runId, runId), eq(cellSets.id, s.id))).returning())[0]!;
+  },
+  async read(db: Db, runId: string, s: Subject): Promise<SubjectRow> {
+    if (s.kind === "cluster") return (await db.select().from(clusters).where(and(eq(clusters.runId, runId), eq(clusters.index, s.index))))[0]!;
+    return (await db.select().from(cellSets).where(and(eq(cellSets.runId, runId), eq(cellSets.id, s.id))))[0]!;
+  },
+};
+
+/** A change's answer: the subject's state after it (in `cluster` or `cellSet`) and what it made. */
+export interface SubjectChange<T> {
+  cluster: ClusterRow | null;
+  cellSet: CellSetRow | null;
+  result: T;
+}
+
+const asAnswer = (s: Subject, row: SubjectRow) => (s.kind === "cluster" ? { cluster: row as ClusterRow, cellSet: null } : { cluster: null, cellSet: row as CellSetRow });
+
+/** CONFLICT carrying the subject's current state, which the payload hands back. */
 export class AnnotationConflict extends AppError {
+  readonly cluster: ClusterRow | null;
+  readonly cellSet: CellSetRow | null;
   constructor(
     message: string,
-    readonly current: ClusterRow,
+    subject: Subject,
+    readonly current: SubjectRow,
   ) {
     super("CONFLICT", message, "expectedVersion");
+    ({ cluster: this.cluster, cellSet: this.cellSet } = asAnswer(subject, current));
   }
 }
 
@@ -69,17 +126,23 @@ const markerGenes = z
   .nullish()
   .transform((genes) => [...new Set(genes ?? [])]);
 const version = z.number().int().min(0);
+/** A subject in an input: a cluster index or a cell set id, exactly one. */
+const subjectFields = { clusterIndex: z.number().int().nullish(), cellSetId: z.string().max(100).nullish() };
+const oneSubject = (v: { clusterIndex?: number | null; cellSetId?: string | null }) => (v.clusterIndex == null) !== (v.cellSetId == null);
+const oneSubjectMessage = { message: "name the subject: give clusterIndex or cellSetId (one of them)", path: ["clusterIndex"] };
 
-const proposeInput = z.object({
-  runId: z.string(),
-  clusterIndex: z.number().int(),
-  // Accepted for old clients; a new proposal never conflicts (it replaces nothing).
-  expectedVersion: version.nullish(),
-  label,
-  ontologyId,
-  evidence: optionalText(5000, "evidence"),
-  markerGenes,
-});
+const proposeInput = z
+  .object({
+    runId: z.string(),
+    ...subjectFields,
+    // Accepted for old clients; a new proposal never conflicts (it replaces nothing).
+    expectedVersion: version.nullish(),
+    label,
+    ontologyId,
+    evidence: optionalText(5000, "evidence"),
+    markerGenes,
+  })
+  .refine(oneSubject, oneSubjectMessage);
 const reviseInput = z.object({
   proposalId: z.string(),
   expectedVersion: version,
@@ -96,27 +159,41 @@ const voteInput = z
     expectedVersion: version.nullish(),
   })
   .refine((v) => v.value === 1 || v.reason !== null, { message: "a disagreement needs a reason", path: ["reason"] });
-const commentInput = z.object({
-  runId: z.string(),
-  clusterIndex: z.number().int(),
-  body: z.string().trim().min(1, "comment is empty").max(5000, "comment is longer than 5000 characters"),
-  proposalId: z.string().nullish(),
-  expectedVersion: version.nullish(),
-});
+const commentInput = z
+  .object({
+    runId: z.string(),
+    ...subjectFields,
+    body: z.string().trim().min(1, "comment is empty").max(5000, "comment is longer than 5000 characters"),
+    proposalId: z.string().nullish(),
+    expectedVersion: version.nullish(),
+  })
+  .refine(oneSubject, oneSubjectMessage);
 
 // GraphQL sends explicit nulls for omitted optional fields only when the client writes them; an
 // omitted field is absent. Revisions tell "leave as is" (absent) from "clear" (null) by that.
 export const proposalSnapshot = (p: ProposalRow) => ({ label: p.cellType, ontologyId: p.ontologyId, evidence: p.evidence, markerGenes: p.markerGenes, revision: p.revision, source: p.source });
-const clusterSnapshot = (c: ClusterRow) => ({ status: c.status, version: c.version, acceptedProposalId: c.acceptedProposalId, acceptOverrideReason: c.acceptOverrideReason });
+const subjectSnapshot = (c: SubjectRow) => ({ status: c.status, version: c.version, acceptedProposalId: c.acceptedProposalId, acceptOverrideReason: c.acceptOverrideReason });
 
 export const clusterKey = (runId: string, index: number) => `${runId}:${index}`;
 
-/** The run (readable by the viewer) and its cluster, or INVALID_INPUT naming the cluster index. */
-async function findCluster(ctx: RequestContext, runIdRaw: string, clusterIndex: number): Promise<{ run: RunRow; cluster: ClusterRow }> {
+/** The run (readable by the viewer) and the input's subject in it, or INVALID_INPUT naming the cluster index or cell set. */
+async function findSubject(ctx: RequestContext, runIdRaw: string, input: { clusterIndex?: number | null; cellSetId?: string | null }): Promise<{ run: RunRow; subject: Subject; row: SubjectRow }> {
   const run = await getRun(ctx, runIdRaw);
-  const cluster = (await ctx.loaders.clustersByRun.load(run.id)).find((c) => c.index === clusterIndex);
-  if (!cluster) throw invalid(`the run has no cluster ${clusterIndex}`, "clusterIndex");
-  return { run, cluster };
+  if (input.cellSetId != null) {
+    const missing = () => invalid(`the run has no cell set ${input.cellSetId}`, "cellSetId");
+    let id: string;
+    try {
+      id = checkId(input.cellSetId, "cell set");
+    } catch {
+      throw missing();
+    }
+    const [set] = await ctx.deps.db.db.select().from(cellSets).where(eq(cellSets.id, id));
+    if (!set || set.runId !== run.id) throw invalid(`the run has no cell set ${input.cellSetId}`, "cellSetId");
+    return { run, subject: { kind: "cellSet", id: set.id }, row: set };
+  }
+  const cluster = (await ctx.loaders.clustersByRun.load(run.id)).find((c) => c.index === input.clusterIndex);
+  if (!cluster) throw invalid(`the run has no cluster ${input.clusterIndex}`, "clusterIndex");
+  return { run, subject: { kind: "cluster", index: cluster.index }, row: cluster };
 }
 
 /** A proposal and its run, NOT_FOUND for another team's. */
@@ -130,18 +207,15 @@ async function findProposal(ctx: RequestContext, idRaw: string): Promise<{ run: 
 }
 
 /** OPEN without proposals; ACCEPTED with an accepted one; DISPUTED when every proposal has more disagree than agree votes. */
-async function statusOf(tx: Tx, runId: string, clusterIndex: number, acceptedProposalId: string | null): Promise<AnnotationStatus> {
-  const proposals = await tx
-    .select({ id: annotations.id })
-    .from(annotations)
-    .where(and(eq(annotations.runId, runId), eq(annotations.clusterIndex, clusterIndex)));
+async function statusOf(tx: Tx, runId: string, subject: Subject, acceptedProposalId: string | null): Promise<AnnotationStatus> {
+  const proposals = await tx.select({ id: annotations.id }).from(annotations).where(proposalsOf(runId, subject));
   if (proposals.length === 0) return "open";
   if (acceptedProposalId && proposals.some((p) => p.id === acceptedProposalId)) return "accepted";
   const tally = await tx
     .select({ annotationId: votes.annotationId, value: votes.value })
     .from(votes)
     .innerJoin(annotations, eq(votes.annotationId, annotations.id))
-    .where(and(eq(annotations.runId, runId), eq(annotations.clusterIndex, clusterIndex)));
+    .where(proposalsOf(runId, subject));
   const score = new Map<string, number>();
   for (const v of tally) score.set(v.annotationId, (score.get(v.annotationId) ?? 0) + v.value);
   return proposals.every((p) => (score.get(p.id) ?? 0) < 0) ? "disputed" : "proposed";
@@ -160,9 +234,75 @@ interface Change<T> {
 }
 
 /**
- * Applies one change to a cluster's annotation: version check and bump, the change itself, the
+ * Applies one change to a subject's annotation: version check and bump, the change itself, the
  * status, the audit entry, in one transaction; then the event. Nothing is written on a conflict.
  */
+export async function changeSubject<T>(
+  ctx: RequestContext,
+  run: RunRow,
+  subject: Subject,
+  expectedVersion: number | null | undefined,
+  apply: (tx: Tx, row: SubjectRow) => Promise<Change<T>>,
+): Promise<SubjectChange<T>> {
+  const viewer = requireViewer(ctx);
+  const db = ctx.deps.db.db;
+  let outcome: { row: SubjectRow; result: T; change: Change<T> };
+  try {
+    outcome = await db.transaction(async (tx) => {
+      const locked = await subjectRows.bump(tx, run.id, subject, expectedVersion);
+      if (!locked) throw new VersionMoved();
+      const before = { ...locked, version: locked.version - 1 };
+      const change = await apply(tx, before);
+      const acceptedProposalId = change.accepted === undefined ? locked.acceptedProposalId : change.accepted;
+      const status = await statusOf(tx, run.id, subject, acceptedProposalId);
+      const acceptance = change.accepted === undefined ? {} : { acceptOverrideReason: change.overrideReason ?? null };
+      const row = await subjectRows.save(tx, run.id, subject, { status, acceptedProposalId, ...acceptance });
+      const key = subject.kind === "cluster" ? "cluster" : "cellSet";
+      await audit(tx, {
+        teamId: run.teamId,
+        actorId: viewer.userId,
+        action: change.action,
+        ...subjectTarget(run.id, subject),
+        data: {
+          proposalId: change.proposalId,
+          ...(subject.kind === "cellSet" ? { runId: run.id } : {}),
+          before: { [key]: subjectSnapshot(before), ...(change.before as object) },
+          after: { [key]: subjectSnapshot(row), ...(change.after as object) },
+        },
+      });
+      return { row, result: change.result, change };
+    });
+  } catch (err) {
+    if (!(err instanceof VersionMoved)) throw err;
+    const current = await subjectRows.read(db, run.id, subject);
+    throw new AnnotationConflict(
+      `${describeSubject(subject)} changed since you loaded it (version ${current.version}, you had ${String(expectedVersion)}); here is its current state`,
+      subject,
+      current,
+    );
+  }
+  ctx.loaders.clustersByRun.clear(run.id);
+  ctx.loaders.cellSetsByRun.clear(run.id);
+  ctx.loaders.annotationsByRun.clear(run.id);
+  ctx.loaders.commentsByRun.clear(run.id);
+  ctx.loaders.votesByAnnotation.clearAll();
+  const target = subjectTarget(run.id, subject);
+  ctx.loaders.history.clear(`${target.targetType}|${target.targetId}`);
+  await publishEvent(ctx.deps.db, {
+    type: "annotation.changed",
+    teamId: run.teamId,
+    runId: run.id,
+    ...subjectColumns(subject),
+    proposalId: outcome.change.proposalId,
+    action: outcome.change.action,
+    version: outcome.row.version,
+    status: outcome.row.status,
+    actorId: viewer.userId,
+  });
+  return { ...asAnswer(subject, outcome.row), result: outcome.result };
+}
+
+/** changeSubject for a cluster (copyLabels and the CAS import write to clusters only). */
 export async function changeCluster<T>(
   ctx: RequestContext,
   run: RunRow,
@@ -170,67 +310,8 @@ export async function changeCluster<T>(
   expectedVersion: number | null | undefined,
   apply: (tx: Tx, cluster: ClusterRow) => Promise<Change<T>>,
 ): Promise<{ cluster: ClusterRow; result: T }> {
-  const viewer = requireViewer(ctx);
-  const db = ctx.deps.db.db;
-  const where = and(eq(clusters.runId, run.id), eq(clusters.index, clusterIndex));
-  let outcome: { cluster: ClusterRow; result: T; change: Change<T> };
-  try {
-    outcome = await db.transaction(async (tx) => {
-      const [locked] = await tx
-        .update(clusters)
-        .set({ version: sql`${clusters.version} + 1` })
-        .where(expectedVersion == null ? where : and(where, eq(clusters.version, expectedVersion)))
-        .returning();
-      if (!locked) throw new VersionMoved();
-      const before = { ...locked, version: locked.version - 1 };
-      const change = await apply(tx, before);
-      const acceptedProposalId = change.accepted === undefined ? locked.acceptedProposalId : change.accepted;
-      const status = await statusOf(tx, run.id, clusterIndex, acceptedProposalId);
-      const acceptance = change.accepted === undefined ? {} : { acceptOverrideReason: change.overrideReason ?? null };
-      const [cluster] = await tx
-        .update(clusters)
-        .set({ status, acceptedProposalId, ...acceptance })
-        .where(where)
-        .returning();
-      await audit(tx, {
-        teamId: run.teamId,
-        actorId: viewer.userId,
-        action: change.action,
-        targetType: "cluster",
-        targetId: clusterKey(run.id, clusterIndex),
-        data: {
-          proposalId: change.proposalId,
-          before: { cluster: clusterSnapshot(before), ...(change.before as object) },
-          after: { cluster: clusterSnapshot(cluster!), ...(change.after as object) },
-        },
-      });
-      return { cluster: cluster!, result: change.result, change };
-    });
-  } catch (err) {
-    if (!(err instanceof VersionMoved)) throw err;
-    const [current] = await db.select().from(clusters).where(where);
-    throw new AnnotationConflict(
-      `cluster ${clusterIndex} changed since you loaded it (version ${current!.version}, you had ${String(expectedVersion)}); here is its current state`,
-      current!,
-    );
-  }
-  ctx.loaders.clustersByRun.clear(run.id);
-  ctx.loaders.annotationsByRun.clear(run.id);
-  ctx.loaders.commentsByRun.clear(run.id);
-  ctx.loaders.votesByAnnotation.clearAll();
-  ctx.loaders.historyByCluster.clear(clusterKey(run.id, clusterIndex));
-  await publishEvent(ctx.deps.db, {
-    type: "annotation.changed",
-    teamId: run.teamId,
-    runId: run.id,
-    clusterIndex,
-    proposalId: outcome.change.proposalId,
-    action: outcome.change.action,
-    version: outcome.cluster.version,
-    status: outcome.cluster.status,
-    actorId: viewer.userId,
-  });
-  return { cluster: outcome.cluster, result: outcome.result };
+  const r = await changeSubject(ctx, run, { kind: "cluster", index: clusterIndex }, expectedVersion, (tx, row) => apply(tx, row as ClusterRow));
+  return { cluster: r.cluster!, result: r.result };
 }
 
 class VersionMoved extends Error {}
@@ -238,15 +319,15 @@ class VersionMoved extends Error {}
 export async function proposeLabel(ctx: RequestContext, raw: unknown) {
   const viewer = requireViewer(ctx);
   const input = parseInput(proposeInput, raw);
-  const { run } = await findCluster(ctx, input.runId, input.clusterIndex);
+  const { run, subject } = await findSubject(ctx, input.runId, input);
   await assertCan(ctx, run.teamId, "write", "run");
   await checkMarkerGenes(ctx, run.datasetId, input.markerGenes);
-  return changeCluster(ctx, run, input.clusterIndex, null, async (tx) => {
+  return changeSubject(ctx, run, subject, null, async (tx) => {
     const [p] = await tx
       .insert(annotations)
       .values({
         runId: run.id,
-        clusterIndex: input.clusterIndex,
+        ...subjectColumns(subject),
         cellType: input.label,
         ontologyId: input.ontologyId,
         evidence: input.evidence,
@@ -272,7 +353,7 @@ export async function reviseProposal(ctx: RequestContext, raw: unknown) {
   };
   if (Object.keys(set).length === 0) throw invalid("nothing to revise: give label, ontologyId, evidence or markerGenes");
   if (input.markerGenes) await checkMarkerGenes(ctx, run.datasetId, input.markerGenes);
-  return changeCluster(ctx, run, proposal.clusterIndex, input.expectedVersion, async (tx, cluster) => {
+  return changeSubject(ctx, run, subjectOf(proposal), input.expectedVersion, async (tx, subject) => {
     const [before] = await tx.select().from(annotations).where(eq(annotations.id, proposal.id));
     const [after] = await tx
       .update(annotations)
@@ -288,7 +369,7 @@ export async function reviseProposal(ctx: RequestContext, raw: unknown) {
       after: { proposal: proposalSnapshot(after!), votes: [] },
       result: after!,
       // A changed label is no longer what was accepted.
-      accepted: cluster.acceptedProposalId === proposal.id ? null : undefined,
+      accepted: subject.acceptedProposalId === proposal.id ? null : undefined,
     };
   });
 }
@@ -299,7 +380,7 @@ export async function voteProposal(ctx: RequestContext, raw: unknown) {
   const { run, proposal } = await findProposal(ctx, input.proposalId);
   await assertCan(ctx, run.teamId, "review", "run");
   if (proposal.authorId === viewer.userId) throw invalid("you cannot vote on your own proposal", "proposalId");
-  return changeCluster(ctx, run, proposal.clusterIndex, input.expectedVersion, async (tx) => {
+  return changeSubject(ctx, run, subjectOf(proposal), input.expectedVersion, async (tx) => {
     const [previous] = await tx
       .select({ value: votes.value, reason: votes.reason })
       .from(votes)
@@ -321,16 +402,16 @@ export async function voteProposal(ctx: RequestContext, raw: unknown) {
 export async function commentCluster(ctx: RequestContext, raw: unknown) {
   const viewer = requireViewer(ctx);
   const input = parseInput(commentInput, raw);
-  const { run } = await findCluster(ctx, input.runId, input.clusterIndex);
+  const { run, subject } = await findSubject(ctx, input.runId, input);
   await assertCan(ctx, run.teamId, "review", "run");
   let proposalId: string | null = null;
   if (input.proposalId) {
     const { proposal } = await findProposal(ctx, input.proposalId);
-    if (proposal.runId !== run.id || proposal.clusterIndex !== input.clusterIndex) throw invalid("the proposal belongs to another cluster", "proposalId");
+    if (proposal.runId !== run.id || !sameSubject(subjectOf(proposal), subject)) throw invalid(`the proposal belongs to another ${subject.kind === "cluster" ? "cluster" : "subject"}`, "proposalId");
     proposalId = proposal.id;
   }
-  return changeCluster(ctx, run, input.clusterIndex, input.expectedVersion, async (tx) => {
-    const [c] = await tx.insert(comments).values({ runId: run.id, clusterIndex: input.clusterIndex, proposalId, authorId: viewer.userId, body: input.body }).returning();
+  return changeSubject(ctx, run, subject, input.expectedVersion, async (tx) => {
+    const [c] = await tx.insert(comments).values({ runId: run.id, ...subjectColumns(subject), proposalId, authorId: viewer.userId, body: input.body }).returning();
     return { action: "comment.create", proposalId, before: { comment: null }, after: { comment: { id: c!.id, body: c!.body } }, result: c! };
   });
 }
@@ -363,9 +444,9 @@ export async function acceptProposal(ctx: RequestContext, proposalIdRaw: string,
   const reason = parseInput(overrideReason, overrideReasonRaw);
   const { run, proposal } = await findProposal(ctx, proposalIdRaw);
   const role: Role = await assertCan(ctx, run.teamId, "write", "run");
-  return changeCluster(ctx, run, proposal.clusterIndex, expectedVersion, async (tx, cluster) => {
-    if (cluster.acceptedProposalId === proposal.id) throw invalid("the proposal is already accepted", "proposalId");
-    // Read under the cluster's lock: a disagreement that lands first is seen here.
+  return changeSubject(ctx, run, subjectOf(proposal), expectedVersion, async (tx, subject) => {
+    if (subject.acceptedProposalId === proposal.id) throw invalid("the proposal is already accepted", "proposalId");
+    // Read under the subject's lock: a disagreement that lands first is seen here.
     const disagreements = await tx.select({ reason: votes.reason }).from(votes).where(and(eq(votes.annotationId, proposal.id), eq(votes.value, -1)));
     const guard = acceptGuard(role, proposal.authorId === viewer.userId, disagreements);
     if (!guard.allowed) throw forbidden(guard.message!);
@@ -374,7 +455,7 @@ export async function acceptProposal(ctx: RequestContext, proposalIdRaw: string,
     return {
       action: "proposal.accept",
       proposalId: proposal.id,
-      before: { acceptedProposalId: cluster.acceptedProposalId },
+      before: { acceptedProposalId: subject.acceptedProposalId },
       after: { acceptedProposalId: proposal.id, label: proposal.cellType, ontologyId: proposal.ontologyId, ...(overriding ? { overrideReason: overriding, disagreements } : {}) },
       result: proposal,
       accepted: proposal.id,
@@ -393,12 +474,14 @@ export async function viewerAcceptGuard(ctx: RequestContext, proposal: ProposalR
   return acceptGuard(role, proposal.authorId === viewer.userId, disagreements);
 }
 
-const adoptInput = z.object({
-  runId: z.string(),
-  clusterIndex: z.number().int(),
-  cellTypeId: z.string().trim().max(100),
-  tissue: z.string().trim().max(100).nullish(),
-});
+const adoptInput = z
+  .object({
+    runId: z.string(),
+    ...subjectFields,
+    cellTypeId: z.string().trim().max(100),
+    tissue: z.string().trim().max(100).nullish(),
+  })
+  .refine(oneSubject, oneSubjectMessage);
 
 /**
  * Turns a marker-database suggestion into a proposal marked as automated: the suggestion is
@@ -409,15 +492,17 @@ export async function adoptSuggestion(ctx: RequestContext, raw: unknown) {
   const viewer = requireViewer(ctx);
   const input = parseInput(adoptInput, raw);
   const term = requireCellType(input.cellTypeId, "cellTypeId");
-  const { run, cluster } = await findCluster(ctx, input.runId, input.clusterIndex);
+  const { run, subject, row } = await findSubject(ctx, input.runId, input);
   await assertCan(ctx, run.teamId, "write", "run");
-  const answer = await suggestionsForCluster(ctx, cluster, run.datasetId, { top: 10, tissue: input.tissue ?? null });
+  const options = { top: 10, tissue: input.tissue ?? null };
+  const answer = subject.kind === "cluster" ? await suggestionsForCluster(ctx, row as ClusterRow, run.datasetId, options) : await suggestionsForCellSet(ctx, row as CellSetRow, run.datasetId, options);
   const s = answer.suggestions.find((x) => x.cellTypeId === term.id);
-  if (!s) throw invalid(`${term.id} ('${term.label}') is not among cluster ${input.clusterIndex}'s suggestions${answer.note ? `: ${answer.note}` : ""}`, "cellTypeId");
+  const whose = subject.kind === "cluster" ? `cluster ${subject.index}` : `cell set '${(row as CellSetRow).name}'`;
+  if (!s) throw invalid(`${term.id} ('${term.label}') is not among ${whose}'s suggestions${answer.note ? `: ${answer.note}` : ""}`, "cellTypeId");
   const genes = s.matched.slice(0, 10);
   const evidence =
     `Suggested from marker databases (${[...new Set(s.sets.map((x) => x.source))].join(", ")}; ${answer.organism}${answer.tissue ? `, tissue ${answer.tissue}` : ""}), score ${s.score.toFixed(3)}. ` +
-    `Up in this cluster: ${genes.map((g) => `${g.gene} (log2FC ${g.logFoldChange.toFixed(2)}, ${(g.pctIn * 100).toFixed(0)}% vs ${(g.pctOut * 100).toFixed(0)}%)`).join(", ")}.` +
+    `Up in this ${subject.kind === "cluster" ? "cluster" : "cell set"}: ${genes.map((g) => `${g.gene} (log2FC ${g.logFoldChange.toFixed(2)}, ${(g.pctIn * 100).toFixed(0)}% vs ${(g.pctOut * 100).toFixed(0)}%)`).join(", ")}.` +
     (s.against.length ? ` Against: ${s.against.map((g) => g.gene).join(", ")}.` : "");
   const automated = {
     ...SUGGESTION_ALGORITHM,
@@ -429,12 +514,12 @@ export async function adoptSuggestion(ctx: RequestContext, raw: unknown) {
     markersMeasured: s.markersMeasured,
     sets: s.sets.slice(0, 20),
   };
-  return changeCluster(ctx, run, input.clusterIndex, null, async (tx) => {
+  return changeSubject(ctx, run, subject, null, async (tx) => {
     const [p] = await tx
       .insert(annotations)
       .values({
         runId: run.id,
-        clusterIndex: input.clusterIndex,
+        ...subjectColumns(subject),
         cellType: term.label,
         ontologyId: term.id,
         evidence,
@@ -450,9 +535,15 @@ export async function adoptSuggestion(ctx: RequestContext, raw: unknown) {
 
 /** Audit entries of one cluster, oldest first (the viewer must read the run). */
 export async function clusterHistory(ctx: RequestContext, cluster: { runId: string; index: number }, first: number) {
-  await getRun(ctx, cluster.runId);
+  return subjectHistory(ctx, cluster.runId, { kind: "cluster", index: cluster.index }, first);
+}
+
+/** Audit entries of one cluster or cell set, oldest first (the viewer must read the run). */
+export async function subjectHistory(ctx: RequestContext, runId: string, subject: Subject, first: number) {
+  await getRun(ctx, runId);
   const limit = Math.min(Math.max(first, 1), 500);
-  return (await ctx.loaders.historyByCluster.load(clusterKey(cluster.runId, cluster.index))).slice(0, limit);
+  const t = subjectTarget(runId, subject);
+  return (await ctx.loaders.history.load(`${t.targetType}|${t.targetId}`)).slice(0, limit);
 }
 
 export async function viewerVote(ctx: RequestContext, proposalId: string) {

@@ -37,13 +37,14 @@ async function runCellNames(ctx: RequestContext, run: RunRow): Promise<string[]>
   return cached;
 }
 
-/** The run's review as a CAS document: every proposal with its cells, evidence and reviews. */
+/** The run's review as a CAS document: every proposal (on a cluster or a cell set) with its cells, evidence and reviews. */
 export async function runCas(ctx: RequestContext, run: RunRow): Promise<CasDocument> {
   const viewer = requireViewer(ctx);
-  const [cells, names, clusters, proposals, dataset, me] = await Promise.all([
+  const [cells, names, clusters, sets, proposals, dataset, me] = await Promise.all([
     readCellsFile(ctx, run),
     runCellNames(ctx, run),
     ctx.loaders.clustersByRun.load(run.id),
+    ctx.loaders.cellSetsByRun.load(run.id),
     ctx.loaders.annotationsByRun.load(run.id),
     ctx.loaders.dataset.load(run.datasetId),
     ctx.loaders.user.load(viewer.userId),
@@ -59,16 +60,20 @@ export async function runCas(ctx: RequestContext, run: RunRow): Promise<CasDocum
     const u = await ctx.loaders.user.load(userId);
     return { name: u?.name ?? "unknown", email: u?.email ?? "unknown@invalid" };
   };
-  const accepted = new Set(clusters.map((c) => c.acceptedProposalId).filter(Boolean));
+  const accepted = new Set([...clusters, ...sets].map((c) => c.acceptedProposalId).filter(Boolean));
+  const setById = new Map(sets.map((s) => [s.id, s]));
+  const nameAt = (position: number) => names[position] ?? String(cells.cell[position]);
   const ontology = cellOntology();
   const input: CasProposalInput[] = [];
   for (const p of proposals) {
     const votes = await ctx.loaders.votesByAnnotation.load(p.id);
     const author = p.importedAuthor ? parsePerson(p.importedAuthor) : await person(p.authorId);
+    const set = p.cellSetId ? setById.get(p.cellSetId) : undefined;
+    if (p.cellSetId && !set) continue;
     input.push({
       proposalId: p.id,
-      target: { cluster: p.clusterIndex },
-      cellIds: cellIds.get(p.clusterIndex) ?? [],
+      target: set ? { cellSet: set.name } : { cluster: p.clusterIndex },
+      cellIds: set ? set.cells.map(nameAt) : (cellIds.get(p.clusterIndex) ?? []),
       label: p.cellType,
       ontologyId: p.ontologyId,
       ontologyLabel: p.ontologyId ? (ontology.get(p.ontologyId)?.label ?? null) : null,
@@ -143,8 +148,7 @@ export async function importCas(ctx: RequestContext, raw: unknown): Promise<{ ru
   const [cells, names, dataset] = await Promise.all([readCellsFile(ctx, run), runCellNames(ctx, run), ctx.loaders.dataset.load(run.datasetId)]);
   const clusterOf = new Map<string, number>();
   names.forEach((n, i) => clusterOf.set(n, cells.cluster[i]!));
-  const genes = dataset ? await genesOf(ctx, dataset) : { ids: [], names: [] };
-  const knownGenes = new Set([...genes.ids, ...genes.names]);
+  const knownGenes = dataset ? (await genesOf(ctx, dataset)).known : new Set<string>();
   const entries: CasImportEntryModel[] = [];
   for (const a of list) {
     const entry: CasImportEntryModel = { index: a.index, label: a.label, clusterIndex: null, imported: false, reason: null, proposal: null, votes: 0, comments: 0 };

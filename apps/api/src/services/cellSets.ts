@@ -2,15 +2,16 @@
  * Cell sets: named selections of a run's cells (CELLxGENE Annotate's "name what you select"),
  * kept for the team, audited, and compared with the same marker test as clusters.
  */
-import { and, asc, cellSets, eq, type Rows } from "@scfnccl/db";
+import { and, cellSets, eq, type Rows } from "@scfnccl/db";
 import { tl } from "@scfnccl/engine";
-import { markerRows, type MarkerRow } from "@scfnccl/platform";
+import { MARKERS_PER_CLUSTER, markerRows, type MarkerRow } from "@scfnccl/platform";
 import type { CellsFile } from "@scfnccl/platform/cells";
 import type { RequestContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
 import { datasetExpression, geneNames } from "./cellData.ts";
+import { suggestionsFrom, type SuggestionsAnswer } from "./cellTypes.ts";
 import { checkFilter, MARKERS_TOP_MAX, type MarkerFilterArg } from "./markers.ts";
 import { readCellsFile } from "./results.ts";
 import { getRun } from "./runs.ts";
@@ -20,7 +21,7 @@ export const MAX_CELL_SET = 1_000_000;
 
 export async function listCellSets(ctx: RequestContext, run: { id: string; teamId: string }): Promise<CellSetRow[]> {
   await assertCan(ctx, run.teamId, "read", "run");
-  return ctx.deps.db.db.select().from(cellSets).where(eq(cellSets.runId, run.id)).orderBy(asc(cellSets.createdAt), asc(cellSets.id));
+  return ctx.loaders.cellSetsByRun.load(run.id);
 }
 
 async function findCellSet(ctx: RequestContext, idRaw: string) {
@@ -53,6 +54,7 @@ export async function createCellSet(ctx: RequestContext, runIdRaw: string, nameR
   const existing = await ctx.deps.db.db.select({ id: cellSets.id }).from(cellSets).where(and(eq(cellSets.runId, run.id), eq(cellSets.name, name)));
   if (existing.length) throw conflict(`the run already has a cell set named '${name}'`);
   const [row] = await ctx.deps.db.db.insert(cellSets).values({ runId: run.id, name, cells: sorted, createdById: viewer.userId }).returning();
+  ctx.loaders.cellSetsByRun.clear(run.id);
   await audit(ctx.deps.db.db, { teamId: run.teamId, actorId: viewer.userId, action: "cellSet.create", targetType: "cellSet", targetId: row!.id, data: { runId: run.id, name, size: sorted.length } });
   return row!;
 }
@@ -63,6 +65,7 @@ export async function deleteCellSet(ctx: RequestContext, idRaw: string): Promise
   const role = await assertCan(ctx, run.teamId, "write", "run");
   if (set.createdById !== viewer.userId && role !== "owner") throw forbidden("only the cell set's creator or a team owner may delete it");
   await ctx.deps.db.db.delete(cellSets).where(eq(cellSets.id, set.id));
+  ctx.loaders.cellSetsByRun.clear(run.id);
   await audit(ctx.deps.db.db, { teamId: run.teamId, actorId: viewer.userId, action: "cellSet.delete", targetType: "cellSet", targetId: set.id, data: { runId: run.id, name: set.name } });
   return set.id;
 }
@@ -94,16 +97,42 @@ function rowsOf(store: Awaited<ReturnType<typeof datasetExpression>>, f: CellsFi
   return { nRows: positions.length, nCols: store.nGenes, indptr: counts, indices, data };
 }
 
+/**
+ * The marker test of a set, by set and reference: a set's cells never change, so the test (seconds
+ * on a whole dataset) runs once while the table, the dot plot and the suggestions all ask for it.
+ */
+const rankedCache = new Map<string, Promise<tl.RankGenesGroup>>();
+const RANKED_ENTRIES = 8;
+
 /** CellSet.markers: the set against another set of the run, or against every other cell of it. */
 export async function cellSetMarkers(ctx: RequestContext, set: CellSetRow, referenceRaw: string | null | undefined, top: number, filter: MarkerFilterArg): Promise<MarkerRow[]> {
   if (!Number.isInteger(top) || top < 0 || top > MARKERS_TOP_MAX) throw invalid(`top must be 0–${MARKERS_TOP_MAX}`, "top");
   const f = checkFilter(filter);
   const run = await getRun(ctx, set.runId);
+  let reference: CellSetRow | null = null;
+  if (referenceRaw) {
+    ({ set: reference } = await findCellSet(ctx, referenceRaw));
+    if (reference.runId !== set.runId) throw invalid("the reference cell set belongs to another run", "reference");
+  }
+  const key = `${set.id}:${reference?.id ?? "rest"}`;
+  let ranked = rankedCache.get(key);
+  if (!ranked) {
+    ranked = rankSet(ctx, run, set, reference);
+    ranked.catch(() => rankedCache.delete(key));
+    rankedCache.set(key, ranked);
+    if (rankedCache.size > RANKED_ENTRIES) rankedCache.delete(rankedCache.keys().next().value!);
+  }
+  const dataset = await ctx.loaders.dataset.load(run.datasetId);
+  if (!dataset) throw notFound("dataset");
+  // Names by the dataset's current gene-name column, which its owner may change.
+  const [group, { names, ids }] = await Promise.all([ranked, geneNames(ctx, dataset)]);
+  return markerRows(group, names, ids, { top, filter: f });
+}
+
+async function rankSet(ctx: RequestContext, run: Awaited<ReturnType<typeof getRun>>, set: CellSetRow, ref: CellSetRow | null) {
   const cells = await readCellsFile(ctx, run);
   let reference: number[];
-  if (referenceRaw) {
-    const { set: ref } = await findCellSet(ctx, referenceRaw);
-    if (ref.runId !== set.runId) throw invalid("the reference cell set belongs to another run", "reference");
+  if (ref) {
     const inSet = new Set(set.cells);
     reference = ref.cells.filter((c) => !inSet.has(c));
     if (reference.length === 0) throw invalid("the reference cell set has no cells outside this set", "reference");
@@ -115,9 +144,18 @@ export async function cellSetMarkers(ctx: RequestContext, set: CellSetRow, refer
   }
   const dataset = await ctx.loaders.dataset.load(run.datasetId);
   if (!dataset) throw notFound("dataset");
-  const [store, { names, ids }] = await Promise.all([datasetExpression(ctx, dataset), geneNames(ctx, dataset)]);
+  const store = await datasetExpression(ctx, dataset);
   const x = rowsOf(store, cells, [...set.cells, ...reference]);
   const groupOf = Int32Array.from({ length: x.nRows }, (_, r) => (r < set.cells.length ? 0 : 1));
   const [group] = tl.rankGenes(x, groupOf, { method: "wilcoxon", groups: [0] });
-  return markerRows(group!, names, ids, { top, filter: f });
+  return group!;
+}
+
+/**
+ * Cell types the marker databases suggest for a set, scored as a cluster's are (cellTypes.ts) on
+ * the set's markers against the rest of the run's cells, taken as a cluster's are stored: the top
+ * MARKERS_PER_CLUSTER passing scanpy's default filter.
+ */
+export async function suggestionsForCellSet(ctx: RequestContext, set: CellSetRow, datasetId: string, options: { top: number; tissue: string | null }): Promise<SuggestionsAnswer> {
+  return suggestionsFrom(ctx, datasetId, options, "cell set", () => cellSetMarkers(ctx, set, null, MARKERS_PER_CLUSTER, {}));
 }

@@ -4,20 +4,15 @@
  * suggestions for a cluster. The knowledge and the algorithms live in @scfnccl/annotation; this
  * file adds authorization, storage and the API's typed errors.
  */
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { cellOntology, CellOntologyIdError, guessOrganism, markerDatabase, suggestCellTypes, type CellType, type Organism, type Suggestion } from "@scfnccl/annotation";
-import { datasetGenes, datasets, eq, type Rows } from "@scfnccl/db";
-import { io } from "@scfnccl/engine";
+import { datasets, eq, type Rows } from "@scfnccl/db";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId } from "./access.ts";
 import { audit } from "./audit.ts";
 import { parseInput } from "./auth.ts";
+import { geneNames } from "./cellData.ts";
 
 export const DATASET_ORGANISMS = ["human", "mouse", "other"] as const;
 export type DatasetOrganism = (typeof DATASET_ORGANISMS)[number];
@@ -44,39 +39,20 @@ export function requireCellType(id: string, field = "ontologyId"): CellType {
   }
 }
 
-/** The names a dataset's file gives its genes: symbols when it has them (engine `geneNameColumn`), else the ids. */
-export function geneNamesOf(data: { genes: string[]; geneColumns?: Record<string, string[]>; geneNameColumn?: string }): string[] {
-  const names = data.geneNameColumn ? data.geneColumns?.[data.geneNameColumn] : undefined;
-  return names && names.length === data.genes.length ? names.map((n, i) => n || data.genes[i]!) : data.genes;
-}
-
-const genesInFlight = new Map<string, Promise<{ ids: string[]; names: string[] }>>();
-
-/** A dataset's gene ids and names: stored at upload, or read once from its stored file for older datasets. */
-export async function genesOf(ctx: RequestContext, dataset: Rows["dataset"]): Promise<{ ids: string[]; names: string[] }> {
-  const [row] = await ctx.deps.db.db.select().from(datasetGenes).where(eq(datasetGenes.datasetId, dataset.id));
-  if (row) return { ids: row.ids, names: row.names };
-  let pending = genesInFlight.get(dataset.id);
-  if (!pending) {
-    pending = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), "scfnccl-genes-"));
-      try {
-        const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
-        await pipeline(await ctx.deps.store.get(dataset.storageKey), createWriteStream(path));
-        const data = await io.readDataset(path);
-        const genes = { ids: data.genes, names: geneNamesOf(data) };
-        await ctx.deps.db.db.insert(datasetGenes).values({ datasetId: dataset.id, ...genes }).onConflictDoNothing();
-        return genes;
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-        genesInFlight.delete(dataset.id);
-      }
-    })();
-    genesInFlight.set(dataset.id, pending);
-  }
+/**
+ * A dataset's gene ids and display names (under its chosen gene-name column): the one gene table
+ * of a dataset, the names file derived at upload (cellData), so what the gene search shows and
+ * what a cited marker gene is checked against never differ.
+ */
+export async function genesOf(ctx: RequestContext, dataset: Rows["dataset"]): Promise<{ ids: string[]; names: string[]; known: Set<string> }> {
   try {
-    return await pending;
+    const { ids, names, names_ } = await geneNames(ctx, dataset);
+    // A gene is cited by its id or by any name the file gives it, whichever column is displayed.
+    const known = new Set([...ids, ...names, ...Object.values(names_.genes.columns).flat()]);
+    known.delete("");
+    return { ids, names, known };
   } catch (err) {
+    if (err instanceof AppError) throw err;
     ctx.log.warn({ err, datasetId: dataset.id }, "could not read the dataset's genes");
     throw new AppError("INVALID_INPUT", `cannot check marker genes: the genes of dataset '${dataset.name}' could not be read`, "markerGenes");
   }
@@ -87,8 +63,7 @@ export async function checkMarkerGenes(ctx: RequestContext, datasetId: string, g
   if (!genes.length) return;
   const dataset = await ctx.loaders.dataset.load(datasetId);
   if (!dataset) return;
-  const { ids, names } = await genesOf(ctx, dataset);
-  const known = new Set([...ids, ...names]);
+  const { ids, names, known } = await genesOf(ctx, dataset);
   const missing = genes.filter((g) => !known.has(g));
   if (!missing.length) return;
   const lower = new Map([...names, ...ids].map((g) => [g.toLowerCase(), g]));
@@ -143,21 +118,33 @@ export const SUGGESTION_ALGORITHM = {
  * (optionally) a tissue, scored on the cluster's stored marker statistics.
  */
 export async function suggestionsForCluster(ctx: RequestContext, cluster: Rows["cluster"], datasetId: string, options: { top: number; tissue: string | null }): Promise<SuggestionsAnswer> {
+  return suggestionsFrom(ctx, datasetId, options, "cluster", async () => cluster.markers ?? []);
+}
+
+/** Suggestions from a subject's marker statistics (`what` names the subject in the notes). */
+export async function suggestionsFrom(
+  ctx: RequestContext,
+  datasetId: string,
+  options: { top: number; tissue: string | null },
+  what: string,
+  markers: () => Promise<readonly { gene: string; logFoldChange: number; pctIn: number; pctOut: number; pvalAdj: number }[]>,
+): Promise<SuggestionsAnswer> {
   const dataset = await ctx.loaders.dataset.load(datasetId);
   const tissue = options.tissue?.trim() || null;
   if (tissue && tissue.length > 100) throw invalid("tissue is longer than 100 characters", "tissue");
   const organism = dataset?.organism === "human" || dataset?.organism === "mouse" ? dataset.organism : null;
   if (!dataset || !organism)
     return { organism: null, tissue, suggestions: [], note: "the dataset's organism is not human or mouse (set it on the dataset page): the marker databases cover those two" };
-  if (!cluster.markers?.length) return { organism, tissue, suggestions: [], note: "the cluster has no marker statistics" };
+  const stats = await markers();
+  if (!stats.length) return { organism, tissue, suggestions: [], note: `the ${what} has no marker statistics` };
   const { ids, names } = await genesOf(ctx, dataset);
   const candidates = markerDatabase().cellTypes({ organism, tissue });
   if (!candidates.length) return { organism, tissue, suggestions: [], note: `no marker set for tissue '${tissue}' (${organism})` };
   // Stored markers may name genes by id (10x feature ids); marker databases use symbols.
   const symbolOf = new Map(ids.map((id, i) => [id, names[i]!]));
-  const stats = cluster.markers.map((m) => ({ ...m, gene: symbolOf.get(m.gene) ?? m.gene }));
-  const suggestions = suggestCellTypes(stats, candidates, { genes: names, top: Math.max(1, Math.min(options.top, 10)) });
-  return { organism, tissue, suggestions, note: suggestions.length ? null : "no marker set's genes are up in this cluster" };
+  const named = stats.map((m) => ({ ...m, gene: symbolOf.get(m.gene) ?? m.gene }));
+  const suggestions = suggestCellTypes(named, candidates, { genes: names, top: Math.max(1, Math.min(options.top, 10)) });
+  return { organism, tissue, suggestions, note: suggestions.length ? null : `no marker set's genes are up in this ${what}` };
 }
 
 /** The tissues the marker databases name for an organism. */

@@ -4,17 +4,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { and, datasetGenes, datasets, eq, inArray, runs, type DatasetQc, type Rows } from "@scfnccl/db";
+import { and, datasets, eq, inArray, runs, type DatasetQc, type Rows } from "@scfnccl/db";
 import { InputError, io } from "@scfnccl/engine";
 import type { RequestContext } from "../context.ts";
 import { hasControlCharacter } from "../inputs.ts";
 import { AppError, conflict, invalid, notFound } from "../errors.ts";
 import { assertCan, checkId, requireViewer } from "./access.ts";
 import { audit } from "./audit.ts";
-import { geneNamesOf, organismAtUpload } from "./cellTypes.ts";
+import { organismAtUpload } from "./cellTypes.ts";
 import { datasetQc } from "./qc.ts";
 import { datasetNames, forgetDerived, storeDerived } from "./cellData.ts";
-import { datasetKeys, type DatasetNames } from "@scfnccl/platform";
+import { datasetKeys, displayNames, geneTableOf, type DatasetNames } from "@scfnccl/platform";
 import { keyset, pageSize, toConnection, type PageArgs } from "./pagination.ts";
 
 export async function getDataset(ctx: RequestContext, idRaw: string) {
@@ -80,8 +80,7 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
   // Every method normalises by each cell's total: a matrix of zeros reads fine but every run on it
   // fails later, so it is refused here, where the user can still fix the file.
   if (!data.counts.data.some((v) => v !== 0)) throw new AppError("INVALID_DATASET", `${name}: every count is zero (${data.counts.nRows} cells × ${data.counts.nCols} genes); upload the raw counts`);
-  const geneNames = geneNamesOf(data);
-  const organism = organismAtUpload(input.organism, geneNames);
+  const organism = organismAtUpload(input.organism, displayNames(geneTableOf(data)));
   const id = randomUUID();
   const key = `datasets/${id}/${name.replace(/[^\w.-]+/g, "_")}`;
   const names = await storeDerived(ctx.deps.store, id, data);
@@ -111,7 +110,6 @@ export async function ingestDataset(ctx: RequestContext, input: { teamId: string
         uploaderId: viewer.userId,
       })
       .returning();
-    await ctx.deps.db.db.insert(datasetGenes).values({ datasetId: id, ids: data.genes, names: geneNames });
     await audit(ctx.deps.db.db, { teamId, actorId: viewer.userId, action: "dataset.upload", targetType: "dataset", targetId: id, data: { name, sizeBytes: put.sizeBytes, organism, organismSaid: Boolean(input.organism) } });
     return row!;
   } catch (err) {

@@ -2,6 +2,13 @@
  * The annotated result of a run as a download: h5ad (engine `io.writeH5ad`; the clustered cells'
  * counts, clusters and accepted cell-type labels in obs, UMAP and embedding in obsm) or CSV.
  * Accepted labels are read at the time of the download, so an export is always the current state.
+ *
+ * Cell sets with an accepted label get one obs column each, `cell_set_<name>` (the name with every
+ * run of characters other than letters, digits and `_` made one `_`): the set's accepted label for
+ * its cells, missing (NA in pandas; empty in the CSV) for every other cell. One column per set,
+ * not one column of set labels, because sets may overlap (a lasso inside a cluster that is also in
+ * another set): one column could not say both. `uns['scfnccl_annotation']['cell_sets']` lists each
+ * set's name, column, label and Cell Ontology id.
  */
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -44,6 +51,25 @@ async function acceptedLabels(ctx: RequestContext, runId: string, k: number) {
   return { label, ontology };
 }
 
+/** The obs column of each cell set with an accepted label, with that label on its cells ("" elsewhere). */
+async function acceptedCellSets(ctx: RequestContext, runId: string, n: number, taken: readonly string[]) {
+  const [sets, proposals] = await Promise.all([ctx.loaders.cellSetsByRun.load(runId), ctx.loaders.annotationsByRun.load(runId)]);
+  const used = new Set(taken);
+  const out: { name: string; column: string; label: string; ontologyId: string; values: string[] }[] = [];
+  for (const set of sets) {
+    const p = set.acceptedProposalId ? proposals.find((x) => x.id === set.acceptedProposalId) : undefined;
+    if (!p) continue;
+    const base = `cell_set_${set.name.replace(/\W+/g, "_").replace(/^_+|_+$/g, "") || "unnamed"}`;
+    let column = base;
+    for (let i = 2; used.has(column); i++) column = `${base}_${i}`;
+    used.add(column);
+    const values = new Array<string>(n).fill("");
+    for (const c of set.cells) if (c < n) values[c] = p.cellType;
+    out.push({ name: set.name, column, label: p.cellType, ontologyId: p.ontologyId ?? "", values });
+  }
+  return out;
+}
+
 const { csvField } = io;
 
 /** Writes the export of `runIdRaw` to a temp file; the caller streams it and calls `cleanup`. */
@@ -60,15 +86,18 @@ export async function exportRun(ctx: RequestContext, runIdRaw: string, format: E
     const labelColumn = (labelKey ?? "labels").split(/[/:]/).at(-1) || "labels";
     const inputLabels = cellsFile.label ? Array.from(cellsFile.label, (l) => (l >= 0 ? labelNames[l]! : "")) : null;
     const base = `run-${run.id}`;
+    const inputColumn = ["cluster", "cell_type", "cell_ontology_id"].includes(labelColumn) ? `input_${labelColumn}` : labelColumn;
+    const sets = await acceptedCellSets(ctx, run.id, n, ["cluster", "cell_type", "cell_ontology_id", ...(inputLabels ? [inputColumn] : [])]);
     if (format === "csv") {
       const path = join(dir, `${base}.csv`);
       const out = createWriteStream(path);
-      const extra = inputLabels ? `,${csvField(labelColumn === "cell_type" ? "input_cell_type" : labelColumn)}` : "";
+      const extra = (inputLabels ? `,${csvField(labelColumn === "cell_type" ? "input_cell_type" : labelColumn)}` : "") + sets.map((s) => `,${csvField(s.column)}`).join("");
       out.write(`cell,cluster,cell_type,cell_ontology_id,umap_1,umap_2${extra}\n`);
       for (let i = 0; i < n; i++) {
         const c = cellsFile.cluster[i]!;
         const row = [csvField(names[i] ?? String(cellsFile.cell[i])), c, csvField(label[c]!), ontology[c], cellsFile.umap[2 * i], cellsFile.umap[2 * i + 1]].join(",");
-        if (!out.write(`${row}${inputLabels ? `,${csvField(inputLabels[i]!)}` : ""}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
+        const more = (inputLabels ? `,${csvField(inputLabels[i]!)}` : "") + sets.map((s) => `,${csvField(s.values[i]!)}`).join("");
+        if (!out.write(`${row}${more}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
       }
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       return { path, fileName: `${base}.csv`, contentType: "text/csv; charset=utf-8", cleanup };
@@ -85,7 +114,8 @@ export async function exportRun(ctx: RequestContext, runIdRaw: string, format: E
       cell_type: Array.from(cellsFile.cluster, (c) => label[c]!),
       cell_ontology_id: Array.from(cellsFile.cluster, (c) => ontology[c]!),
     };
-    if (inputLabels) obs[["cluster", "cell_type", "cell_ontology_id"].includes(labelColumn) ? `input_${labelColumn}` : labelColumn] = inputLabels;
+    if (inputLabels) obs[inputColumn] = inputLabels;
+    for (const s of sets) obs[s.column] = s.values;
     const path = join(dir, `${base}.h5ad`);
     // Markers in scanpy's layout, so sc.get.rank_genes_groups_df reads the export as its own.
     const rank = await readRankGenes(ctx, run);
@@ -110,6 +140,7 @@ export async function exportRun(ctx: RequestContext, runIdRaw: string, format: E
           exported_at: new Date().toISOString(),
           cluster_cell_types: label,
           cluster_ontology_ids: ontology,
+          cell_sets: Object.fromEntries(sets.map((s) => [s.column, { name: s.name, label: s.label, ontology_id: s.ontologyId }])),
         },
         // Where CAS's own AnnData tools (cas-tools) keep the document: one JSON string in uns['cas'].
         cas: JSON.stringify(await runCas(ctx, run)),

@@ -97,6 +97,7 @@ export function CellSets({ runId, n, sets, selection, onSelect, onChanged, role,
             <tr>
               <th scope="col">Set</th>
               <th scope="col" className="num">Cells</th>
+              <th scope="col">Label</th>
               <th scope="col">By</th>
               <th scope="col">Actions</th>
             </tr>
@@ -106,6 +107,9 @@ export function CellSets({ runId, n, sets, selection, onSelect, onChanged, role,
               <tr key={s.id} data-testid="cell-set-row">
                 <td>{s.name}</td>
                 <td className="num">{s.cells.length.toLocaleString()}</td>
+                <td data-testid="cell-set-label">
+                  {s.label ?? (s.proposals[0] ? `${s.proposals[0].label}?` : "—")} <span className={`badge status-${s.status.toLowerCase()}`}>{s.status.toLowerCase()}</span>
+                </td>
                 <td>
                   {s.createdBy.name}, {fmtDate(s.createdAt)}
                 </td>

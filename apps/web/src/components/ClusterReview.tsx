@@ -1,9 +1,10 @@
 "use client";
 /**
- * One cluster's annotation review: its markers, the proposals with their votes and comments, the
- * forms to propose, revise, vote, comment and accept, and the history. Every change sends the
- * cluster's version the user saw; when a teammate changed the cluster meanwhile the API refuses it
- * (CONFLICT) with the current state, which is shown while the user's draft stays in its form.
+ * One cluster's or cell set's annotation review (one flow for both): a cluster's markers, the
+ * suggestions, the proposals with their votes and comments, the forms to propose, revise, vote,
+ * comment and accept, and the history. Every change sends the subject's version the user saw; when
+ * a teammate changed it meanwhile the API refuses it (CONFLICT) with the current state, which is
+ * shown while the user's draft stays in its form.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { GqlError, errorMessage, gql, unwrap } from "../graphql/client";
@@ -15,8 +16,10 @@ import {
   REVISE_PROPOSAL,
   VOTE_PROPOSAL,
   type AnnotationPayload,
+  type CellSetRow,
   type ClusterState,
   type Proposal,
+  type ReviewState,
   type Role,
 } from "../graphql/operations";
 import { AcceptControl } from "./AcceptControl";
@@ -26,19 +29,23 @@ import { historyLines } from "./history";
 import { MarkerCells, MarkerHeaders } from "./MarkerCells";
 import { SuggestionsPanel } from "./SuggestionsPanel";
 
+/** What is reviewed: a cluster (with its stored markers) or a cell set (its markers are in its comparison panel). */
+export type ReviewSubject = { kind: "cluster"; state: ClusterState } | { kind: "cellSet"; state: CellSetRow };
+
 interface Props {
   runId: string;
-  cluster: ClusterState;
-  clusterName: string;
+  subject: ReviewSubject;
+  /** How the page names the subject ("Cluster 3 (B cell)", "cell set “CD8 effector-like”"). */
+  title: string;
   viewer: { id: string; name: string };
   role: Role;
-  /** The cluster's state after a change (or the current one after a conflict). */
-  onChanged(cluster: ClusterState): void;
+  /** The subject's state after a change (or the current one after a conflict). */
+  onChanged(subject: ReviewSubject): void;
 }
 
 type Outcome = { kind: "conflict"; message: string } | { kind: "error"; message: string } | null;
 
-function useMutation(onChanged: (c: ClusterState) => void) {
+function useMutation(noun: string, onChanged: (s: ReviewSubject) => void) {
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   async function mutate(query: string, field: string, variables: Record<string, unknown>): Promise<boolean> {
@@ -47,14 +54,15 @@ function useMutation(onChanged: (c: ClusterState) => void) {
     try {
       const data = await gql<Record<string, AnnotationPayload>>(query, variables);
       const payload = data[field]!;
-      if (payload.cluster) onChanged(payload.cluster);
+      if (payload.cluster) onChanged({ kind: "cluster", state: payload.cluster });
+      if (payload.cellSet) onChanged({ kind: "cellSet", state: payload.cellSet });
       unwrap(payload);
       return true;
     } catch (err) {
       if (err instanceof GqlError && err.code === "CONFLICT") {
         setOutcome({
           kind: "conflict",
-          message: `Conflict: a teammate changed this cluster while you were editing, so your change was not saved. The current state is shown below; your text is kept — review it and submit again. (${err.message})`,
+          message: `Conflict: a teammate changed this ${noun} while you were editing, so your change was not saved. The current state is shown below; your text is kept — review it and submit again. (${err.message})`,
         });
       } else setOutcome({ kind: "error", message: errorMessage(err) });
       return false;
@@ -195,8 +203,19 @@ function VoteForm({ proposal, onVote, busy }: { proposal: Proposal; onVote(value
   );
 }
 
-export function ClusterReview({ runId, cluster, clusterName, viewer, role, onChanged }: Props) {
-  const { outcome, busy, mutate, clear } = useMutation(onChanged);
+/** A cluster's review (the run page's review panel). */
+export function ClusterReview({ runId, cluster, clusterName, viewer, role, onChanged }: { runId: string; cluster: ClusterState; clusterName: string; viewer: Props["viewer"]; role: Role; onChanged(c: ClusterState): void }) {
+  return <SubjectReview runId={runId} subject={{ kind: "cluster", state: cluster }} title={clusterName} viewer={viewer} role={role} onChanged={(s) => s.kind === "cluster" && onChanged(s.state)} />;
+}
+
+export function SubjectReview({ runId, subject, title, viewer, role, onChanged }: Props) {
+  const cluster: ReviewState = subject.state;
+  const isCluster = subject.kind === "cluster";
+  const noun = isCluster ? "cluster" : "cell set";
+  // The subject as the annotation mutations name it, and a key for element ids.
+  const target = subject.kind === "cluster" ? { clusterIndex: subject.state.index } : { cellSetId: subject.state.id };
+  const key = subject.kind === "cluster" ? String(subject.state.index) : `set-${subject.state.id}`;
+  const { outcome, busy, mutate, clear } = useMutation(noun, onChanged);
   const [revising, setRevising] = useState<string | null>(null);
   const [comment, setComment] = useState("");
   const [commentOn, setCommentOn] = useState<string>("");
@@ -208,17 +227,25 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
   }, [cluster.id, clear]);
 
   const statusText = cluster.status.toLowerCase();
+  const size = subject.kind === "cluster" ? subject.state.size : subject.state.cells.length;
+  const majority = subject.kind === "cluster" ? subject.state.majorityLabel : null;
   return (
-    <section aria-labelledby="review-title" data-testid="cluster-review" data-cluster={cluster.index} data-version={cluster.version}>
-      <h2 id="review-title">
-        {clusterName}{" "}
-        <span className={`badge status-${statusText}`} data-testid="cluster-status">
+    <section
+      aria-labelledby={`review-title-${key}`}
+      data-testid={isCluster ? "cluster-review" : "cell-set-review"}
+      data-cluster={subject.kind === "cluster" ? subject.state.index : undefined}
+      data-cell-set={subject.kind === "cellSet" ? subject.state.id : undefined}
+      data-version={cluster.version}
+    >
+      <h2 id={`review-title-${key}`}>
+        {isCluster ? title : `Review of ${title}`}{" "}
+        <span className={`badge status-${statusText}`} data-testid={isCluster ? "cluster-status" : "cell-set-status"}>
           {statusText}
         </span>
       </h2>
       <p className="muted">
-        {cluster.size.toLocaleString()} cells
-        {cluster.majorityLabel ? ` · most common dataset label: ${cluster.majorityLabel}` : ""}
+        {size.toLocaleString()} cells
+        {majority ? ` · most common dataset label: ${majority}` : ""}
         {cluster.label ? ` · accepted label: ${cluster.label}` : ""} · version {cluster.version}
       </p>
       {cluster.acceptOverrideReason ? (
@@ -228,36 +255,15 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
       ) : null}
       <OutcomeAlert outcome={outcome} />
 
-      <h3>Top marker genes</h3>
-      {cluster.markers.length ? (
-        <table>
-          <caption className="sr-only">Marker genes of {clusterName}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Gene</th>
-              <MarkerHeaders />
-            </tr>
-          </thead>
-          <tbody>
-            {cluster.markers.map((m) => (
-              <tr key={m.gene}>
-                <td>{m.gene}</td>
-                <MarkerCells marker={m} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p className="muted">No marker genes stored for this cluster.</p>
-      )}
+      {subject.kind === "cluster" ? <ClusterMarkers markers={subject.state.markers} name={title} /> : null}
 
       <SuggestionsPanel
         runId={runId}
-        clusterIndex={cluster.index}
+        subject={subject.kind === "cluster" ? { kind: "cluster", index: subject.state.index } : { kind: "cellSet", id: subject.state.id }}
         version={cluster.version}
         canAdopt={canEdit}
         busy={busy}
-        onAdopt={(cellTypeId, tissue) => mutate(ADOPT_SUGGESTION, "adoptSuggestion", { input: { runId, clusterIndex: cluster.index, cellTypeId, tissue } })}
+        onAdopt={(cellTypeId, tissue) => mutate(ADOPT_SUGGESTION, "adoptSuggestion", { input: { runId, ...target, cellTypeId, tissue } })}
       />
 
       <h3>Proposals</h3>
@@ -347,19 +353,19 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
         <>
           <h3>Propose a cell type</h3>
           <ProposalForm
-            idPrefix={`propose-${cluster.index}`}
+            idPrefix={`propose-${key}`}
             initial={{ label: "", ontologyId: "", evidence: "", markerGenes: "" }}
             version={cluster.version}
             submitLabel="Propose"
             busy={busy}
-            onSubmit={(v, baseVersion) => mutate(PROPOSE_LABEL, "proposeLabel", { input: { runId, clusterIndex: cluster.index, expectedVersion: baseVersion, ...v } })}
+            onSubmit={(v, baseVersion) => mutate(PROPOSE_LABEL, "proposeLabel", { input: { runId, ...target, expectedVersion: baseVersion, ...v } })}
           />
         </>
       ) : null}
 
       <h3>Discussion</h3>
       {cluster.comments.filter((c) => !c.proposal).length ? (
-        <ul className="history" aria-label="Comments on the cluster">
+        <ul className="history" aria-label={`Comments on the ${noun}`}>
           {cluster.comments
             .filter((c) => !c.proposal)
             .map((c) => (
@@ -372,16 +378,16 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void mutate(COMMENT_CLUSTER, "commentCluster", { input: { runId, clusterIndex: cluster.index, body: comment.trim(), proposalId: commentOn || null } }).then((ok) => ok && setComment(""));
+          void mutate(COMMENT_CLUSTER, "commentCluster", { input: { runId, ...target, body: comment.trim(), proposalId: commentOn || null } }).then((ok) => ok && setComment(""));
         }}
       >
-        <label htmlFor={`comment-${cluster.index}`}>Comment</label>
-        <textarea id={`comment-${cluster.index}`} value={comment} onChange={(e) => setComment(e.target.value)} required maxLength={5000} />
+        <label htmlFor={`comment-${key}`}>Comment</label>
+        <textarea id={`comment-${key}`} value={comment} onChange={(e) => setComment(e.target.value)} required maxLength={5000} />
         {cluster.proposals.length ? (
           <div className="field">
-            <label htmlFor={`comment-on-${cluster.index}`}>About</label>
-            <select id={`comment-on-${cluster.index}`} value={commentOn} onChange={(e) => setCommentOn(e.target.value)}>
-              <option value="">the cluster</option>
+            <label htmlFor={`comment-on-${key}`}>About</label>
+            <select id={`comment-on-${key}`} value={commentOn} onChange={(e) => setCommentOn(e.target.value)}>
+              <option value="">the {noun}</option>
               {cluster.proposals.map((p) => (
                 <option key={p.id} value={p.id}>
                   the proposal “{p.label}”
@@ -399,7 +405,7 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
 
       <h3>History</h3>
       {cluster.history.length ? (
-        <ol className="history" data-testid="history" aria-label={`History of ${clusterName}`}>
+        <ol className="history" data-testid="history" aria-label={`History of ${title}`}>
           {historyLines(cluster).map(({ h, text }) => (
             <li key={h.id}>
               {text} <span className="muted">({fmtDate(h.at)})</span>
@@ -407,8 +413,37 @@ export function ClusterReview({ runId, cluster, clusterName, viewer, role, onCha
           ))}
         </ol>
       ) : (
-        <p className="muted">Nothing has happened to this cluster yet.</p>
+        <p className="muted">Nothing has happened to this {noun} yet.</p>
       )}
     </section>
+  );
+}
+
+function ClusterMarkers({ markers, name }: { markers: ClusterState["markers"]; name: string }) {
+  return (
+    <>
+      <h3>Top marker genes</h3>
+      {markers.length ? (
+        <table>
+          <caption className="sr-only">Marker genes of {name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Gene</th>
+              <MarkerHeaders />
+            </tr>
+          </thead>
+          <tbody>
+            {markers.map((m) => (
+              <tr key={m.gene}>
+                <td>{m.gene}</td>
+                <MarkerCells marker={m} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">No marker genes stored for this cluster.</p>
+      )}
+    </>
   );
 }

@@ -1,19 +1,13 @@
 "use client";
 /** Cells per accepted label in a run, and how its labels correspond to another run's. */
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useQuery } from "../graphql/hooks";
+import { QueryError } from "./QueryError";
 import { LABEL_CORRESPONDENCE, RUN_COMPOSITION, type LabelCorrespondenceData, type RunCompositionData } from "../graphql/operations";
 
 export function Composition({ runId, version, otherRuns }: { runId: string; version: string; otherRuns: { id: string; name: string }[] }) {
-  const q = useQuery<RunCompositionData>(RUN_COMPOSITION, { id: runId });
   // `version` sums the clusters' versions: an acceptance anywhere changes the counts.
-  const { refetch } = q;
-  const seen = useRef(version);
-  useEffect(() => {
-    if (seen.current === version) return;
-    seen.current = version;
-    void refetch();
-  }, [version, refetch]);
+  const q = useQuery<RunCompositionData>(RUN_COMPOSITION, { id: runId }, { refetchOn: version });
   const [other, setOther] = useState("");
   const c = useQuery<LabelCorrespondenceData>(LABEL_CORRESPONDENCE, { a: runId, b: other }, { skip: !other });
   const rows = q.data?.run?.composition ?? [];
@@ -21,6 +15,7 @@ export function Composition({ runId, version, otherRuns }: { runId: string; vers
   return (
     <section className="panel" aria-labelledby="composition-title" data-testid="composition">
       <h2 id="composition-title">Composition</h2>
+      <QueryError q={q} />
       {rows.length ? (
         <table style={{ maxWidth: "40rem" }}>
           <caption className="sr-only">Cells per accepted label</caption>
@@ -65,7 +60,7 @@ export function Composition({ runId, version, otherRuns }: { runId: string; vers
           </select>
         </div>
       ) : null}
-      {c.error ? <p className="alert">{c.error.message}</p> : null}
+      <QueryError q={c} />
       {corr ? (
         <table>
           <caption>

@@ -17,7 +17,7 @@ import type { MarkerRow } from "../plots/markers";
 import { cellsOfCategory, clusterComposition, selectedCells, type Selection } from "../plots/selection";
 import { groupDistributions } from "../plots/violin";
 import { CellSets } from "./CellSets";
-import { ClusterReview } from "./ClusterReview";
+import { ClusterReview, SubjectReview } from "./ClusterReview";
 import { CopyLabels } from "./CopyLabels";
 import { ErrorText } from "./Field";
 import { GeneSearch } from "./GeneSearch";
@@ -62,6 +62,12 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
 
   useSocketEvent<AnnotationEvent>("annotation.changed", (e) => {
     if (e.runId !== runId) return;
+    if (e.cellSetId) {
+      const set = setsQ.data?.run?.cellSets.find((s) => s.id === e.cellSetId);
+      setLiveNote(`The cell set ${set ? `“${set.name}”` : ""} was just updated by a teammate.`);
+      void setsQ.refetch();
+      return;
+    }
     setLiveNote(`Cluster ${e.clusterIndex} was just updated by a teammate.`);
     void q.refetch();
   });
@@ -301,7 +307,17 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
       {cells ? (
         <>
           {setsQ.error ? <ErrorText error={setsQ.error.message} /> : null}
-          <CellSets runId={runId} n={cells.n} sets={setsQ.data?.run?.cellSets ?? []} selection={selection} onSelect={setSelection} onChanged={() => void setsQ.refetch()} role={role} viewer={viewer} />
+          <CellSets
+            runId={runId}
+            n={cells.n}
+            sets={setsQ.data?.run?.cellSets ?? []}
+            selection={selection}
+            onSelect={setSelection}
+            onChanged={() => void setsQ.refetch()}
+            role={role}
+            viewer={viewer}
+            review={(set) => <SubjectReview runId={runId} subject={{ kind: "cellSet", state: set }} title={`the cell set “${set.name}”`} viewer={viewer} role={role} onChanged={() => void setsQ.refetch()} />}
+          />
         </>
       ) : null}
 

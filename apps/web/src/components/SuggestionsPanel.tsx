@@ -1,38 +1,36 @@
 "use client";
 /**
- * What the marker databases suggest for a cluster: the top 3 Cell Ontology terms with their
- * evidence (the cluster's genes behind each, with fold changes and detection rates, the score and
- * the databases' own names), and one click to make a suggestion a proposal marked as automated.
+ * What the marker databases suggest for a cluster or a cell set: the top 3 Cell Ontology terms with
+ * their evidence (the subject's genes behind each, with fold changes and detection rates, the score
+ * and the databases' own names), and one click to make a suggestion a proposal marked as automated.
  */
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useQuery } from "../graphql/hooks";
-import { CLUSTER_SUGGESTIONS, type ClusterSuggestionsData } from "../graphql/operations";
+import { CELL_SET_SUGGESTIONS, CLUSTER_SUGGESTIONS, type CellSetSuggestionsData, type ClusterSuggestionsData } from "../graphql/operations";
+import { QueryError } from "./QueryError";
 
 interface Props {
   runId: string;
-  clusterIndex: number;
-  /** Changes when the cluster changes, so the panel refreshes after an adoption. */
+  subject: { kind: "cluster"; index: number } | { kind: "cellSet"; id: string };
+  /** Changes when the subject changes, so the panel refreshes after an adoption. */
   version: number;
   canAdopt: boolean;
   busy: boolean;
   onAdopt(cellTypeId: string, tissue: string | null): Promise<boolean>;
 }
 
-export function SuggestionsPanel({ runId, clusterIndex, version, canAdopt, busy, onAdopt }: Props) {
+export function SuggestionsPanel({ runId, subject, version, canAdopt, busy, onAdopt }: Props) {
   const [tissue, setTissue] = useState("");
   const [applied, setApplied] = useState<string | null>(null);
-  const q = useQuery<ClusterSuggestionsData>(CLUSTER_SUGGESTIONS, { id: runId, tissue: applied });
-  const { refetch } = q;
-  const seen = useRef(version);
-  useEffect(() => {
-    if (seen.current === version) return;
-    seen.current = version;
-    void refetch();
-  }, [version, refetch]);
-  const answer = q.data?.run?.clusters.find((c) => c.index === clusterIndex)?.suggestions;
+  const isCluster = subject.kind === "cluster";
+  const clusters = useQuery<ClusterSuggestionsData>(CLUSTER_SUGGESTIONS, { id: runId, tissue: applied }, { skip: !isCluster, refetchOn: version });
+  const set = useQuery<CellSetSuggestionsData>(CELL_SET_SUGGESTIONS, { id: subject.kind === "cellSet" ? subject.id : "", tissue: applied }, { skip: isCluster, refetchOn: version });
+  const q = isCluster ? clusters : set;
+  const answer = subject.kind === "cluster" ? clusters.data?.run?.clusters.find((c) => c.index === subject.index)?.suggestions : set.data?.cellSet?.suggestions;
+  const key = subject.kind === "cluster" ? String(subject.index) : `set-${subject.id}`;
   return (
-    <section aria-labelledby={`suggest-${clusterIndex}`} data-testid="suggestions">
-      <h3 id={`suggest-${clusterIndex}`}>Suggested from marker databases</h3>
+    <section aria-labelledby={`suggest-${key}`} data-testid="suggestions">
+      <h3 id={`suggest-${key}`}>Suggested from marker databases</h3>
       <form
         className="inline"
         onSubmit={(e) => {
@@ -40,14 +38,13 @@ export function SuggestionsPanel({ runId, clusterIndex, version, canAdopt, busy,
           setApplied(tissue.trim() || null);
         }}
       >
-        <label htmlFor={`tissue-${clusterIndex}`}>Tissue (optional)</label>
-        <input id={`tissue-${clusterIndex}`} value={tissue} onChange={(e) => setTissue(e.target.value)} placeholder="e.g. blood" maxLength={100} style={{ width: "10rem" }} />
+        <label htmlFor={`tissue-${key}`}>Tissue (optional)</label>
+        <input id={`tissue-${key}`} value={tissue} onChange={(e) => setTissue(e.target.value)} placeholder="e.g. blood" maxLength={100} style={{ width: "10rem" }} />
         <button type="submit" className="secondary">
           Filter
         </button>
       </form>
-      {q.error ? <p className="alert">{q.error.message}</p> : null}
-      {!answer ? <p className="muted">{q.loading ? "Scoring the marker sets…" : ""}</p> : null}
+      <QueryError q={q} loading="Scoring the marker sets…" />
       {answer && answer.suggestions.length === 0 ? <p className="muted">{answer.note}</p> : null}
       {answer?.suggestions.length ? (
         <ol style={{ paddingLeft: "1.2rem" }}>
@@ -84,7 +81,7 @@ export function SuggestionsPanel({ runId, clusterIndex, version, canAdopt, busy,
         </ol>
       ) : null}
       <p className="muted" style={{ fontSize: "0.8em" }}>
-        PanglaoDB, CellMarker 2.0 and pegasus marker sets ({answer?.organism?.toLowerCase() ?? "organism not set"}), scored on this cluster&apos;s marker statistics; a proposal made here is marked as automated and reviewed like any other.
+        PanglaoDB, CellMarker 2.0 and pegasus marker sets ({answer?.organism?.toLowerCase() ?? "organism not set"}), scored on this {isCluster ? "cluster" : "cell set"}&apos;s marker statistics; a proposal made here is marked as automated and reviewed like any other.
       </p>
     </section>
   );

@@ -1,4 +1,4 @@
-import type { ClusterState, HistoryEntry } from "../graphql/operations";
+import type { HistoryEntry, ReviewState } from "../graphql/operations";
 
 /**
  * One line of the audit trail in words. Entries carry snapshots (`after.proposal`, `after.vote`,
@@ -27,6 +27,8 @@ export function describeHistory(h: HistoryEntry, proposalLabel: (id: string | nu
       return `${who} accepted “${label}”`;
     case "comment.create":
       return `${who} commented: ${str(rec(after["comment"])["body"])}`;
+    case "cellSet.create":
+      return `${who} saved the cell set`;
     case "labels.copy":
       return `${who} copied the label “${label}” from another run`;
     default:
@@ -35,7 +37,7 @@ export function describeHistory(h: HistoryEntry, proposalLabel: (id: string | nu
 }
 
 /** The history in words, each vote naming the proposal's label as it was when the vote was cast. */
-export function historyLines(cluster: ClusterState): { h: HistoryEntry; text: string }[] {
+export function historyLines(cluster: Pick<ReviewState, "history" | "proposals">): { h: HistoryEntry; text: string }[] {
   const labels = new Map<string, string>();
   return cluster.history.map((h) => {
     const text = describeHistory(h, (id) => (id ? (labels.get(id) ?? cluster.proposals.find((p) => p.id === id)?.label) : undefined));

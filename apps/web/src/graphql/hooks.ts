@@ -11,8 +11,11 @@ export interface QueryState<T> {
   refetch(): Promise<void>;
 }
 
-/** Runs a query on mount and when `variables` change; an unauthenticated answer goes to sign-in. */
-export function useQuery<T>(query: string, variables: Record<string, unknown> = {}, options: { skip?: boolean } = {}): QueryState<T> {
+/**
+ * Runs a query on mount and when `variables` change; an unauthenticated answer goes to sign-in.
+ * `refetchOn`: a value (such as a version) whose change fetches again, keeping the data meanwhile.
+ */
+export function useQuery<T>(query: string, variables: Record<string, unknown> = {}, options: { skip?: boolean; refetchOn?: unknown } = {}): QueryState<T> {
   const router = useRouter();
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<GqlError | null>(null);
@@ -44,6 +47,13 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> = 
   useEffect(() => {
     if (!options.skip) void run();
   }, [run, options.skip]);
+
+  const seen = useRef(options.refetchOn);
+  useEffect(() => {
+    if (Object.is(seen.current, options.refetchOn)) return;
+    seen.current = options.refetchOn;
+    if (!options.skip) void run();
+  }, [options.refetchOn, options.skip, run]);
 
   return { data, error, loading, refetch: run };
 }

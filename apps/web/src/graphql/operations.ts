@@ -358,6 +358,7 @@ export interface Vote {
 export interface Proposal {
   id: string;
   clusterIndex: number;
+  cellSetId: string | null;
   label: string;
   ontologyId: string | null;
   evidence: string | null;
@@ -397,27 +398,29 @@ export interface HistoryEntry {
   after: unknown;
   actor: { id: string; name: string } | null;
 }
-export interface ClusterState {
+/** The annotation state a cluster and a cell set share (both are reviewed through one flow). */
+export interface ReviewState {
   id: string;
-  index: number;
-  size: number;
-  majorityLabel: string | null;
   status: AnnotationStatus;
   version: number;
   label: string | null;
   acceptOverrideReason: string | null;
-  markers: Marker[];
   proposals: Proposal[];
   comments: ClusterComment[];
   history: HistoryEntry[];
 }
+export interface ClusterState extends ReviewState {
+  index: number;
+  size: number;
+  majorityLabel: string | null;
+  markers: Marker[];
+}
 
-export const CLUSTER_FIELDS = /* GraphQL */ `
-  fragment ClusterState on Cluster {
-    id index size majorityLabel status version label acceptOverrideReason
-    markers(top: 10) { gene rank score logFoldChange pctIn pctOut pvalAdj }
+/** The review fields, written once for the Cluster and the CellSet fragments. */
+const REVIEW_FIELDS = /* GraphQL */ `
+    status version label acceptOverrideReason
     proposals {
-      id clusterIndex label ontologyId evidence markerGenes revision accepted agreeCount disagreeCount createdAt updatedAt
+      id clusterIndex cellSetId label ontologyId evidence markerGenes revision accepted agreeCount disagreeCount createdAt updatedAt
       source importedAuthor acceptGuard { allowed needsOverrideReason message }
       author { id name }
       votes { value reason createdAt user { id name } }
@@ -425,6 +428,18 @@ export const CLUSTER_FIELDS = /* GraphQL */ `
     }
     comments { id body createdAt author { id name } proposal { id } }
     history(first: 100) { id at action proposalId before after actor { id name } }
+`;
+
+export const CLUSTER_FIELDS = /* GraphQL */ `
+  fragment ClusterState on Cluster {
+    id index size majorityLabel ${REVIEW_FIELDS}
+    markers(top: 10) { gene rank score logFoldChange pctIn pctOut pvalAdj }
+  }
+`;
+
+export const CELL_SET_FIELDS = /* GraphQL */ `
+  fragment CellSetState on CellSet {
+    id name cells createdAt createdBy { id name } ${REVIEW_FIELDS}
   }
 `;
 
@@ -451,33 +466,39 @@ export interface RunResultsData {
   } | null;
 }
 
-const PAYLOAD = /* GraphQL */ `cluster { ...ClusterState } errors { code message field }`;
+const PAYLOAD = /* GraphQL */ `cluster { ...ClusterState } cellSet { ...CellSetState } errors { code message field }`;
 export interface AnnotationPayload {
   cluster: ClusterState | null;
+  cellSet: CellSetRow | null;
   errors: { code: string; message: string; field?: string | null }[];
 }
 
 export const PROPOSE_LABEL = /* GraphQL */ `
   mutation ProposeLabel($input: ProposeLabelInput!) { proposeLabel(input: $input) { ${PAYLOAD} } }
   ${CLUSTER_FIELDS}
+  ${CELL_SET_FIELDS}
 `;
 export const REVISE_PROPOSAL = /* GraphQL */ `
   mutation ReviseProposal($input: ReviseProposalInput!) { reviseProposal(input: $input) { ${PAYLOAD} } }
   ${CLUSTER_FIELDS}
+  ${CELL_SET_FIELDS}
 `;
 export const VOTE_PROPOSAL = /* GraphQL */ `
   mutation VoteProposal($input: VoteProposalInput!) { voteProposal(input: $input) { ${PAYLOAD} } }
   ${CLUSTER_FIELDS}
+  ${CELL_SET_FIELDS}
 `;
 export const COMMENT_CLUSTER = /* GraphQL */ `
   mutation CommentCluster($input: CommentClusterInput!) { commentCluster(input: $input) { ${PAYLOAD} } }
   ${CLUSTER_FIELDS}
+  ${CELL_SET_FIELDS}
 `;
 export const ACCEPT_PROPOSAL = /* GraphQL */ `
   mutation AcceptProposal($proposalId: ID!, $expectedVersion: Int!, $overrideReason: String) {
     acceptProposal(proposalId: $proposalId, expectedVersion: $expectedVersion, overrideReason: $overrideReason) { ${PAYLOAD} }
   }
   ${CLUSTER_FIELDS}
+  ${CELL_SET_FIELDS}
 `;
 export const COPY_LABELS = /* GraphQL */ `
   mutation CopyLabels($input: CopyLabelsInput!) {
@@ -556,7 +577,7 @@ export interface GeneStatsData {
   run: { id: string; geneStats: { genes: string[]; geneIds: string[]; groups: number[]; meanExpression: number[][]; fractionExpressing: number[][] } | null } | null;
 }
 
-export interface CellSetRow {
+export interface CellSetRow extends ReviewState {
   id: string;
   name: string;
   /** Indices in the run's cell order (the cells file's). */
@@ -566,16 +587,18 @@ export interface CellSetRow {
 }
 export const CELL_SETS = /* GraphQL */ `
   query CellSets($id: ID!) {
-    run(id: $id) { id cellSets { id name cells createdAt createdBy { id name } } }
+    run(id: $id) { id cellSets { ...CellSetState } }
   }
+  ${CELL_SET_FIELDS}
 `;
 export interface CellSetsData {
   run: { id: string; cellSets: CellSetRow[] } | null;
 }
 export const CREATE_CELL_SET = /* GraphQL */ `
   mutation CreateCellSet($input: CreateCellSetInput!) {
-    createCellSet(input: $input) { cellSet { id name cells createdAt createdBy { id name } } errors { code message field } }
+    createCellSet(input: $input) { cellSet { ...CellSetState } errors { code message field } }
   }
+  ${CELL_SET_FIELDS}
 `;
 export const DELETE_CELL_SET = /* GraphQL */ `
   mutation DeleteCellSet($id: ID!) { deleteCellSet(id: $id) { deletedId errors { code message field } } }
@@ -647,6 +670,32 @@ export const CLUSTER_SUGGESTIONS = /* GraphQL */ `
     }
   }
 `;
+export const CELL_SET_SUGGESTIONS = /* GraphQL */ `
+  query CellSetSuggestions($id: ID!, $tissue: String) {
+    cellSet(id: $id) {
+      id
+      suggestions(top: 3, tissue: $tissue) {
+        organism tissue note
+        suggestions {
+          score markersMeasured
+          cellType { id label definition synonyms parents { id label } }
+          matched { gene logFoldChange pctIn pctOut weight contribution }
+          against { gene logFoldChange pctIn pctOut weight contribution }
+          sources { database name tissue }
+        }
+      }
+    }
+  }
+`;
+export interface CellSetSuggestionsData {
+  cellSet: { id: string; suggestions: SuggestionsAnswer } | null;
+}
+export interface SuggestionsAnswer {
+  organism: string | null;
+  tissue: string | null;
+  note: string | null;
+  suggestions: CellTypeSuggestion[];
+}
 export interface ClusterSuggestionsData {
   run: { id: string; clusters: { index: number; suggestions: { organism: string | null; tissue: string | null; note: string | null; suggestions: CellTypeSuggestion[] } }[] } | null;
 }
@@ -656,6 +705,7 @@ export const MARKER_TISSUES = /* GraphQL */ `
 export const ADOPT_SUGGESTION = /* GraphQL */ `
   mutation AdoptSuggestion($input: AdoptSuggestionInput!) { adoptSuggestion(input: $input) { ${PAYLOAD} } }
   ${CLUSTER_FIELDS}
+  ${CELL_SET_FIELDS}
 `;
 
 export const RUN_CAS = /* GraphQL */ `

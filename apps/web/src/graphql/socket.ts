@@ -22,7 +22,9 @@ export interface RunStatusEvent {
 export interface AnnotationEvent {
   type: "annotation.changed";
   runId: string;
+  /** -1 for a cell set's annotation, which `cellSetId` names. */
   clusterIndex: number;
+  cellSetId?: string | null;
   action: string;
 }
 

@@ -157,7 +157,7 @@ export function buildCas(input: CasDocumentInput): CasDocument {
     author_name: input.author.name,
     author_contact: input.author.email,
     labelsets: [
-      { name: CAS_LABELSETS.accepted, description: "The label the team accepted for each cluster or cell set (one per cell).", annotation_method: method },
+      { name: CAS_LABELSETS.accepted, description: "The label the team accepted for each cluster and each cell set (a cell set may overlap clusters and other sets; its annotation names it in author_annotation_fields.scfnccl_cell_set).", annotation_method: method },
       { name: CAS_LABELSETS.proposed, description: "Every other proposal, with its reviews.", annotation_method: method },
     ],
     annotations,

@@ -38,16 +38,3 @@ export const datasets = pgTable(
   },
   (t) => [index("datasets_team_idx").on(t.teamId, t.createdAt)],
 );
-
-/**
- * The genes of a dataset as the file names them (ids) and as people read them (symbols, when the
- * file has them; else the ids again): cited marker genes are checked against them. Its own table so
- * a dataset row stays small; filled at upload, or from the stored file on first need.
- */
-export const datasetGenes = pgTable("dataset_genes", {
-  datasetId: uuid("dataset_id")
-    .primaryKey()
-    .references(() => datasets.id, { onDelete: "cascade" }),
-  ids: jsonb("ids").$type<string[]>().notNull(),
-  names: jsonb("names").$type<string[]>().notNull(),
-});

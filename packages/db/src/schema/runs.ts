@@ -165,8 +165,11 @@ export const cellSets = pgTable(
       .references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     status: annotationStatusEnum("status").notNull().default("open"),
+    /** Optimistic concurrency, as Cluster.version: +1 on every annotation change of this set. */
     version: integer("version").notNull().default(0),
     acceptedProposalId: uuid("accepted_proposal_id"),
+    /** An owner's reason for accepting their own proposal over an open disagreement (null otherwise). */
+    acceptOverrideReason: text("accept_override_reason"),
   },
   (t) => [index("cell_sets_run_idx").on(t.runId, t.createdAt), unique("cell_sets_run_name").on(t.runId, t.name)],
 );

@@ -1,27 +1,29 @@
 import { AppError } from "../../errors.ts";
 import { acceptProposal, AnnotationConflict, commentCluster, copyLabels, proposeLabel, reviseProposal, viewerVote, voteProposal } from "../../services/annotations.ts";
 import { payload } from "../errors.ts";
-import type { ClusterRow, CommentRow, ProposalRow } from "../rows.ts";
+import type { CellSetRow, ClusterRow, CommentRow, ProposalRow } from "../rows.ts";
 import type { Resolvers, UserError } from "../types.generated.ts";
 
 interface AnnotationAnswer {
   cluster: ClusterRow | null;
+  cellSet: CellSetRow | null;
   proposal: ProposalRow | null;
   comment: CommentRow | null;
   errors: UserError[];
 }
 
-/** A mutation's answer: the cluster after the change, or its current state on CONFLICT. */
-async function answer(fn: () => Promise<{ cluster: ClusterRow; result: ProposalRow | CommentRow }>, kind: "proposal" | "comment"): Promise<AnnotationAnswer> {
+/** A mutation's answer: the cluster or cell set after the change, or its current state on CONFLICT. */
+export async function annotationAnswer(fn: () => Promise<{ cluster: ClusterRow | null; cellSet: CellSetRow | null; result: ProposalRow | CommentRow }>, kind: "proposal" | "comment"): Promise<AnnotationAnswer> {
   try {
-    const { cluster, result } = await fn();
-    return { cluster, proposal: kind === "proposal" ? (result as ProposalRow) : null, comment: kind === "comment" ? (result as CommentRow) : null, errors: [] };
+    const { cluster, cellSet, result } = await fn();
+    return { cluster, cellSet, proposal: kind === "proposal" ? (result as ProposalRow) : null, comment: kind === "comment" ? (result as CommentRow) : null, errors: [] };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    const cluster = err instanceof AnnotationConflict ? err.current : null;
-    return { cluster, proposal: null, comment: null, errors: [{ code: err.code, message: err.message, field: err.field ?? null }] };
+    const current = err instanceof AnnotationConflict ? err : { cluster: null, cellSet: null };
+    return { cluster: current.cluster, cellSet: current.cellSet, proposal: null, comment: null, errors: [{ code: err.code, message: err.message, field: err.field ?? null }] };
   }
 }
+const answer = annotationAnswer;
 
 export const annotationResolvers: Resolvers = {
   AnnotationStatus: { OPEN: "open", PROPOSED: "proposed", ACCEPTED: "accepted", DISPUTED: "disputed" },
@@ -42,7 +44,9 @@ export const annotationResolvers: Resolvers = {
   Proposal: {
     label: (p) => p.cellType,
     author: async (p, _, ctx) => (await ctx.loaders.user.load(p.authorId))!,
-    accepted: async (p, _, ctx) => (await ctx.loaders.clustersByRun.load(p.runId)).find((c) => c.index === p.clusterIndex)?.acceptedProposalId === p.id,
+    accepted: async (p, _, ctx) =>
+      (p.cellSetId ? (await ctx.loaders.cellSetsByRun.load(p.runId)).find((s) => s.id === p.cellSetId) : (await ctx.loaders.clustersByRun.load(p.runId)).find((c) => c.index === p.clusterIndex))
+        ?.acceptedProposalId === p.id,
     agreeCount: async (p, _, ctx) => (await ctx.loaders.votesByAnnotation.load(p.id)).filter((v) => v.value > 0).length,
     disagreeCount: async (p, _, ctx) => (await ctx.loaders.votesByAnnotation.load(p.id)).filter((v) => v.value < 0).length,
     votes: (p, _, ctx) => ctx.loaders.votesByAnnotation.load(p.id),

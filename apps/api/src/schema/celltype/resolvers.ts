@@ -1,9 +1,10 @@
 import { cellOntology } from "@scfnccl/annotation";
 import { viewerAcceptGuard, adoptSuggestion } from "../../services/annotations.ts";
 import { importCas, labelCorrespondence, runCas, runComposition } from "../../services/casExchange.ts";
+import { suggestionsForCellSet } from "../../services/cellSets.ts";
 import { cellTypeById, markerTissues, searchCellTypes, setDatasetOrganism, suggestionsForCluster } from "../../services/cellTypes.ts";
+import { annotationAnswer } from "../annotation/resolvers.ts";
 import { getRun } from "../../services/runs.ts";
-import { AppError } from "../../errors.ts";
 import { requireViewer } from "../../services/access.ts";
 import { payload, query } from "../errors.ts";
 import type { Resolvers } from "../types.generated.ts";
@@ -47,6 +48,14 @@ export const cellTypeResolvers: Resolvers = {
       }),
     acceptOverrideReason: (c) => c.acceptOverrideReason,
   },
+  CellSet: {
+    suggestions: (s, args, ctx) =>
+      query(async () => {
+        const run = await getRun(ctx, s.runId);
+        return suggestionsForCellSet(ctx, s, run.datasetId, { top: args.top ?? 3, tissue: args.tissue ?? null });
+      }),
+    acceptOverrideReason: (s) => s.acceptOverrideReason,
+  },
   Proposal: {
     source: (p) => p.source,
     automated: (p) => p.automated ?? null,
@@ -58,15 +67,7 @@ export const cellTypeResolvers: Resolvers = {
     cas: (r, _, ctx) => query(() => runCas(ctx, r)),
   },
   Mutation: {
-    adoptSuggestion: async (_, args, ctx) => {
-      try {
-        const { cluster, result } = await adoptSuggestion(ctx, args.input);
-        return { cluster, proposal: result, comment: null, errors: [] };
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        return { cluster: null, proposal: null, comment: null, errors: [{ code: err.code, message: err.message, field: err.field ?? null }] };
-      }
-    },
+    adoptSuggestion: (_, args, ctx) => annotationAnswer(() => adoptSuggestion(ctx, args.input), "proposal"),
     setDatasetOrganism: async (_, args, ctx) => {
       const p = await payload("dataset", () => setDatasetOrganism(ctx, args.input));
       return { dataset: p.dataset, errors: p.errors };
