@@ -27,7 +27,9 @@ export async function startWebServer(options = {}) {
   await app.prepare();
   const handle = app.getRequestHandler();
   // The Host header is kept (no changeOrigin): the API's socket.io origin check compares the
-  // browser's Origin with it, and both name this server.
+  // browser's Origin with it, and both name this server. xfwd appends the browser's address to
+  // X-Forwarded-For, which the API believes from peers in its TRUSTED_PROXIES (loopback by
+  // default), so its rate limits count each browser rather than this server.
   const proxy = createProxyServer({ target: apiUrl, ws: true, xfwd: true, proxyTimeout: 0, timeout: 0 });
   proxy.on("error", (err, _req, res) => {
     log(`proxy error: ${err.message}`);
