@@ -46,6 +46,17 @@ describe.each(["postgres", "pglite"])("RateLimits on %s", (kind) => {
     }
   });
 
+  it("successes at an address do not bank failures for other accounts", async () => {
+    const limits = new RateLimits(clients[kind]!, settings);
+    for (let i = 0; i < 10; i++) {
+      await limits.signInAttempt(`own-${kind}@lab.org`, "198.51.100.8");
+      await limits.signInSucceeded(`own-${kind}@lab.org`, "198.51.100.8");
+    }
+    const tries = [];
+    for (let i = 0; i < 6; i++) tries.push(await outcome(limits.signInAttempt(`other${i}-${kind}@lab.org`, "198.51.100.8")));
+    expect(tries[5]).toMatch(/^RATE_LIMITED/);
+  });
+
   it("an address failing across many accounts waits too", async () => {
     const limits = new RateLimits(clients[kind]!, settings);
     const tries = [];

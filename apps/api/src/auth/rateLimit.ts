@@ -83,6 +83,8 @@ export class RateLimits {
 
   async signInSucceeded(email: string, address: string): Promise<void> {
     const pair = hashed(`${email}\n${address}`);
+    // The address's count takes back only the attempt `signInAttempt` counted, so successes with
+    // one's own account cannot bank failures to spend on others'.
     await Promise.all([this.failuresByAccountAndAddress.delete(pair), this.waits.delete(`p:${pair}`), this.failuresByAddress.reward(hashed(address), 1)]);
   }
 
