@@ -32,6 +32,8 @@ export const apiOnlyEnvSchema = z.object({
   SIGNIN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Wrong passwords from one client address (any account) per hour before that address waits likewise. */
   SIGNIN_FAILURES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(50),
+  /** Wrong passwords for one account from all addresses per hour before only addresses that signed in to it before may try. */
+  SIGNIN_FAILURES_PER_ACCOUNT_PER_HOUR: z.coerce.number().int().min(1).default(100),
   /** Sign-up attempts per client address per hour (each tells whether an e-mail address has an account). */
   SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /** Team invitations one user may send per hour. */

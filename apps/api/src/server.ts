@@ -55,6 +55,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   const limits = new RateLimits(db, {
     signInFreeFailures: env.SIGNIN_FREE_FAILURES,
     signInFailuresPerAddressPerHour: env.SIGNIN_FAILURES_PER_ADDRESS_PER_HOUR,
+    signInFailuresPerAccountPerHour: env.SIGNIN_FAILURES_PER_ACCOUNT_PER_HOUR,
     signUpsPerAddressPerHour: env.SIGNUPS_PER_ADDRESS_PER_HOUR,
     invitationsPerUserPerHour: env.INVITATIONS_PER_USER_PER_HOUR,
   });

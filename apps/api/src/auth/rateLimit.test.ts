@@ -6,7 +6,7 @@ import { FIRST_BACKOFF_S, RateLimits } from "./rateLimit.ts";
 
 let temp: TempDatabase;
 const clients: Record<string, DbClient> = {};
-const settings = { signInFreeFailures: 3, signInFailuresPerAddressPerHour: 5, signUpsPerAddressPerHour: 2, invitationsPerUserPerHour: 2 };
+const settings = { signInFreeFailures: 3, signInFailuresPerAddressPerHour: 5, signInFailuresPerAccountPerHour: 8, signUpsPerAddressPerHour: 2, invitationsPerUserPerHour: 2 };
 
 beforeAll(async () => {
   temp = await createTempDatabase();
@@ -55,6 +55,17 @@ describe.each(["postgres", "pglite"])("RateLimits on %s", (kind) => {
     const tries = [];
     for (let i = 0; i < 6; i++) tries.push(await outcome(limits.signInAttempt(`other${i}-${kind}@lab.org`, "198.51.100.8")));
     expect(tries[5]).toMatch(/^RATE_LIMITED/);
+  });
+
+  it("an account guessed from many addresses holds back new addresses, not the ones that signed in to it before", async () => {
+    const limits = new RateLimits(clients[kind]!, settings);
+    const email = `spread-${kind}@lab.org`;
+    await limits.signInAttempt(email, "203.0.113.200");
+    await limits.signInSucceeded(email, "203.0.113.200");
+    // Two failures from each of four addresses: none is held back on its own, the account reaches eight.
+    for (let i = 0; i < 8; i++) expect(await outcome(limits.signInAttempt(email, `192.0.2.${10 + (i % 4)}`))).toBe("ok");
+    expect(await outcome(limits.signInAttempt(email, "192.0.2.99"))).toMatch(/^RATE_LIMITED: too many failed sign-ins to this account from new addresses; sign in from an address you used before, or try again in \d+ s$/);
+    expect(await outcome(limits.signInAttempt(email, "203.0.113.200"))).toBe("ok");
   });
 
   it("an address failing across many accounts waits too", async () => {

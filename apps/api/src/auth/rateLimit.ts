@@ -13,6 +13,11 @@ export interface RateLimitSettings {
   signInFreeFailures: number;
   /** Wrong passwords from one client address, whatever the account, per hour before the address waits likewise. */
   signInFailuresPerAddressPerHour: number;
+  /**
+   * Wrong passwords for one account, from all addresses, per hour before only addresses that
+   * signed in to it before may keep trying (a guesser spread over many addresses).
+   */
+  signInFailuresPerAccountPerHour: number;
   /** Sign-up attempts per client address per hour (each one tells whether an address has an account). */
   signUpsPerAddressPerHour: number;
   /** Team invitations one user may send per hour. */
@@ -25,6 +30,8 @@ export const MAX_BACKOFF_S = 15 * 60;
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
+/** How long a successful sign-in keeps its address known to the account. */
+export const KNOWN_ADDRESS_DAYS = 90;
 
 /** The store's `query(config)` over the db package's raw SQL executor, which serves both pg and PGlite. */
 function storeClient(db: DbClient) {
@@ -44,6 +51,9 @@ const waitMessage = (ms: number) => `try again in ${Math.max(1, Math.ceil(ms / 1
 export class RateLimits {
   private readonly failuresByAccountAndAddress: RateLimiterPostgres;
   private readonly failuresByAddress: RateLimiterPostgres;
+  private readonly failuresByAccount: RateLimiterPostgres;
+  /** Account-and-address pairs that signed in successfully (for KNOWN_ADDRESS_DAYS). */
+  private readonly knownAddresses: RateLimiterPostgres;
   /** A key held here waits until its row expires (the backoff). */
   private readonly waits: RateLimiterPostgres;
   private readonly signUps: RateLimiterPostgres;
@@ -58,6 +68,8 @@ export class RateLimits {
       new RateLimiterPostgres({ storeClient: storeClient(db), storeType: "client", tableName: "rate_limits", tableCreated: true, clearExpiredByTimeout, keyPrefix, points, duration });
     this.failuresByAccountAndAddress = limiter("signin-account-address", settings.signInFreeFailures, DAY, true);
     this.failuresByAddress = limiter("signin-address", settings.signInFailuresPerAddressPerHour, HOUR);
+    this.failuresByAccount = limiter("signin-account", settings.signInFailuresPerAccountPerHour, HOUR);
+    this.knownAddresses = limiter("signin-known", 1, KNOWN_ADDRESS_DAYS * DAY);
     this.waits = limiter("wait", 1, 1);
     this.signUps = limiter("signup-address", settings.signUpsPerAddressPerHour, HOUR);
     this.invitations = limiter("invite-user", settings.invitationsPerUserPerHour, HOUR);
@@ -68,16 +80,24 @@ export class RateLimits {
    * address, or this address is waiting; otherwise counts the attempt as a failure until
    * `signInSucceeded` says otherwise, so parallel guesses are counted before they are checked.
    * Another address is not held back by these waits: the right password from elsewhere still works.
+   * Only when the account itself fails more than its hourly allowance (guesses spread over many
+   * addresses) are addresses that never signed in to it held back, until the hour is over; the
+   * owner's usual addresses are not.
    */
   async signInAttempt(email: string, address: string): Promise<void> {
     const pair = hashed(`${email}\n${address}`);
     const addr = hashed(address);
-    const [pairWait, addrWait] = await Promise.all([this.waits.get(`p:${pair}`), this.waits.get(`a:${addr}`)]);
+    const account = hashed(email);
+    const [pairWait, addrWait, accountFailures] = await Promise.all([this.waits.get(`p:${pair}`), this.waits.get(`a:${addr}`), this.failuresByAccount.get(account)]);
     const ms = Math.max(remainingWait(pairWait), remainingWait(addrWait));
     if (ms > 0) throw new AppError("RATE_LIMITED", `too many failed sign-ins; ${waitMessage(ms)}`);
+    if (accountFailures && accountFailures.consumedPoints >= this.settings.signInFailuresPerAccountPerHour && !(await this.knownAddresses.get(pair))) {
+      throw new AppError("RATE_LIMITED", `too many failed sign-ins to this account from new addresses; sign in from an address you used before, or ${waitMessage(accountFailures.msBeforeNext)}`);
+    }
     await Promise.all([
       this.countFailure(this.failuresByAccountAndAddress, pair, `p:${pair}`, this.settings.signInFreeFailures),
       this.countFailure(this.failuresByAddress, addr, `a:${addr}`, this.settings.signInFailuresPerAddressPerHour),
+      consumed(this.failuresByAccount, account),
     ]);
   }
 
@@ -85,7 +105,13 @@ export class RateLimits {
     const pair = hashed(`${email}\n${address}`);
     // The address's count takes back only the attempt `signInAttempt` counted, so successes with
     // one's own account cannot bank failures to spend on others'.
-    await Promise.all([this.failuresByAccountAndAddress.delete(pair), this.waits.delete(`p:${pair}`), this.failuresByAddress.reward(hashed(address), 1)]);
+    await Promise.all([
+      this.failuresByAccountAndAddress.delete(pair),
+      this.waits.delete(`p:${pair}`),
+      this.failuresByAddress.reward(hashed(address), 1),
+      this.failuresByAccount.reward(hashed(email), 1),
+      this.knownAddresses.block(pair, KNOWN_ADDRESS_DAYS * DAY),
+    ]);
   }
 
   /** Counts a sign-up attempt from `address`; RATE_LIMITED past the hourly allowance. */
