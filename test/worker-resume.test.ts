@@ -1,10 +1,11 @@
 /**
  * A worker process killed mid-run (SIGKILL: no chance to clean up) loses nothing: its heartbeat
- * stops, another worker process requeues the run and finishes it from the last checkpoint.
+ * stops, another worker process requeues the run and finishes it from the last checkpoint, with
+ * the loss history of every epoch, and removes the dataset copy the killed one left in TMPDIR.
  * Workers run as real child processes from the bundled apps/worker, against PostgreSQL and S3.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,12 +20,15 @@ const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const EPOCHS = 40;
 let h: Harness;
 let dir: string;
+/** The workers' TMPDIR. */
+let tmp: string;
 const children: ChildProcess[] = [];
 
 function spawnWorker(name: string): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ["--enable-source-maps", join(repoRoot, "apps/worker/dist/main.js")], {
     env: {
       PATH: process.env["PATH"],
+      TMPDIR: tmp,
       DATABASE_URL: h.pgUrl,
       S3_ENDPOINT: h.s3.endpoint,
       S3_ACCESS_KEY: h.s3.accessKey,
@@ -50,6 +54,8 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(repoRoot, "apps/worker/scripts/build.mjs")]);
   h = await startHarness({ worker: false });
   dir = await mkdtemp(join(tmpdir(), "resume-test-"));
+  tmp = join(dir, "tmp");
+  await mkdir(tmp);
 });
 
 afterAll(async () => {
@@ -84,12 +90,17 @@ describe.skipIf(!hasPbmc)("a worker killed during a run", () => {
     const atKill = await readRun();
     expect(atKill.status).toBe("running");
     expect(atKill.checkpointEpoch!).toBeLessThan(EPOCHS);
+    // What the killed worker could not clean up: its copy of the dataset.
+    const leftovers = (await readdir(tmp)).filter((f) => f.startsWith("scfnccl-run-"));
+    expect(leftovers).toHaveLength(1);
 
     const second = spawnWorker("worker 2");
     // Its health, readiness and metrics endpoints, on the port its log names.
     const port = await waitFor(() => /"port":(\d+),"msg":"worker health endpoint"/.exec(second.output())?.[1], 30_000, "the health endpoint");
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok");
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    // The new worker removed it before taking runs.
+    expect(await readdir(tmp)).not.toContain(leftovers[0]);
     const done = await waitFor(async () => {
       const r = await readRun();
       return ["succeeded", "failed", "cancelled"].includes(r.status) ? r : null;
@@ -115,10 +126,19 @@ describe.skipIf(!hasPbmc)("a worker killed during a run", () => {
     await waitFor(async () => (await jobStates()).at(-1) !== "active", 30_000, "the second job to finish").catch(() => undefined);
     expect(await jobStates()).toEqual(["cancelled", "completed"]);
 
+    // The loss history covers the whole run, the killed attempt's epochs included.
     const history = JSON.parse((await readAll(await h.platform.store.get(`runs/${runId}/history.json`))).toString()) as { epoch: number }[];
-    expect(history.map((s) => s.epoch)).toEqual(secondEpochs);
-    const clusters = await user.gql<{ run: { clusters: { size: number }[]; metrics: { cells: number } } }>(`query($id: ID!) { run(id: $id) { clusters { size } metrics { cells } } }`, { id: runId });
+    const everyEpoch = Array.from({ length: EPOCHS }, (_, i) => i + 1);
+    expect(history.map((s) => s.epoch)).toEqual(everyEpoch);
+    const clusters = await user.gql<{ run: { clusters: { size: number }[]; metrics: { cells: number }; lossHistory: { epoch: number; loss: number }[] } }>(
+      `query($id: ID!) { run(id: $id) { clusters { size } metrics { cells } lossHistory { epoch loss } } }`,
+      { id: runId },
+    );
+    expect(clusters.data!.run.lossHistory.map((e) => e.epoch)).toEqual(everyEpoch);
+    expect(clusters.data!.run.lossHistory.every((e) => Number.isFinite(e.loss))).toBe(true);
     expect(clusters.data!.run.clusters.reduce((s, c) => s + c.size, 0)).toBe(600);
     expect(clusters.data!.run.metrics.cells).toBe(600);
+    // Nothing of the run is left in TMPDIR once it is done.
+    expect((await readdir(tmp)).filter((f) => f.startsWith("scfnccl-"))).toEqual([]);
   });
 });

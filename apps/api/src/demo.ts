@@ -6,14 +6,14 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { eq, memberships, users } from "@scfnccl/db";
 import { io } from "@scfnccl/engine";
 import { createContext, type Deps } from "./context.ts";
 import { ingestDataset } from "./services/datasets.ts";
 import { signUp } from "./services/auth.ts";
+import { createTempDir } from "@scfnccl/platform";
 
 /**
  * The demo folder (a 10x matrix folder plus `cell_types.csv`) as one h5ad, since a dataset is one
@@ -36,7 +36,7 @@ export async function seedDemo(deps: Deps, options: { email: string; password: s
     deps.log.warn({ path: options.datasetPath }, "demo dataset not found; the demo team starts empty");
     return;
   }
-  const dir = await mkdtemp(join(tmpdir(), "scfnccl-demo-"));
+  const dir = await createTempDir("demo");
   try {
     const path = join(dir, "pbmc3k.h5ad");
     await demoH5ad(options.datasetPath, path);

@@ -4,8 +4,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { initBackend } from "@scfnccl/engine";
-import { createLogger, createWorkerMetrics, onShutdown, openPlatform, startQueue } from "@scfnccl/platform";
+import { createLogger, createWorkerMetrics, onShutdown, openPlatform, startQueue, sweepTempDirs } from "@scfnccl/platform";
 import { startWorker, workerOptionsFromEnv } from "@scfnccl/worker";
 import { readEnv } from "./env.ts";
 import { seedDemo } from "./demo.ts";
@@ -14,6 +13,8 @@ import { createApi } from "./server.ts";
 const env = readEnv();
 const log = createLogger("api", { level: env.LOG_LEVEL });
 const embedded = !env.DATABASE_URL;
+// Upload and dataset-copy folders of an API process that was killed (no chance to clean up).
+await sweepTempDirs();
 const platform = await openPlatform(env);
 log.info({ database: platform.db.kind, storage: platform.store.kind, dataDir: embedded ? env.DATA_DIR : undefined }, "platform opened");
 const boss = await startQueue(platform.db, { retryLimit: env.RUN_RETRY_LIMIT });
@@ -21,8 +22,8 @@ const metrics = createWorkerMetrics();
 
 let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
 if (env.EMBEDDED_WORKER ?? embedded) {
-  const backend = await initBackend(env.BACKEND);
-  log.info({ backend }, "in-process worker: engine backend");
+  // The queue consumer runs here; each run trains in a trainer process of its own (apps/worker's
+  // trainer.ts), so no training step runs on the API's event loop.
   worker = await startWorker({
     ...platform,
     boss,

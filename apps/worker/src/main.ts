@@ -4,7 +4,6 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { initBackend } from "@scfnccl/engine";
 import { z } from "zod";
 import { createLogger, createWorkerMetrics, handleHealth, onShutdown, openPlatform, parseEnv, platformEnvSchema, startQueue } from "@scfnccl/platform";
 import { startWorker, workerOptionsFromEnv } from "./worker.ts";
@@ -12,8 +11,6 @@ import { startWorker, workerOptionsFromEnv } from "./worker.ts";
 const env = parseEnv(platformEnvSchema.and(z.object({ WORKER_PORT: z.coerce.number().int().min(0).default(9091) })), process.env);
 const log = createLogger("worker", { level: env.LOG_LEVEL });
 if (!env.DATABASE_URL) log.warn("DATABASE_URL is unset: this worker uses its own embedded database, which no API sees (use `pnpm platform` for the embedded setup)");
-const backend = await initBackend(env.BACKEND);
-log.info({ backend }, "engine backend");
 const platform = await openPlatform(env);
 const boss = await startQueue(platform.db, { retryLimit: env.RUN_RETRY_LIMIT });
 const metrics = createWorkerMetrics();

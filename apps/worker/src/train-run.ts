@@ -1,40 +1,26 @@
 /**
- * One attempt at one run: claim it, download its dataset, train with the engine while reporting
- * progress and saving checkpoints, then store artifacts, clusters and metrics. A heartbeat proves
- * the attempt is alive and carries cancellations back; a newer attempt (after this worker was
- * presumed dead) makes this one stop without touching the run.
+ * One attempt at one run: claim it, download its dataset, have the trainer process (`trainer.ts`)
+ * train with the engine while this process reports progress and stores checkpoints, then store
+ * artifacts, clusters and metrics. A heartbeat proves the attempt is alive and carries
+ * cancellations back; a newer attempt (after this worker was presumed dead) makes this one stop
+ * without touching the run.
  */
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunMetricsJson, type RunPhase, type RunProgress } from "@scfnccl/db";
-import { activeBackend, InputError, io, tl } from "@scfnccl/engine";
+import { and, artifacts, clusters, datasets, eq, runs, sql, type ArtifactKind, type DbClient, type RunPhase, type RunProgress } from "@scfnccl/db";
+import { InputError, type tl } from "@scfnccl/engine";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
 import type { Logger } from "pino";
-import { displayNames, encodeRankGenes, geneTableOf, markerRows, markersCsv, publishEvent } from "@scfnccl/platform";
-import { cellsFile, computeMarkers, computeUmap, summariseClusters, type Clustering } from "./results.ts";
-
-interface ArtifactFile {
-  kind: ArtifactKind;
-  file: string;
-  contentType: string;
-  body: Uint8Array;
-}
-
-/** What a method leaves before the shared result steps (UMAP, markers, storing). */
-interface Produced {
-  clustering: Clustering;
-  files: ArtifactFile[];
-  metrics: RunMetricsJson;
-  backend: string | null;
-  secondsPerEpoch: number | null;
-}
+import { createTempDir, publishEvent } from "@scfnccl/platform";
+import type { Trainer } from "./trainer.ts";
 
 export interface RunContext {
   db: DbClient;
   store: ObjectStore;
+  /** Where the attempt's CPU-heavy work runs (a process of its own). */
+  trainer: Trainer;
   workerId: string;
   heartbeatSeconds: number;
   checkpointEvery: number;
@@ -55,6 +41,8 @@ class StopReason extends Error {
 
 export const runKeys = {
   checkpoint: (runId: string) => `runs/${runId}/checkpoint.bin`,
+  /** The epochs trained up to the last checkpoint (JSON), which a resumed attempt's history continues. */
+  checkpointHistory: (runId: string) => `runs/${runId}/checkpoint-history.json`,
   artifact: (runId: string, file: string) => `runs/${runId}/${file}`,
 };
 
@@ -89,7 +77,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
     if (!controller.signal.aborted) controller.abort(new StopReason(why));
   };
   options.signal?.addEventListener("abort", () => stop("shutdown"), { once: true });
-  const dir = await mkdtemp(join(tmpdir(), "scfnccl-run-"));
+  const dir = await createTempDir("run");
   const heartbeat = setInterval(() => {
     void db
       .update(runs)
@@ -134,105 +122,85 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
       labelsFile = join(dir, "labels.csv");
       await pipeline(await store.get(dataset.labelsKey), createWriteStream(labelsFile));
     }
-    // An uploaded label file was recorded as `<file>:<column>`.
-    const labelKey = labelsFile ? dataset.labelColumns[0]?.split(":").at(-1) : undefined;
-    let lastRead = 0;
-    const data = await io.readDataset(path, {
-      ...(labelsFile ? { labelsFile, ...(labelKey ? { labelKey } : {}) } : {}),
-      onProgress: (f) => {
-        if (f - lastRead < 0.1 && f < 1) return;
-        lastRead = f;
-        reportPhase("loading", f);
-      },
-    });
-    const geneNames = displayNames(geneTableOf(data), dataset.geneNameColumn);
-    const resumeFrom = run.checkpointKey ? new Uint8Array(await readAll(await store.get(run.checkpointKey))) : undefined;
-    const resumedFrom = resumeFrom ? (run.checkpointEpoch ?? 0) : 0;
-    // Checked at submission; checked again against the registry this worker runs (a bad one fails the run at once).
-    const { settings, ...options } = tl.resolveRunSettings(run.method, { ...run.params, seed: run.seed });
+    let resumeFromPath: string | undefined;
+    let earlierEpochs: tl.EpochStats[] = [];
+    if (run.checkpointKey) {
+      resumeFromPath = join(dir, "resume.bin");
+      await pipeline(await store.get(run.checkpointKey), createWriteStream(resumeFromPath));
+      earlierEpochs = await readCheckpointHistory(store, runId);
+    }
+    const resumedFrom = resumeFromPath ? (run.checkpointEpoch ?? 0) : 0;
+    const outDir = join(dir, "out");
+    await mkdir(outDir);
     let epochSeconds = 0;
     let epochsDone = 0;
-    reportPhase("preprocessing");
-
-    // Every epoch of a training method: stored on the run and announced, in order.
-    const reportEpoch = (stats: tl.EpochStats) => {
-      epochSeconds += stats.seconds;
-      epochsDone += 1;
-      ctx.onEpoch?.(stats.seconds);
-      const mean = epochSeconds / epochsDone;
-      report({
-        phase: "training",
-        phaseProgress: stats.epoch / stats.epochs,
-        epoch: stats.epoch,
-        epochs: stats.epochs,
-        loss: stats.loss,
-        instanceLoss: stats.instanceLoss,
-        clusterLoss: stats.clusterLoss,
-        secondsPerEpoch: mean,
-        etaSeconds: mean * (stats.epochs - stats.epoch),
-        resumedFrom,
-      });
-      // The last epoch is followed by embedding every cell and clustering, which can take a while.
-      if (stats.epoch === stats.epochs) reportPhase("embedding");
-    };
-
-    // Every method through the registry's one entry point; those that checkpoint (`resumable`) save
-    // one every CHECKPOINT_EVERY epochs and resume from the run's last; others run from the start.
-    const method = run.method as tl.ClusterMethodName;
-    const history: tl.EpochStats[] = [];
-    const r = await tl.cluster(data, {
-      method,
-      ...options,
-      settings,
-      signal: controller.signal,
-      resumeFrom,
-      checkpointEvery: ctx.checkpointEvery,
-      onCheckpoint: async (bytes, epoch) => {
-        // Progress up to this epoch is stored and announced before the checkpoint counts, so a
-        // resumed attempt never starts after an epoch nobody heard of.
-        await writes;
-        const key = runKeys.checkpoint(runId);
-        await store.put(key, bytes, { contentType: "application/octet-stream" });
-        await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
-      },
-      onProgress: (p) => {
-        if (p.epoch) {
-          history.push(p.epoch);
-          reportEpoch(p.epoch);
-        } else if (/embed|pca|neighbo|graph|cluster|louvain|leiden|k-?means/i.test(p.stage)) reportPhase("embedding");
-      },
-    });
-    await writes;
-    const produced = producedFrom(data, r, history, epochsDone ? epochSeconds / epochsDone : null);
-    // Results for review: a seeded UMAP of the embedding the clusters were found in, and each
-    // cluster's marker genes. Both are stoppable like training (cancel, lost, shutdown).
-    const { clustering, metrics } = produced;
-    if (!produced.backend && produced.files.some((f) => f.kind === "history")) produced.backend = describeBackend(await activeBackend());
-    reportPhase("umap");
-    const umap = await computeUmap(clustering, { seed: run.seed, signal: controller.signal });
-    reportPhase("markers");
-    const markers = computeMarkers(data, clustering, geneNames, { signal: controller.signal });
-    controller.signal.throwIfAborted();
-    reportPhase("saving");
-
-    const files: ArtifactFile[] = [
-      ...produced.files,
-      { kind: "umap", file: "umap.bin", contentType: "application/octet-stream", body: cellsFile(data, clustering, umap) },
+    // Every epoch since the run began (earlier attempts' up to their checkpoint, then this one's).
+    const history = [...earlierEpochs];
+    const r = await ctx.trainer.run(
       {
-        kind: "markers",
-        file: "markers.csv",
-        contentType: "text/csv",
-        body: Buffer.from(markersCsv(markers.groups.map((g) => [String(g.group), markerRows(g, geneNames, data.genes, { top: 100, filter: null })] as const))),
+        datasetPath: path,
+        ...(labelsFile ? { labelsFile } : {}),
+        // An uploaded label file was recorded as `<file>:<column>`.
+        ...(labelsFile && dataset.labelColumns[0] ? { labelKey: dataset.labelColumns[0].split(":").at(-1)! } : {}),
+        geneNameColumn: dataset.geneNameColumn,
+        method: run.method,
+        params: run.params,
+        seed: run.seed,
+        ...(resumeFromPath ? { resumeFromPath } : {}),
+        checkpointEvery: ctx.checkpointEvery,
+        outDir,
       },
-    ];
-    if (markers.groups.length) {
-      files.push({ kind: "rank_genes", file: "rank_genes.bin", contentType: "application/octet-stream", body: encodeRankGenes("wilcoxon", data.genes.length, markers.groups) });
-    }
+      {
+        onPhase: reportPhase,
+        // Every epoch of a training method: stored on the run and announced, in order.
+        onEpoch: (stats) => {
+          // A checkpoint may hold epochs its row did not record yet (a worker killed in between): the newer count.
+          while (history.length && history.at(-1)!.epoch >= stats.epoch) history.pop();
+          history.push(stats);
+          epochSeconds += stats.seconds;
+          epochsDone += 1;
+          ctx.onEpoch?.(stats.seconds);
+          const mean = epochSeconds / epochsDone;
+          report({
+            phase: "training",
+            phaseProgress: stats.epoch / stats.epochs,
+            epoch: stats.epoch,
+            epochs: stats.epochs,
+            loss: stats.loss,
+            instanceLoss: stats.instanceLoss,
+            clusterLoss: stats.clusterLoss,
+            secondsPerEpoch: mean,
+            etaSeconds: mean * (stats.epochs - stats.epoch),
+            resumedFrom,
+          });
+        },
+        onCheckpoint: async (file, epoch) => {
+          // Progress up to this epoch is stored and announced before the checkpoint counts, so a
+          // resumed attempt never starts after an epoch nobody heard of.
+          await writes;
+          const key = runKeys.checkpoint(runId);
+          await store.put(key, createReadStream(file), { contentType: "application/octet-stream" });
+          await rm(file, { force: true });
+          await store.put(runKeys.checkpointHistory(runId), Buffer.from(JSON.stringify(history.filter((e) => e.epoch <= epoch))), { contentType: "application/json" });
+          await db.update(runs).set({ checkpointKey: key, checkpointEpoch: epoch }).where(mine);
+        },
+      },
+      controller.signal,
+    );
+    await writes;
+    const { metrics } = r;
+    // The run's whole history: the trainer's own covers this attempt only.
+    const attemptFrom = r.history[0]?.epoch ?? Infinity;
+    const fullHistory = [...earlierEpochs.filter((e) => e.epoch < attemptFrom), ...r.history];
+    controller.signal.throwIfAborted();
+
     const stored: (typeof artifacts.$inferInsert)[] = [];
-    for (const f of files) {
-      const put = await store.put(runKeys.artifact(runId, f.file), f.body, { contentType: f.contentType });
-      stored.push({ runId, kind: f.kind, storageKey: put.key, contentType: f.contentType, sizeBytes: put.sizeBytes, checksum: put.sha256 });
-    }
+    const put = async (kind: ArtifactKind, file: string, contentType: string, body: Parameters<ObjectStore["put"]>[1]) => {
+      const p = await store.put(runKeys.artifact(runId, file), body, { contentType });
+      stored.push({ runId, kind, storageKey: p.key, contentType, sizeBytes: p.sizeBytes, checksum: p.sha256 });
+    };
+    for (const f of r.files) await put(f.kind, f.file, f.contentType, createReadStream(f.path));
+    if (fullHistory.length) await put("history", "history.json", "application/json", Buffer.from(JSON.stringify(fullHistory)));
 
     const committed = await db.transaction(async (tx) => {
       const [done] = await tx
@@ -240,8 +208,8 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         .set({
           status: "succeeded",
           finishedAt: sql`now()`,
-          backend: produced.backend,
-          secondsPerEpoch: produced.secondsPerEpoch,
+          backend: r.backend,
+          secondsPerEpoch: r.secondsPerEpoch,
           metrics,
           progress: { ...last, phase: "saving", phaseProgress: 1, etaSeconds: 0 },
         })
@@ -249,7 +217,7 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
         .returning({ id: runs.id });
       if (!done) return false;
       await tx.delete(clusters).where(eq(clusters.runId, runId));
-      await tx.insert(clusters).values(summariseClusters(data, clustering).map((c) => ({ runId, ...c, markers: markers.top[c.index] ?? [] })));
+      await tx.insert(clusters).values(r.clusters.map((c) => ({ runId, ...c })));
       await tx.delete(artifacts).where(eq(artifacts.runId, runId));
       await tx.insert(artifacts).values(stored);
       return true;
@@ -293,32 +261,8 @@ export async function processRun(ctx: RunContext, runId: string, options: { fina
   }
 }
 
-const describeBackend = (b: { name: string; detail: string }) => `${b.name} (${b.detail})`;
-
-/** What the worker stores of any method's result: artifacts, the metrics row and the training's figures. */
-function producedFrom(data: io.Dataset, r: tl.ClusterResult, attemptHistory: tl.EpochStats[], secondsPerEpoch: number | null): Produced {
-  if (!r.embedding) throw new Error(`method ${r.method} returned no embedding`);
-  const details = r.details ?? {};
-  // A trainer's own history covers every epoch, those before a resume included.
-  const history = (details["history"] as tl.EpochStats[] | undefined) ?? attemptHistory;
-  const clustering = { cells: r.cells, clusters: r.clusters, k: r.k, embedding: r.embedding.values, dim: r.embedding.dim };
-  const metrics: RunMetricsJson = { cells: r.cells.length, k: r.k, seconds: r.seconds };
-  if (r.kSelection) metrics.kSelection = r.kSelection;
-  if (r.scores) Object.assign(metrics, r.scores);
-  if (r.resolution !== undefined) metrics["resolution"] = r.resolution;
-  for (const name of ["modularity", "genesUsed"] as const) if (typeof details[name] === "number") metrics[name] = details[name];
-  const head = details["clusterHead"] as { acc: number; nmi: number; ari: number } | null | undefined;
-  if (head) Object.assign(metrics, { headAcc: head.acc, headNmi: head.nmi, headAri: head.ari });
-  const finalLoss = history.at(-1)?.loss;
-  if (finalLoss !== undefined) metrics["finalLoss"] = finalLoss;
-  const files: ArtifactFile[] = [
-    { kind: "embedding", file: "embedding.npy", contentType: "application/octet-stream", body: io.encodeNpy(clustering.embedding, [r.cells.length, clustering.dim]) },
-    { kind: "clusters", file: "clusters.csv", contentType: "text/csv", body: Buffer.from(io.clustersCsv(data.cells, r)) },
-  ];
-  const model = r.files?.["model.ckpt"];
-  if (model) files.push({ kind: "checkpoint", file: "model.bin", contentType: "application/octet-stream", body: model });
-  if (history.length) files.push({ kind: "history", file: "history.json", contentType: "application/json", body: Buffer.from(JSON.stringify(history)) });
-  const backend = typeof details["backend"] === "string" ? describeBackend({ name: details["backend"], detail: String(details["backendDetail"] ?? "") }) : null;
-  const trainedSeconds = typeof details["secondsPerEpoch"] === "number" ? details["secondsPerEpoch"] : null;
-  return { clustering, files, metrics, backend, secondsPerEpoch: secondsPerEpoch ?? trainedSeconds };
+/** The epochs stored with the run's last checkpoint (none when an older worker wrote it). */
+async function readCheckpointHistory(store: ObjectStore, runId: string): Promise<tl.EpochStats[]> {
+  if (!(await store.stat(runKeys.checkpointHistory(runId)))) return [];
+  return JSON.parse((await readAll(await store.get(runKeys.checkpointHistory(runId)))).toString("utf8")) as tl.EpochStats[];
 }

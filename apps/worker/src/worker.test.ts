@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { artifacts, clusters, createDb, datasets, eq, inArray, runs, teams, users, type DbClient } from "@scfnccl/db";
+import { and, artifacts, clusters, createDb, datasets, eq, inArray, runs, teams, users, type DbClient } from "@scfnccl/db";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import { pino } from "pino";
@@ -211,6 +211,24 @@ describe.skipIf(!hasPbmc)("worker on the embedded database (PGlite + filesystem)
     expect(run.error).toMatch(/storage unavailable reading datasets\/pbmc300\.h5/);
     await waitFor(async () => (await boss.getQueueSize(RUN_DEAD_LETTER_QUEUE)) === deadBefore + 1, 10_000);
     failReads.clear();
+  });
+
+  it("keeps the whole loss history of a run handed back at shutdown and resumed from its checkpoint", async () => {
+    const datasetId = await addDataset("resume300.h5", await readFile(await writePbmcSubset(join(dir, "resume300.h5"), 300)));
+    const runId = await addRun(datasetId, { epochs: 8 });
+    const readRun = async () => (await client.db.select().from(runs).where(eq(runs.id, runId)))[0]!;
+    await waitFor(async () => ((await readRun()).checkpointEpoch ?? 0) >= 2);
+    await worker.stop();
+    const handedBack = await readRun();
+    expect(handedBack.status).toBe("queued");
+    worker = await startWorker({ db: client, store, boss, log: pino({ level: "silent" }), heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
+    const run = await finished(runId);
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    expect(run.attempt).toBe(2);
+    expect(run.progress!.resumedFrom).toBeGreaterThanOrEqual(2);
+    const [history] = await client.db.select().from(artifacts).where(and(eq(artifacts.runId, runId), eq(artifacts.kind, "history")));
+    const epochs = (JSON.parse(await readFile(join(dir, "objects", ...history!.storageKey.split("/")), "utf8")) as { epoch: number }[]).map((e) => e.epoch);
+    expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("trains several runs at once with concurrency above one", async () => {

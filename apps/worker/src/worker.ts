@@ -4,9 +4,11 @@ import type { DbClient } from "@scfnccl/db";
 import type { ObjectStore } from "@scfnccl/storage";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
-import { enqueueRun, RUN_QUEUE, type createWorkerMetrics, type PlatformEnv, type RunJob } from "@scfnccl/platform";
+import type { BackendName } from "@scfnccl/engine";
+import { enqueueRun, RUN_QUEUE, sweepTempDirs, type createWorkerMetrics, type PlatformEnv, type RunJob } from "@scfnccl/platform";
 import { requeueStaleRuns } from "./reaper.ts";
 import { processRun, type RunOutcome } from "./train-run.ts";
+import { startTrainer } from "./trainer.ts";
 
 export interface WorkerOptions {
   db: DbClient;
@@ -17,6 +19,10 @@ export interface WorkerOptions {
   heartbeatSeconds?: number;
   staleAfterSeconds?: number;
   checkpointEvery?: number;
+  /** The engine backend the trainer processes use (BACKEND); the best available when unset. */
+  backend?: BackendName;
+  /** How much lower the trainer processes' scheduling priority is (nice, default 10): the API on the same machine is served first. */
+  trainNiceness?: number;
   /** How often the queue is polled when idle (pg-boss's minimum is 0.5 s). */
   pollingIntervalSeconds?: number;
   onEpoch?: (seconds: number) => void;
@@ -25,10 +31,11 @@ export interface WorkerOptions {
 
 /** The worker settings a process reads from its environment, wired to its metrics (the API's embedded worker and the standalone one). */
 export function workerOptionsFromEnv(
-  env: Pick<PlatformEnv, "WORKER_CONCURRENCY" | "HEARTBEAT_SECONDS" | "STALE_AFTER_SECONDS" | "CHECKPOINT_EVERY">,
+  env: Pick<PlatformEnv, "WORKER_CONCURRENCY" | "HEARTBEAT_SECONDS" | "STALE_AFTER_SECONDS" | "CHECKPOINT_EVERY" | "BACKEND">,
   metrics: Pick<ReturnType<typeof createWorkerMetrics>, "epochSeconds" | "runOutcomes">,
-): Pick<WorkerOptions, "concurrency" | "heartbeatSeconds" | "staleAfterSeconds" | "checkpointEvery" | "onEpoch" | "onOutcome"> {
+): Pick<WorkerOptions, "concurrency" | "heartbeatSeconds" | "staleAfterSeconds" | "checkpointEvery" | "backend" | "onEpoch" | "onOutcome"> {
   return {
+    ...(env.BACKEND ? { backend: env.BACKEND } : {}),
     concurrency: env.WORKER_CONCURRENCY,
     heartbeatSeconds: env.HEARTBEAT_SECONDS,
     staleAfterSeconds: env.STALE_AFTER_SECONDS,
@@ -47,11 +54,23 @@ export interface Worker {
 
 /**
  * Takes runs from the queue, `concurrency` at a time, and keeps watch for runs whose worker died
- * (on every worker, so a deployment needs no separate supervisor).
+ * (on every worker, so a deployment needs no separate supervisor). Each run's training happens in
+ * a trainer process of its own; this process keeps the queue, the database and the storage.
+ * Rejects when the trainer cannot load the engine (e.g. BACKEND names one this machine lacks).
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const log = options.log.child({ workerId: id });
+  // Dataset copies of workers that were killed (no chance to clean up) go before this one starts.
+  const swept = await sweepTempDirs();
+  if (swept.length) log.info({ folders: swept.length }, "removed temp folders of processes that no longer run");
+  const trainer = startTrainer({ backend: options.backend, niceness: options.trainNiceness, log });
+  try {
+    log.info({ backend: await trainer.ready() }, "trainer process ready: engine backend");
+  } catch (err) {
+    await trainer.stop();
+    throw err;
+  }
   const heartbeatSeconds = options.heartbeatSeconds ?? 5;
   const staleAfterSeconds = options.staleAfterSeconds ?? 60;
   const shutdown = new AbortController();
@@ -59,6 +78,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const ctx = {
     db: options.db,
     store: options.store,
+    trainer,
     workerId: id,
     heartbeatSeconds,
     checkpointEvery: options.checkpointEvery ?? 1,
@@ -111,6 +131,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       for (const w of workIds) await options.boss.offWork({ id: w });
       // Wait for the runs in hand to hand themselves back.
       while (active > 0) await new Promise((r) => setTimeout(r, 50));
+      await trainer.stop();
     },
   };
 }

@@ -34,3 +34,4 @@ export {
   type ExpressionStore,
 } from "./datasetFiles.ts";
 export { RANK_FIELDS, encodeRankGenes, decodeRankGenes, markerRows, markersCsv, type RankedGroup, type RankGenesFile, type MarkerRow } from "./rankGenesFile.ts";
+export { createTempDir, sweepTempDirs } from "./tempDirs.ts";

@@ -5,9 +5,8 @@
  * read the dataset with it, cells it does not name being unlabelled). Editors and owners.
  */
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -15,6 +14,7 @@ import type { RequestContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { attachGeneSymbols, attachLabelFile } from "../services/datasets.ts";
 import { sendAppError, sendJson } from "./util.ts";
+import { createTempDir } from "@scfnccl/platform";
 
 /** Side files are tables of genes or cells: far smaller than datasets. */
 const MAX_SIDE_FILE_BYTES = 64 * 1024 * 1024;
@@ -38,7 +38,7 @@ async function receive(req: IncomingMessage, dir: string): Promise<string> {
 }
 
 async function withUpload(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, fn: (path: string) => Promise<unknown>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "scfnccl-side-"));
+  const dir = await createTempDir("side");
   try {
     if (!ctx.viewer) throw new AppError("UNAUTHENTICATED", "sign in first");
     sendJson(res, 200, await fn(await receive(req, dir)));

@@ -4,9 +4,8 @@
  * only then does anything reach storage or the database.
  */
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -16,9 +15,10 @@ import { AppError } from "../errors.ts";
 import { assertCan, checkId } from "../services/access.ts";
 import { DuplicateDatasetError, ingestDataset, validateDatasetName } from "../services/datasets.ts";
 import { sendAppError, sendJson } from "./util.ts";
+import { createTempDir } from "@scfnccl/platform";
 
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RequestContext): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "scfnccl-upload-"));
+  const dir = await createTempDir("upload");
   try {
     if (!ctx.viewer) throw new AppError("UNAUTHENTICATED", "sign in first");
     const teamId = checkId(url.searchParams.get("teamId") ?? "", "team");

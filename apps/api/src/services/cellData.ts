@@ -6,8 +6,7 @@
  * so colouring by another gene is one slice of a stored column, not a read of the dataset.
  */
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { datasets, eq, type Rows } from "@scfnccl/db";
@@ -26,6 +25,7 @@ import {
   type DatasetNames,
   type ExpressionStore,
   type ObsKey,
+  createTempDir,
 } from "@scfnccl/platform";
 import type { CellsFile } from "@scfnccl/platform/cells";
 import { readAll, type ObjectStore } from "@scfnccl/storage";
@@ -52,7 +52,7 @@ async function ensureDerived(ctx: RequestContext, dataset: DatasetRow): Promise<
   let pending = deriving.get(dataset.id);
   if (!pending) {
     pending = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), "scfnccl-derive-"));
+      const dir = await createTempDir("derive");
       try {
         const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
         await pipeline(await ctx.deps.store.get(dataset.storageKey), createWriteStream(path));

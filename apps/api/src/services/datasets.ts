@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { and, datasets, eq, inArray, runs, type DatasetQc, type Rows } from "@scfnccl/db";
@@ -14,7 +13,7 @@ import { audit } from "./audit.ts";
 import { organismAtUpload } from "./cellTypes.ts";
 import { datasetQc } from "./qc.ts";
 import { datasetNames, forgetDerived, storeDerived } from "./cellData.ts";
-import { datasetKeys, displayNames, geneTableOf, type DatasetNames } from "@scfnccl/platform";
+import { createTempDir, datasetKeys, displayNames, geneTableOf, type DatasetNames } from "@scfnccl/platform";
 import { keyset, pageSize, toConnection, type PageArgs } from "./pagination.ts";
 
 export async function getDataset(ctx: RequestContext, idRaw: string) {
@@ -166,7 +165,7 @@ export async function datasetQcOf(ctx: RequestContext, dataset: Rows["dataset"])
   let pending = qcInFlight.get(dataset.id);
   if (!pending) {
     pending = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), "scfnccl-qc-"));
+      const dir = await createTempDir("qc");
       try {
         const path = join(dir, dataset.name.replace(/[^\w.-]+/g, "_") || "dataset");
         await pipeline(await ctx.deps.store.get(dataset.storageKey), createWriteStream(path));

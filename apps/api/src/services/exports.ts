@@ -11,8 +11,7 @@
  * set's name, column, label and Cell Ontology id.
  */
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { datasets, eq } from "@scfnccl/db";
@@ -25,6 +24,7 @@ import { cellNamesFromCsv, readCellsFile, runArtifact } from "./results.ts";
 import { getRun } from "./runs.ts";
 import { geneNames } from "./cellData.ts";
 import { readRankGenes } from "./markers.ts";
+import { createTempDir } from "@scfnccl/platform";
 
 /** The reader's gene columns beside the ids (var's index), e.g. gene_symbols. */
 function varColumnsOf(data: { genes: string[]; geneColumns?: Record<string, string[]> }): Record<string, string[]> {
@@ -78,7 +78,7 @@ export async function exportRun(ctx: RequestContext, runIdRaw: string, format: E
   const cellsFile = await readCellsFile(ctx, run);
   const { n, k, labelKey, labelNames } = cellsFile.header;
   const { label, ontology } = await acceptedLabels(ctx, run.id, k);
-  const dir = await mkdtemp(join(tmpdir(), "scfnccl-export-"));
+  const dir = await createTempDir("export");
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const clustersArtifact = await runArtifact(ctx, run, "clusters");
