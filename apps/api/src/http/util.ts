@@ -1,4 +1,11 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createTempDir } from "@scfnccl/platform";
 import { AppError, type ErrorCode } from "../errors.ts";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -46,4 +53,48 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Handles a request whose body is a file: `fn` gets a fresh temp folder (createTempDir's `kind`,
+ * owned by this process, so one a killed process left is removed at the next start) and answers the request;
+ * any error is answered (`onError` first, for answers beyond sendAppError's), the rest of an unread
+ * body is let go so the socket is not left half-drained, and the folder is removed whatever happens.
+ */
+export async function withUploadDir(
+  req: IncomingMessage,
+  res: ServerResponse,
+  kind: string,
+  fn: (dir: string) => Promise<void>,
+  onError: (err: unknown) => boolean = () => false,
+): Promise<void> {
+  const dir = await createTempDir(kind);
+  try {
+    await fn(dir);
+  } catch (err) {
+    if (!req.complete) req.resume();
+    if (!onError(err)) sendAppError(res, err);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Streams the request body to `<dir>/upload`, at most `limit` bytes (beyond: PAYLOAD_TOO_LARGE saying `tooLarge`), hashing it on the way. */
+export async function receiveFile(req: IncomingMessage, dir: string, limit: number, tooLarge: string): Promise<{ path: string; size: number; sha256: string }> {
+  const path = join(dir, "upload");
+  const hash = createHash("sha256");
+  let size = 0;
+  await pipeline(
+    req,
+    new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > limit) return cb(new AppError("PAYLOAD_TOO_LARGE", tooLarge));
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    }),
+    createWriteStream(path),
+  );
+  return { path, size, sha256: hash.digest("hex") };
 }

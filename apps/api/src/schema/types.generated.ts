@@ -122,6 +122,8 @@ export type AuthPayload = {
 /** What happened to one annotation of an imported CAS document. */
 export type CasImportEntry = {
   __typename?: 'CasImportEntry';
+  /** For an annotation of a cell set: the run's set of that name (found, or made from the annotation's cells). */
+  cellSetId?: Maybe<Scalars['ID']['output']>;
   /** The cluster whose cells the annotation's cells are (all of them, or a majority). */
   clusterIndex?: Maybe<Scalars['Int']['output']>;
   /** Reviews kept as comments (the reviewer is not a member of the team). */
@@ -1658,6 +1660,7 @@ export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extend
 };
 
 export type CasImportEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CasImportEntry'] = ResolversParentTypes['CasImportEntry']> = {
+  cellSetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   clusterIndex?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   comments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   imported?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateCas } from "@scfnccl/annotation";
 import { pp } from "@scfnccl/engine";
-import { annotations, artifacts, auditLog, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type MarkerGene, type Role } from "@scfnccl/db";
+import { annotations, artifacts, auditLog, cellSets, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type MarkerGene, type Role } from "@scfnccl/db";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import { subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
 import { encodeCellsFile } from "@scfnccl/platform/cells";
@@ -481,6 +481,22 @@ describe("cell sets are reviewed through the same flow as clusters", () => {
     const entry = (doc as unknown as { annotations: Record<string, unknown>[] }).annotations.find((a) => a["cell_label"] === "CD14-positive monocyte")!;
     expect(entry).toMatchObject({ cell_ids: ["cell8", "cell9", "cell10", "cell11"], labelset: "accepted" });
     expect(JSON.stringify(entry)).toContain('"scfnccl_cell_set":"monocytes"');
+
+    // Round trip: imported onto a copy, the annotation goes to a cell set of that name and those
+    // cells (made there), not to the cluster holding them, and exports again the same.
+    const copy = await addRun([2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1], 7);
+    const { entries } = await importCas(ctxOf("editor"), { runId: copy, document: JSON.parse(JSON.stringify(doc)) });
+    const setEntry = entries.find((e) => e.label === "CD14-positive monocyte")!;
+    expect(setEntry).toMatchObject({ imported: true, clusterIndex: null, cellSetId: expect.any(String) });
+    const [made] = await db.db.select().from(cellSets).where(eq(cellSets.id, setEntry.cellSetId!));
+    expect(made).toMatchObject({ runId: copy, name: "monocytes", cells: [8, 9, 10, 11], status: "accepted" });
+    const copyRun = (await db.db.select().from(runs).where(eq(runs.id, copy)))[0]!;
+    const again = (await runCas(ctxOf("viewer"), copyRun)) as unknown as { annotations: Record<string, unknown>[] };
+    const strip = (a: Record<string, unknown>) => ({ ...a, author_annotation_fields: { ...(a["author_annotation_fields"] as object), scfnccl_proposal_id: null, created_at: null, author: null } });
+    expect(strip(again.annotations.find((a) => a["cell_label"] === "CD14-positive monocyte")!)).toEqual(strip(entry));
+    // Imported twice: the set is found again, not duplicated.
+    const twice = await importCas(ctxOf("editor"), { runId: copy, document: JSON.parse(JSON.stringify(doc)) });
+    expect(twice.entries.find((e) => e.label === "CD14-positive monocyte")!.cellSetId).toBe(setEntry.cellSetId);
   });
 });
 

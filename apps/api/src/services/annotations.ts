@@ -52,7 +52,7 @@ export const subjectOf = (p: { clusterIndex: number; cellSetId: string | null })
 const sameSubject = (a: Subject, b: Subject) => (a.kind === "cluster" ? b.kind === "cluster" && a.index === b.index : b.kind === "cellSet" && a.id === b.id);
 const describeSubject = (s: Subject) => (s.kind === "cluster" ? `cluster ${s.index}` : `cell set ${s.id}`);
 /** The columns a proposal or comment row stores its subject in. */
-const subjectColumns = (s: Subject) => (s.kind === "cluster" ? { clusterIndex: s.index, cellSetId: null } : { clusterIndex: CELL_SET_INDEX, cellSetId: s.id });
+export const subjectColumns = (s: Subject) => (s.kind === "cluster" ? { clusterIndex: s.index, cellSetId: null } : { clusterIndex: CELL_SET_INDEX, cellSetId: s.id });
 /** The audit log's target of a subject's entries (a cell set's creation and deletion are there too). */
 export const subjectTarget = (runId: string, s: Subject) => (s.kind === "cluster" ? { targetType: "cluster", targetId: clusterKey(runId, s.index) } : { targetType: "cellSet", targetId: s.id });
 

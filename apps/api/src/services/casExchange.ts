@@ -7,10 +7,11 @@ import { annotations, type ImportedReview, type Rows } from "@scfnccl/db";
 import { readAll } from "@scfnccl/storage";
 import { z } from "zod";
 import type { RequestContext } from "../context.ts";
-import { invalid } from "../errors.ts";
+import { AppError, invalid } from "../errors.ts";
 import { assertCan, requireViewer } from "./access.ts";
-import { changeCluster, proposalSnapshot } from "./annotations.ts";
+import { changeSubject, proposalSnapshot, subjectColumns, type Subject } from "./annotations.ts";
 import { audit } from "./audit.ts";
+import { createCellSet } from "./cellSets.ts";
 import { parseInput } from "./auth.ts";
 import { genesOf, requireCellType } from "./cellTypes.ts";
 import { cellNamesFromCsv, readCellsFile, runArtifact } from "./results.ts";
@@ -119,6 +120,8 @@ export interface CasImportEntryModel {
   index: number;
   label: string;
   clusterIndex: number | null;
+  /** For an annotation of a cell set: the run's set of that name (found, or made from the annotation's cells). */
+  cellSetId: string | null;
   imported: boolean;
   reason: string | null;
   proposal: Rows["annotation"] | null;
@@ -133,7 +136,8 @@ const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
  * Imports a CAS document onto a run: each annotation becomes a proposal (source `import`, the
  * document's author and reviews kept as written) on the cluster holding most of its cells, when
  * that cluster holds at least half of them; annotations of labelset `accepted` are accepted where
- * the cluster has no accepted label yet. Ids must be current CL terms; marker genes the dataset
+ * the cluster has no accepted label yet. An annotation of a cell set (one this platform exported)
+ * goes to the run's cell set of that name with the same cells, which is made when the run has none. Ids must be current CL terms; marker genes the dataset
  * lacks are dropped and named in the entry's reason. Every annotation gets an entry saying what
  * happened.
  */
@@ -147,27 +151,60 @@ export async function importCas(ctx: RequestContext, raw: unknown): Promise<{ ru
   if (errors.length) throw invalid(`not a valid Cell Annotation Schema document: ${errors.slice(0, 3).join("; ")}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ""}`, "document");
   const [cells, names, dataset] = await Promise.all([readCellsFile(ctx, run), runCellNames(ctx, run), ctx.loaders.dataset.load(run.datasetId)]);
   const clusterOf = new Map<string, number>();
-  names.forEach((n, i) => clusterOf.set(n, cells.cluster[i]!));
+  const positionOf = new Map<string, number>();
+  names.forEach((n, i) => {
+    clusterOf.set(n, cells.cluster[i]!);
+    positionOf.set(n, i);
+  });
   const knownGenes = dataset ? (await genesOf(ctx, dataset)).known : new Set<string>();
   const entries: CasImportEntryModel[] = [];
   for (const a of list) {
-    const entry: CasImportEntryModel = { index: a.index, label: a.label, clusterIndex: null, imported: false, reason: null, proposal: null, votes: 0, comments: 0 };
+    const entry: CasImportEntryModel = { index: a.index, label: a.label, clusterIndex: null, cellSetId: null, imported: false, reason: null, proposal: null, votes: 0, comments: 0 };
     entries.push(entry);
-    const counts = new Map<number, number>();
-    for (const id of a.cellIds) {
-      const c = clusterOf.get(id);
-      if (c === undefined) continue;
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-    }
-    const best = [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0];
-    if (!best) {
-      entry.reason = a.cellIds.length ? `none of its ${a.cellIds.length} cells is a cell of this run` : "it lists no cell_ids";
-      continue;
-    }
-    entry.clusterIndex = best[0];
-    if (best[1] * 2 < a.cellIds.length) {
-      entry.reason = `its cells are spread over clusters: the most, ${best[1]} of ${a.cellIds.length}, lie in cluster ${best[0]}`;
-      continue;
+    let subject: Subject;
+    let acceptedAlready: string | null;
+    if (a.cellSet) {
+      const positions = [...new Set(a.cellIds.flatMap((id) => (positionOf.has(id) ? [positionOf.get(id)!] : [])))].sort((x, y) => x - y);
+      if (!positions.length) {
+        entry.reason = a.cellIds.length ? `none of the cell set's ${a.cellIds.length} cells is a cell of this run` : "it lists no cell_ids";
+        continue;
+      }
+      let set = (await ctx.loaders.cellSetsByRun.load(run.id)).find((x) => x.name === a.cellSet);
+      if (set && (set.cells.length !== positions.length || set.cells.some((c, i) => c !== positions[i]))) {
+        entry.reason = `the run already has a cell set named '${a.cellSet}' with other cells`;
+        continue;
+      }
+      if (!set) {
+        try {
+          set = await createCellSet(ctx, run.id, a.cellSet, positions);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          entry.reason = `cell set '${a.cellSet}': ${err.message}`;
+          continue;
+        }
+      }
+      entry.cellSetId = set.id;
+      subject = { kind: "cellSet", id: set.id };
+      acceptedAlready = set.acceptedProposalId;
+    } else {
+      const counts = new Map<number, number>();
+      for (const id of a.cellIds) {
+        const c = clusterOf.get(id);
+        if (c === undefined) continue;
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+      }
+      const best = [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0];
+      if (!best) {
+        entry.reason = a.cellIds.length ? `none of its ${a.cellIds.length} cells is a cell of this run` : "it lists no cell_ids";
+        continue;
+      }
+      entry.clusterIndex = best[0];
+      if (best[1] * 2 < a.cellIds.length) {
+        entry.reason = `its cells are spread over clusters: the most, ${best[1]} of ${a.cellIds.length}, lie in cluster ${best[0]}`;
+        continue;
+      }
+      subject = { kind: "cluster", index: best[0] };
+      acceptedAlready = (await ctx.loaders.clustersByRun.load(run.id)).find((c) => c.index === best[0])?.acceptedProposalId ?? null;
     }
     let ontologyId: string | null = null;
     if (a.ontologyId) {
@@ -186,14 +223,13 @@ export async function importCas(ctx: RequestContext, raw: unknown): Promise<{ ru
     const markerGenes = [...new Set(a.markerGenes)].slice(0, 50);
     const unknown = markerGenes.filter((g) => !knownGenes.has(g));
     const importedReviews: ImportedReview[] = a.reviews.map((r) => ({ reviewer: r.reviewer, verdict: r.verdict, explanation: r.explanation, at: r.at.toISOString() }));
-    const clusters = await ctx.loaders.clustersByRun.load(run.id);
-    const accept = a.accepted && !clusters.find((c) => c.index === best[0])?.acceptedProposalId;
-    const { result } = await changeCluster(ctx, run, best[0], null, async (tx) => {
+    const accept = a.accepted && !acceptedAlready;
+    const { result } = await changeSubject(ctx, run, subject, null, async (tx) => {
       const [p] = await tx
         .insert(annotations)
         .values({
           runId: run.id,
-          clusterIndex: best[0],
+          ...subjectColumns(subject),
           cellType: label,
           ontologyId,
           evidence: a.evidence ? a.evidence.slice(0, 5000) : null,
@@ -220,7 +256,7 @@ export async function importCas(ctx: RequestContext, raw: unknown): Promise<{ ru
     entry.votes = 0;
     const notes = [
       unknown.length ? `marker genes not in this dataset left out: ${unknown.join(", ")}` : null,
-      a.accepted && !accept ? "accepted in the document, kept as a proposal: the cluster already has an accepted label" : null,
+      a.accepted && !accept ? `accepted in the document, kept as a proposal: the ${subject.kind === "cluster" ? "cluster" : "cell set"} already has an accepted label` : null,
     ].filter(Boolean);
     entry.reason = notes.length ? notes.join("; ") : null;
   }

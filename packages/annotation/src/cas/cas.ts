@@ -198,6 +198,8 @@ export interface CasImportedAnnotation {
   author: string | null;
   reviews: { reviewer: string | null; email: string | null; verdict: "Agree" | "Disagree"; explanation: string | null; at: Date }[];
   automated: CasAnnotation["automated_annotation"] | null;
+  /** The platform cell set the annotation was about (author_annotation_fields.scfnccl_cell_set), or null. */
+  cellSet: string | null;
 }
 
 /**
@@ -225,6 +227,7 @@ export function readCas(doc: unknown): { annotations: CasImportedAnnotation[]; e
         r.review ? [{ reviewer: r.reviewer ?? null, email: personEmail(r.reviewer), verdict: r.review, explanation: typeof r.explanation === "string" ? r.explanation : null, at: new Date(r.datestamp) }] : [],
       ),
       automated: a.automated_annotation ?? null,
+      cellSet: typeof fields["scfnccl_cell_set"] === "string" && fields["scfnccl_cell_set"] ? (fields["scfnccl_cell_set"] as string) : null,
     };
   });
   return { annotations, errors: [] };
