@@ -15,7 +15,8 @@ import type { Dataset } from "../src/io/types.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
 import { cluster, CLUSTER_METHODS } from "../src/methods/cluster.ts";
-import { consensusCluster, CONSENSUS_DEFAULTS, type TrainedBase } from "../src/methods/consensus.ts";
+import { averageLinkageCut, selectByAnmi, type BasePartition } from "../src/tl/coassociation.ts";
+import { consensusCluster, CONSENSUS_DEFAULTS, type ConsensusCut, type TrainedBase } from "../src/methods/consensus.ts";
 import type { KCandidate } from "../src/tl/kSelection.ts";
 import { estimateDatasetK } from "../src/tl/pcGraph.ts";
 
@@ -44,7 +45,14 @@ export interface ProtocolRecord {
   cached?: boolean;
   candidates?: KCandidate[];
   /** Consensus: each base's ARI against the labels (scoring only) and agreement with the consensus. */
-  bases?: { name: string; agreement: number; ari?: number }[];
+  bases?: { name: string; agreement: number; ari?: number; anmi?: number }[];
+  /** Consensus: the base the ANMI choice took (cut "anmi"). */
+  chosen?: string;
+  /**
+   * Consensus: ARI of other ways to combine the same bases (labels score only), so one run compares
+   * the combiners without retraining: each cut, and average linkage with each base weighted by its ANMI.
+   */
+  variants?: Record<string, number>;
 }
 
 /** One scFNCCL training at k clusters, from the cache when it holds it. */
@@ -55,14 +63,23 @@ async function scfncclTraining(data: Dataset, dataset: string, seed: number, k: 
     const rows = readFileSync(join(dir, "clusters.csv"), "utf8").trim().split("\n").slice(1);
     const cells = Int32Array.from(rows, (r) => index.get(r.slice(0, r.indexOf(",")))!);
     const clusters = Int32Array.from(rows, (r) => Number(r.split(",")[1]));
-    return { cells, clusters, description: `scfnccl, ${epochs} epochs (cached)`, cached: true };
+    const embedding = existsSync(join(dir, "embedding.f32")) ? readEmbedding(join(dir, "embedding.f32"), cells.length) : undefined;
+    return { cells, clusters, embedding, description: `scfnccl, ${epochs} epochs (cached)`, cached: true };
   }
   const out = await CLUSTER_METHODS.scfnccl.run(data, { k, seed, emptyCells: "error", settings: { epochs } });
   if (dir) {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "clusters.csv"), `cell,cluster\n${Array.from(out.cells, (c, i) => `${data.cells[c]},${out.clusters[i]}`).join("\n")}\n`);
+    // The embedding too (raw float32, row-major, one row per line of clusters.csv), so combiners that read it cost no training.
+    if (out.embedding) await writeFile(join(dir, "embedding.f32"), new Uint8Array(out.embedding.values.buffer, out.embedding.values.byteOffset, out.embedding.values.byteLength));
   }
-  return { cells: out.cells, clusters: out.clusters, description: `scfnccl, ${epochs} epochs`, cached: false };
+  return { cells: out.cells, clusters: out.clusters, embedding: out.embedding, description: `scfnccl, ${epochs} epochs`, cached: false };
+}
+
+function readEmbedding(path: string, rows: number): { values: Float32Array; dim: number } {
+  const bytes = readFileSync(path);
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return { values, dim: values.length / rows };
 }
 
 export async function protocolRun(
@@ -71,7 +88,7 @@ export async function protocolRun(
   seed: number,
   method: ProtocolMethod,
   protocol: Protocol,
-  options: { epochs?: number; cache?: string; cut?: "average" | "leiden" },
+  options: { epochs?: number; cache?: string; cut?: ConsensusCut },
 ): Promise<ProtocolRecord> {
   const labels = encodeLabels(data.labels!);
   const trueK = labels.classes.length;
@@ -100,6 +117,16 @@ export async function protocolRun(
       },
     });
     const s = scoreOf(r.cells, r.clusters);
+    const scoreAll = (pred: Int32Array) => evaluate(Int32Array.from(r.cells, (c) => labels.codes[c]!), pred).ari;
+    const parts: BasePartition[] = r.bases.map((b) => ({ name: b.name, labels: b.labels }));
+    const { index, scores } = selectByAnmi(parts, parts);
+    const tuples = new Set(Array.from(r.cells, (_, i) => parts.map((p) => p.labels[i]).join(","))).size;
+    const kk = Math.min(r.kSelection?.k ?? trueK, tuples);
+    const variants = {
+      anmi: evaluate(Int32Array.from(r.cells.filter((_, i) => parts[index]!.labels[i]! >= 0), (c) => labels.codes[c]!), parts[index]!.labels.filter((c) => c >= 0)).ari,
+      average: scoreAll(averageLinkageCut(parts, kk).labels),
+      averageAnmiWeighted: scoreAll(averageLinkageCut(parts.map((p, i) => ({ ...p, weight: scores[i]! })), kk).labels),
+    };
     return {
       dataset,
       seed,
@@ -113,9 +140,12 @@ export async function protocolRun(
       epochs,
       cached,
       candidates: r.kSelection?.candidates,
-      bases: r.bases.map((b) => ({
+      chosen: r.chosen?.name,
+      variants,
+      bases: r.bases.map((b, i) => ({
         name: b.name,
         agreement: b.agreement,
+        anmi: scores[i],
         ari: evaluate(
           Int32Array.from(r.cells.filter((_, i) => b.labels[i]! >= 0), (c) => labels.codes[c]!),
           b.labels.filter((c) => c >= 0),

@@ -16,6 +16,7 @@ import { parseMethodSettings } from "../src/methods/cluster.ts";
 import { benchArgs, datasetFiles } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
 import { sharedData } from "../src/test-support/sharedData.ts";
+import type { ConsensusCut } from "../src/methods/consensus.ts";
 import { PROTOCOL_METHODS, protocolRun, protocolTable, type Protocol, type ProtocolMethod, type ProtocolRecord } from "./protocols.ts";
 import { usageError } from "./args.ts";
 
@@ -43,7 +44,7 @@ const USAGE = `usage:
                      [--methods scfnccl,seurat,kmeans,consensus] [--protocols labels,auto]
                      [--epochs N]   (scFNCCL's epochs: the scfnccl rows' and the consensus's base; defaults 200 and 40)
                      [--cache DIR]  (keep each scFNCCL training's clusters there and reuse them)
-                     [--cut average|leiden]   (the consensus's cut; default its own)
+                     [--cut anmi|average|leiden]   (the consensus's cut; default its own)
   pnpm bench:quality --readouts [--seeds …] [--datasets …] [--epochs N] [--set name=value ...]
                      scFNCCL alone with every readout of each training beside the reference program's figures
                      (--set: any scFNCCL option, e.g. --set temperature=0.2 --set embedding=h)`;
@@ -157,6 +158,8 @@ async function protocols(): Promise<void> {
         process.stderr.write(
           `${r.dataset} seed ${r.seed} ${r.method} ${r.protocol === "labels" ? "K from labels" : "K estimated"}: k ${r.k} (true ${r.trueK}, found ${r.found}) ARI ${r.ari.toFixed(3)}` +
             (r.bases ? ` [${r.bases.map((b) => `${b.name} ${b.ari?.toFixed(3)}`).join(", ")}]` : "") +
+            (r.chosen ? ` chose ${r.chosen}` : "") +
+            (r.variants ? ` {${Object.entries(r.variants).map(([name, v]) => `${name} ${v.toFixed(3)}`).join(", ")}}` : "") +
             ` ${r.seconds.toFixed(0)} s${r.cached ? " (cached training)" : ""}\n`,
         );
       }
@@ -174,7 +177,7 @@ if (values["one-protocol-run"]) {
   const r = await protocolRun(data, dataset!, Number(seed), method as ProtocolMethod, protocol as Protocol, {
     epochs: values.epochs ? Number(values.epochs) : undefined,
     cache: values.cache,
-    cut: values.cut as "average" | "leiden" | undefined,
+    cut: values.cut as ConsensusCut | undefined,
   });
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else if (values["one-run"]) {

@@ -12,7 +12,7 @@ import { DEFAULT_N_TOP_GENES } from "../pp/preprocess.ts";
 import { DEFAULT_SEED } from "../random.ts";
 import { DEFAULT_RESOLUTION } from "../tl/communities.ts";
 import { checkSettings, parseSettingPairs, setting, settingsFrom, SettingError, type MethodSetting, type MethodSettings } from "./settings.ts";
-import { CONSENSUS_DEFAULTS, consensusCluster } from "./consensus.ts";
+import { CONSENSUS_CUTS, CONSENSUS_DEFAULTS, consensusCluster, type ConsensusCut } from "./consensus.ts";
 import type { KSelection } from "../tl/kSelection.ts";
 import { estimateDatasetK } from "../tl/pcGraph.ts";
 
@@ -141,7 +141,7 @@ export const CLUSTER_METHODS = {
   },
   consensus: {
     description:
-      "consensus of scFNCCL (one 40-epoch training), the Seurat-style graph on PCs (Leiden) and k-means on PCs: their co-association cut into k by average linkage",
+      "consensus of scFNCCL (one 40-epoch training), the Seurat-style graph on PCs (Leiden) and k-means on PCs: the base that agrees most with the others (ANMI), or their co-association cut into k",
     needsK: true,
     usesResolution: false,
     estimatesK: true,
@@ -149,12 +149,12 @@ export const CLUSTER_METHODS = {
       ...COMMON_SETTINGS,
       deepBase: setting("deepBase", CONSENSUS_DEFAULTS.deepBase, ["scfnccl", "none"]),
       deepEpochs: setting("deepEpochs", CONSENSUS_DEFAULTS.deepEpochs),
-      cut: setting("cut", CONSENSUS_DEFAULTS.cut, ["average", "leiden"]),
+      cut: setting("cut", CONSENSUS_DEFAULTS.cut, CONSENSUS_CUTS),
     },
     run: async (data, o) => {
       const deepBase = (o.settings["deepBase"] as "scfnccl" | "none" | undefined) ?? CONSENSUS_DEFAULTS.deepBase;
       const deepEpochs = (o.settings["deepEpochs"] as number | undefined) ?? CONSENSUS_DEFAULTS.deepEpochs;
-      const cut = (o.settings["cut"] as "average" | "leiden" | undefined) ?? CONSENSUS_DEFAULTS.cut;
+      const cut = (o.settings["cut"] as ConsensusCut | undefined) ?? CONSENSUS_DEFAULTS.cut;
       const trainScfnccl = contrastiveMethod("scfnccl", {});
       const r = await consensusCluster(data, {
         k: o.estimateK ? "auto" : o.k!,
@@ -174,7 +174,7 @@ export const CLUSTER_METHODS = {
             settings: { epochs: deepEpochs },
             onProgress: (p) => o.onProgress?.({ ...p, stage: "train", fraction: 0.15 + 0.75 * p.fraction }),
           });
-          return { cells: out.cells, clusters: out.clusters, description: `scfnccl, ${deepEpochs} epochs`, files: out.files, details: { secondsPerEpoch: out.details?.["secondsPerEpoch"] } };
+          return { cells: out.cells, clusters: out.clusters, embedding: out.embedding, description: `scfnccl, ${deepEpochs} epochs`, files: out.files, details: { secondsPerEpoch: out.details?.["secondsPerEpoch"] } };
         },
       });
       return {
@@ -185,7 +185,7 @@ export const CLUSTER_METHODS = {
         resolution: r.resolution,
         kSelection: r.kSelection,
         files: r.trained?.files,
-        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k })), deepBase: r.trained?.description ?? "none", cut, ...(r.trained?.details ?? {}) },
+        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k, ...(r.chosen ? { anmi: r.chosen.anmi[name] } : {}) })), ...(r.chosen ? { chosen: r.chosen.name } : {}), deepBase: r.trained?.description ?? "none", cut, ...(r.trained?.details ?? {}) },
       };
     },
   },

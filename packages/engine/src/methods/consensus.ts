@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import type { Dataset } from "../io/types.ts";
 import { ari } from "../metrics/ari.ts";
-import { averageLinkageCut, coassociationGraph, cutGraph, type BasePartition } from "../tl/coassociation.ts";
+import { averageLinkageCut, coassociationGraph, cutGraph, selectByAnmi, type BasePartition } from "../tl/coassociation.ts";
 import { relabelBySize } from "../tl/communities.ts";
 import { findResolution } from "../tl/findResolution.ts";
 import { estimateK, type KSelection } from "../tl/kSelection.ts";
@@ -16,6 +16,8 @@ export interface TrainedBase {
   clusters: Int32Array;
   /** What the base was, for the run's details (e.g. "scfnccl, 40 epochs"). */
   description: string;
+  /** Row-major [cells, dim] embedding the base clustered in (scFNCCL's z), one row per entry of `cells`. */
+  embedding?: { values: Float32Array; dim: number };
   files?: Record<string, Uint8Array>;
   details?: Record<string, unknown>;
 }
@@ -26,11 +28,16 @@ export const CONSENSUS_DEFAULTS = {
   /** Epochs of the scFNCCL base. */
   deepEpochs: 40,
   /**
-   * How the co-association becomes k clusters: `average` (average linkage over all cell pairs, on the
-   * atoms the partitions agree on) or `leiden` (Leiden on the co-association of the SNN graph's edges).
+   * How the bases become one partition: `anmi` (the base sharing the most information with the others,
+   * Strehl & Ghosh's best-of-k: highest average NMI), `average` (average linkage over all cell pairs of
+   * the co-association, on the atoms the partitions agree on) or `leiden` (Leiden on the co-association
+   * of the SNN graph's edges). docs/experiments/consensus.md has the measurements behind the choice.
    */
-  cut: "average" as "average" | "leiden",
+  cut: "anmi" as ConsensusCut,
 };
+
+export type ConsensusCut = "anmi" | "average" | "leiden";
+export const CONSENSUS_CUTS: readonly ConsensusCut[] = ["anmi", "average", "leiden"];
 
 export interface ConsensusOptions {
   /** Number of clusters, or "auto" to estimate it (`estimateK`) from the SNN graph. */
@@ -39,7 +46,7 @@ export interface ConsensusOptions {
   nTopGenes?: number;
   emptyCells?: "error" | "drop";
   deepBase?: "scfnccl" | "none";
-  cut?: "average" | "leiden";
+  cut?: ConsensusCut;
   /**
    * Trains the deep base at k clusters (the registry's scFNCCL through the method path: progress,
    * cancel, checkpoints). Required unless deepBase is "none".
@@ -61,6 +68,8 @@ export interface ConsensusResult {
   bases: { name: string; agreement: number; k: number; labels: Int32Array }[];
   /** Resolution of the Leiden cut of the co-association graph (`cut: "leiden"`). */
   resolution?: number;
+  /** `cut: "anmi"`: the base chosen and each base's average NMI with the others. */
+  chosen?: { name: string; anmi: Record<string, number> };
   trained?: TrainedBase;
 }
 
@@ -108,9 +117,16 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
   const km = kmeans(pg.pcs, { n, d: pg.dim, k, nInit: 10, seed, signal });
   partitions.push({ name: "kmeans", labels: km.labels });
 
-  onProgress?.({ stage: "consensus", fraction: 0.95, message: how === "leiden" ? "co-association on the graph's edges, Leiden cut" : "co-association, average linkage" });
+  const message = { anmi: "the base that agrees most with the others (ANMI)", average: "co-association, average linkage", leiden: "co-association on the graph's edges, Leiden cut" }[how];
+  onProgress?.({ stage: "consensus", fraction: 0.95, message });
   let cut: { labels: Int32Array; resolution?: number };
-  if (how === "leiden") cut = cutGraph(coassociationGraph(pg.graph, partitions), { k, seed, signal });
+  let chosen: ConsensusResult["chosen"];
+  if (how === "anmi") {
+    const { index, scores } = selectByAnmi(partitions, partitions);
+    chosen = { name: partitions[index]!.name, anmi: Object.fromEntries(partitions.map((p, i) => [p.name, scores[i]!])) };
+    // A base that left cells unclustered (the trained one's own filters) hands them to the next base's cluster via its atoms: the others voted on them.
+    cut = { labels: fillUnclustered(partitions, index) };
+  } else if (how === "leiden") cut = cutGraph(coassociationGraph(pg.graph, partitions), { k, seed, signal });
   else cut = averageLinkageCut(partitions, Math.min(k, distinctTuples(partitions)), { signal });
   const { labels, count } = relabelBySize(cut.labels);
   onProgress?.({ stage: "done", fraction: 1 });
@@ -123,6 +139,7 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
     kSelection,
     bases: partitions.map((p) => ({ name: p.name, agreement: agreement(p.labels, labels), k: new Set(p.labels.filter((c) => c >= 0)).size, labels: p.labels })),
     resolution: cut.resolution,
+    chosen,
     trained,
   };
 }
@@ -144,4 +161,38 @@ function agreement(base: Int32Array, consensus: Int32Array): number {
     b.push(consensus[i]!);
   }
   return ari(a, b);
+}
+
+/**
+ * The chosen base's labels, with each cell it did not cluster given the chosen cluster that most of its
+ * fellows share: the cells another base puts with it (the first base that clustered it).
+ */
+function fillUnclustered(partitions: readonly BasePartition[], chosen: number): Int32Array {
+  const out = Int32Array.from(partitions[chosen]!.labels);
+  const missing = out.reduce((m, c) => m + (c < 0 ? 1 : 0), 0);
+  if (missing === 0) return out;
+  const others = partitions.filter((_, i) => i !== chosen);
+  const majority = others.map((p) => {
+    const votes = new Map<number, Map<number, number>>();
+    p.labels.forEach((b, i) => {
+      if (b < 0 || out[i]! < 0) return;
+      const v = votes.get(b) ?? new Map<number, number>();
+      v.set(out[i]!, (v.get(out[i]!) ?? 0) + 1);
+      votes.set(b, v);
+    });
+    return new Map([...votes].map(([b, v]) => [b, [...v].reduce((x, y) => (y[1] > x[1] ? y : x))[0]]));
+  });
+  for (let i = 0; i < out.length; i++) {
+    if (out[i]! >= 0) continue;
+    for (let q = 0; q < others.length; q++) {
+      const c = majority[q]!.get(others[q]!.labels[i]!);
+      if (c !== undefined) {
+        out[i] = c;
+        break;
+      }
+    }
+    // Not clustered by any base that shares a cluster with the chosen one: its own cluster after the others.
+    if (out[i]! < 0) out[i] = Math.max(...out) + 1;
+  }
+  return out;
 }

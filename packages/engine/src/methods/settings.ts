@@ -62,7 +62,7 @@ const SETTING_INFO: Record<string, Info> = {
   clusterWeight: { description: "Weight of the cluster-level contrastive loss", min: 0, max: 100 },
   deepBase: { description: "Consensus: the trained base beside the graph and k-means ones, scfnccl or none" },
   deepEpochs: { description: "Consensus: training epochs of its scFNCCL base", integer: true, min: 1, max: 2000, basic: true },
-  cut: { description: "Consensus: how the co-association becomes k clusters, average (linkage) or leiden (on the SNN graph's edges)" },
+  cut: { description: "Consensus: how the bases become one partition: anmi (the base that agrees most with the others), average (linkage on the co-association) or leiden (on the SNN graph's edges)" },
   latentDim: { description: "Dimension of the autoencoder's bottleneck (the embedding clustered)", integer: true, min: 2, max: 4096 },
 };
 

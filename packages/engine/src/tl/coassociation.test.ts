@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ari } from "../metrics/ari.ts";
-import { averageLinkageCut, coassociationGraph, cutGraph } from "./coassociation.ts";
+import { averageLinkageCut, coassociationGraph, cutGraph, selectByAnmi } from "./coassociation.ts";
 import type { WeightedGraph } from "../neighbors/graph.ts";
 
 /** A graph from undirected edge pairs (weight 1), each stored in both rows. */
@@ -86,5 +86,33 @@ describe("consensus cuts", () => {
     expect(r.count).toBe(2);
     expect(r.atoms).toBe(4);
     expect(ari(truth, r.labels)).toBe(1);
+  });
+});
+
+describe("selectByAnmi", () => {
+  const truth = Int32Array.from({ length: 30 }, (_, i) => Math.floor(i / 10));
+  // Two bases wrong in different ways and one close to the truth: the close one shares the most with both others.
+  const merged = Int32Array.from(truth, (c) => (c === 2 ? 1 : c));
+  const shifted = Int32Array.from(truth, (c, i) => (i % 10 < 4 ? (c + 1) % 3 : c));
+  const near = Int32Array.from(truth, (c, i) => (i === 5 ? 2 : c));
+  const parts = [
+    { name: "merged", labels: merged },
+    { name: "shifted", labels: shifted },
+    { name: "near", labels: near },
+  ];
+
+  it("picks the base with the highest average NMI with the others, never scoring a base against itself", () => {
+    const { index, scores } = selectByAnmi(parts, parts);
+    expect(parts[index]!.name).toBe("near");
+    expect(scores).toHaveLength(3);
+    expect(scores.every((s) => s < 1)).toBe(true);
+  });
+
+  it("ignores cells a partition did not cluster and rejects empty inputs", () => {
+    const holes = Int32Array.from(near, (c, i) => (i < 3 ? -1 : c));
+    const { index } = selectByAnmi([{ name: "holes", labels: holes }, ...parts.slice(0, 2)], parts);
+    expect(index).toBe(0);
+    expect(() => selectByAnmi([], parts)).toThrow(/at least one candidate/);
+    expect(() => selectByAnmi(parts, [])).toThrow(/at least one ensemble partition/);
   });
 });

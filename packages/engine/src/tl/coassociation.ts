@@ -3,6 +3,7 @@ import { relabelBySize, type CommunityResult } from "./communities.ts";
 import { findResolution } from "./findResolution.ts";
 import type { WeightedGraph } from "../neighbors/graph.ts";
 import { leiden } from "./leiden.ts";
+import { nmi } from "../metrics/nmi.ts";
 
 /** One clustering of the graph's nodes that votes in the consensus; -1 marks a node it did not cluster. */
 export interface BasePartition {
@@ -163,4 +164,38 @@ export function averageLinkageCut(partitions: readonly BasePartition[], k: numbe
   const root = (a: number): number => (parent[a] === a ? a : (parent[a] = root(parent[a]!)));
   const { labels, count } = relabelBySize(Int32Array.from(atomOf, (a) => root(a)));
   return { labels, count, atoms: A };
+}
+
+/** NMI of two partitions on the nodes both clustered (labels ≥ 0); 0 when fewer than two such nodes. */
+export function sharedNmi(a: Int32Array, b: Int32Array): number {
+  if (a.length !== b.length) throw new InputError(`nmi: partitions have ${a.length} and ${b.length} labels`);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! < 0 || b[i]! < 0) continue;
+    x.push(a[i]!);
+    y.push(b[i]!);
+  }
+  return x.length < 2 ? 0 : nmi(x, y);
+}
+
+/**
+ * Strehl & Ghosh's (2002) choice among candidate consensus partitions: the one that shares the most
+ * information with the ensemble, i.e. the highest average NMI (ANMI) with the ensemble's partitions
+ * (a candidate that is itself an ensemble member is not compared with itself). No labels: the
+ * ensemble's agreement is the only evidence. Ties go to the earlier candidate.
+ */
+export function selectByAnmi(candidates: readonly BasePartition[], ensemble: readonly BasePartition[]): { index: number; scores: number[] } {
+  if (candidates.length === 0) throw new InputError("anmi selection: needs at least one candidate");
+  if (ensemble.length === 0) throw new InputError("anmi selection: needs at least one ensemble partition");
+  const scores = candidates.map((c) => {
+    const others = ensemble.filter((e) => e.labels !== c.labels);
+    if (others.length === 0) return 0;
+    return others.reduce((s, e) => s + sharedNmi(c.labels, e.labels), 0) / others.length;
+  });
+  let index = 0;
+  scores.forEach((s, i) => {
+    if (s > scores[index]!) index = i;
+  });
+  return { index, scores };
 }
