@@ -125,6 +125,7 @@ export const CLUSTER_METHODS = {
     description: "scDCCA: denoising autoencoder with a ZINB reconstruction loss plus instance- and cluster-level contrastive losses, k-means on the bottleneck",
     needsK: true,
     usesResolution: false,
+    resumable: true,
     settings: { ...COMMON_SETTINGS, ...settingsFrom(SCDCCA_DEFAULTS) },
     run: async (data, o) => {
       const r = await runScdcca(data, {
@@ -134,9 +135,12 @@ export const CLUSTER_METHODS = {
         nTopGenes: o.nTopGenes,
         emptyCells: o.emptyCells,
         signal: o.signal,
+        resumeFrom: o.resumeFrom,
+        checkpointEvery: o.checkpointEvery,
+        onCheckpoint: o.onCheckpoint,
         onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
       });
-      return trainedOutput(r, { config: r.config });
+      return { ...trainedOutput(r, { config: r.config }), files: { "model.ckpt": r.checkpoint } };
     },
   },
   consensus: {

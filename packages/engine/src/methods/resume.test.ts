@@ -1,6 +1,6 @@
 /**
- * Every trainer that checkpoints resumes through the registry's one entry point: a JojoSCL run
- * stopped mid-training (as a worker's death or a cancel would) and started again from its last
+ * Every trainer checkpoints and resumes through the registry's one entry point: a JojoSCL or scDCCA
+ * run stopped mid-training (as a worker's death or a cancel would) and started again from its last
  * checkpoint ends on the same clusters as a run that was never stopped.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -19,12 +19,15 @@ beforeAll(async () => {
 
 describe("resuming a method from its checkpoint", () => {
   it("declares which methods resume", () => {
-    expect(describeMethods().filter((m) => m.resumable).map((m) => m.name)).toEqual(["scfnccl", "sccl", "jojoscl"]);
+    expect(describeMethods().filter((m) => m.resumable).map((m) => m.name)).toEqual(["scfnccl", "sccl", "jojoscl", "scdcca"]);
     expect(CLUSTER_METHODS.jojoscl.resumable).toBe(true);
   });
 
-  it("a JojoSCL run killed after epoch 2 of 4 resumes from that checkpoint to the uninterrupted run's clusters", async () => {
-    const options = { method: "jojoscl" as const, k: 4, seed: 2, settings: { epochs: 4, batchSize: 100 } };
+  it.each([
+    ["jojoscl", { epochs: 4, batchSize: 100 }],
+    ["scdcca", { epochs: 4, batchSize: 100 }],
+  ] as const)("a %s run killed after epoch 2 of 4 resumes from that checkpoint to the uninterrupted run's clusters", async (method, settings) => {
+    const options = { method, k: 4, seed: 2, settings };
     const full = await cluster(data, options);
 
     const checkpoints = new Map<number, Uint8Array>();
@@ -46,5 +49,15 @@ describe("resuming a method from its checkpoint", () => {
     expect(epochs).toEqual([3, 4]);
     expect(Array.from(resumed.clusters)).toEqual(Array.from(full.clusters));
     expect(Array.from(resumed.embedding!.values)).toEqual(Array.from(full.embedding!.values));
+  });
+
+  it("an scDCCA checkpoint is refused, by name, for another k or other settings, and scFNCCL's for scDCCA", async () => {
+    const options = { method: "scdcca" as const, k: 4, seed: 2, settings: { epochs: 1, batchSize: 100 } };
+    const { files } = await cluster(data, options);
+    const bytes = files!["model.ckpt"]!;
+    await expect(cluster(data, { ...options, k: 5, resumeFrom: bytes })).rejects.toThrow(/^the scDCCA checkpoint was trained with k 4, this run has 5$/);
+    await expect(cluster(data, { ...options, settings: { ...options.settings, learningRate: 0.01 }, resumeFrom: bytes })).rejects.toThrow(/other settings/);
+    const scfnccl = await cluster(data, { method: "scfnccl", k: 4, seed: 2, settings: { epochs: 1, batchSize: 100 } });
+    await expect(cluster(data, { ...options, resumeFrom: scfnccl.files!["model.ckpt"] })).rejects.toThrow(/^not an scDCCA checkpoint/);
   });
 });

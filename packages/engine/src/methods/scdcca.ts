@@ -16,7 +16,8 @@ import {
 import { csrSubset } from "../pp/csr.ts";
 import { DEFAULT_N_TOP_GENES, preprocess, validateCounts } from "../pp/preprocess.ts";
 import { createRng, permutation } from "../random.ts";
-import { adamStep, createAdam, disposeAdam } from "../nn/adam.ts";
+import { adamStep, createAdam, disposeAdam, type Adam } from "../nn/adam.ts";
+import { assignTensors, packTensors, unpackTensors } from "../nn/checkpoint.ts";
 import { kmeans } from "../tl/kmeans.ts";
 import { batchBounds, epochStatsFrom, TrainAbortedError, type EpochStats } from "../nn/train.ts";
 
@@ -51,6 +52,11 @@ export interface ScdccaOptions extends Partial<ScdccaConfig> {
   /** Per epoch; `extraLoss` carries the ZINB reconstruction loss, `instanceLoss`/`clusterLoss` the contrastive ones. */
   onProgress?: (stats: EpochStats) => void;
   signal?: AbortSignal;
+  /** Resume from bytes `onCheckpoint` gave (same data, k, seed and settings). */
+  resumeFrom?: Uint8Array;
+  /** Called with checkpoint bytes every `checkpointEvery` epochs and after the last. */
+  onCheckpoint?: (bytes: Uint8Array, epoch: number) => void | Promise<void>;
+  checkpointEvery?: number;
 }
 
 export interface ScdccaResult {
@@ -63,11 +69,50 @@ export interface ScdccaResult {
   embedding: Float32Array;
   dim: number;
   k: number;
+  /** The epochs this call trained (a resumed run's start after its checkpoint). */
   history: EpochStats[];
   secondsPerEpoch: number;
   backend: BackendInfo;
   nGenesUsed: number;
   config: ScdccaConfig;
+  /** The trained network and its optimiser state (`resumeFrom` takes it). */
+  checkpoint: Uint8Array;
+}
+
+/** Checkpoint bytes: nn/checkpoint.ts's tensor bundle under its own magic, so neither trainer loads the other's. */
+const MAGIC = "SCDCCAK1";
+interface CheckpointHeader {
+  config: ScdccaConfig;
+  k: number;
+  seed: number;
+  nGenes: number;
+  epoch: number;
+  adamStep: number;
+}
+
+function checkpointTensors(params: ZinbAutoencoderParams, adam: Adam): [string, tf.Variable][] {
+  const vars = zinbAutoencoderVariables(params);
+  const train = new Map(adam.vars.map((v, i) => [v, i]));
+  return vars.flatMap((v, i): [string, tf.Variable][] => {
+    const j = train.get(v);
+    return j === undefined ? [[`p${i}`, v]] : [[`p${i}`, v], [`adam.m.${i}`, adam.m[j]!], [`adam.v.${i}`, adam.v[j]!]];
+  });
+}
+
+async function saveScdccaCheckpoint(params: ZinbAutoencoderParams, adam: Adam, header: Omit<CheckpointHeader, "adamStep">): Promise<Uint8Array> {
+  return packTensors(MAGIC, { ...header, adamStep: adam.step }, checkpointTensors(params, adam));
+}
+
+/** Restores a checkpoint into a freshly built network; a checkpoint of other data or settings is refused by name. */
+function loadScdccaCheckpoint(bytes: Uint8Array, params: ZinbAutoencoderParams, adam: Adam, expected: Omit<CheckpointHeader, "epoch" | "adamStep">): number {
+  const { header, tensors } = unpackTensors<CheckpointHeader>(bytes, MAGIC, "an scDCCA checkpoint");
+  for (const key of ["k", "seed", "nGenes"] as const) {
+    if (header[key] !== expected[key]) throw new InputError(`the scDCCA checkpoint was trained with ${key} ${header[key]}, this run has ${expected[key]}`);
+  }
+  if (JSON.stringify(header.config) !== JSON.stringify(expected.config)) throw new InputError("the scDCCA checkpoint was trained with other settings than this run's");
+  assignTensors(checkpointTensors(params, adam), tensors, "scDCCA checkpoint");
+  adam.step = header.adamStep;
+  return header.epoch;
 }
 
 function epochRng(seed: number, epoch: number) {
@@ -118,6 +163,8 @@ export async function runScdcca(data: Dataset, options: ScdccaOptions): Promise<
     createRng(seed),
   );
   const adam = createAdam(zinbAutoencoderVariables(params).filter((v) => v.trainable));
+  const identity = { config: cfg, k, seed, nGenes: g };
+  const firstEpoch = options.resumeFrom ? loadScdccaCheckpoint(options.resumeFrom, params, adam, identity) : 0;
   const bounds = batchBounds(n, cfg.batchSize);
   const maxBatch = Math.max(...bounds.map(([s, e]) => e - s));
   const view1 = new Float32Array(maxBatch * g);
@@ -127,7 +174,7 @@ export async function runScdcca(data: Dataset, options: ScdccaOptions): Promise<
   const history: EpochStats[] = [];
   let trainSeconds = 0;
   try {
-    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch < cfg.epochs; epoch++) {
       const started = performance.now();
       const rng = epochRng(seed, epoch);
       const order = permutation(n, rng);
@@ -182,7 +229,12 @@ export async function runScdcca(data: Dataset, options: ScdccaOptions): Promise<
       );
       history.push(stats);
       options.onProgress?.(stats);
+      const every = options.checkpointEvery ?? 0;
+      if (options.onCheckpoint && ((every > 0 && (epoch + 1) % every === 0) || epoch + 1 === cfg.epochs)) {
+        await options.onCheckpoint(await saveScdccaCheckpoint(params, adam, { ...identity, epoch: epoch + 1 }), epoch + 1);
+      }
     }
+    const checkpoint = await saveScdccaCheckpoint(params, adam, { ...identity, epoch: cfg.epochs });
 
     // The uncorrupted data through the trained encoder, in evaluation mode (BatchNorm running statistics).
     const dim = cfg.latentDim;
@@ -217,6 +269,7 @@ export async function runScdcca(data: Dataset, options: ScdccaOptions): Promise<
       backend,
       nGenesUsed: g,
       config: cfg,
+      checkpoint,
     };
   } finally {
     disposeAdam(adam);
