@@ -1,6 +1,7 @@
 /**
  * `pnpm platform`: the API, and (embedded default, or EMBEDDED_WORKER=true) a worker in the same
- * process. With no configuration it runs on PGlite and filesystem storage in DATA_DIR.
+ * process, whose runs train in trainer processes of their own. With no configuration it runs on
+ * PGlite and filesystem storage in DATA_DIR.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
