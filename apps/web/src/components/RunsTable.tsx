@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { RunRow } from "../graphql/operations";
 import { fmtDate, fmtNum } from "./format";
+import { paramsOf } from "./settings";
 
 /** Runs with their status and scores; two or more ticked open the comparison. */
 export function RunsTable({ runs, caption }: { runs: RunRow[]; caption: string }) {
@@ -38,7 +39,7 @@ export function RunsTable({ runs, caption }: { runs: RunRow[]; caption: string }
               <td>
                 <Link href={`/runs/${r.id}`}>
                   {r.method} · seed {r.seed}
-                  {typeof r.params["epochs"] === "number" ? ` · ${String(r.params["epochs"])} epochs` : ""}
+                  {typeof paramsOf(r.params)["epochs"] === "number" ? ` · ${String(paramsOf(r.params)["epochs"])} epochs` : ""}
                 </Link>
               </td>
               <td>

@@ -1,6 +1,6 @@
 /**
  * The settings a run used, as "name = value" lines: what the user set, then every other setting of
- * the method at its default (when the API lists the method's defaults), marked as such.
+ * the method at its default (from `Query.methods { settings { default } }`), marked as such.
  */
 export interface SettingLine {
   name: string;
@@ -8,7 +8,14 @@ export interface SettingLine {
   isDefault: boolean;
 }
 
-export function settingLines(params: Record<string, unknown>, defaults: Record<string, unknown> = {}): SettingLine[] {
+/** A run's `params` (JSON in the schema) as an object; anything else reads as no settings. */
+export function paramsOf(params: unknown): Record<string, unknown> {
+  return params !== null && typeof params === "object" && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+}
+
+export function settingLines(runParams: unknown, settings: readonly { name: string; default: unknown }[] = []): SettingLine[] {
+  const params = paramsOf(runParams);
+  const defaults = Object.fromEntries(settings.map((s) => [s.name, s.default]));
   const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
   const set = Object.entries(params)
     .filter(([, v]) => v !== null && v !== undefined)

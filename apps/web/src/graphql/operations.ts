@@ -1,22 +1,61 @@
-/** The client's GraphQL operations and the shapes they return (the SDL in apps/api/src/schema is the truth). */
+/**
+ * The client's GraphQL operations; the shapes they return are generated from the SDL and these
+ * operations (`pnpm --filter @scfnccl/web codegen` writes operations.generated.ts), so a selection
+ * or a schema change that a component does not handle fails typecheck. Only aliases below, no
+ * hand-written result shapes (operations.conventions.test.ts).
+ */
+import type * as G from "./operations.generated.ts";
 
-export type Role = "OWNER" | "EDITOR" | "VIEWER";
-export type RunStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+export type { AnnotationStatus, Organism, ProposalSource, Role, RunStatus, VoteValue } from "./operations.generated.ts";
 
-export interface UserRef {
-  id: string;
-  name: string;
-  email: string;
-}
+export type ViewerData = G.ViewerQuery;
+export type TeamsData = G.TeamsQuery;
+export type ApiTokensData = G.ApiTokensQuery;
+export type TeamData = G.TeamQuery;
+export type RunRow = G.RunRowFragment;
+export type DatasetRow = NonNullable<TeamData["team"]>["datasets"]["edges"][number]["node"];
+export type MyInvitationsData = G.MyInvitationsQuery;
+export type DatasetData = G.DatasetQuery;
+export type MethodsData = G.MethodsQuery;
+export type ClusterMethod = MethodsData["methods"][number];
+/** One setting as the engine registry declares it (Query.methods): the form is built from these. */
+export type MethodSetting = ClusterMethod["settings"][number];
+export type RunData = G.RunQuery;
+type RunDetail = NonNullable<RunData["run"]>;
+export type Progress = NonNullable<RunDetail["progress"]>;
+export type Metrics = NonNullable<RunDetail["metrics"]>;
+export type KSelection = NonNullable<RunDetail["kSelection"]>;
+export type CompareData = G.CompareQuery;
+export type RunResultsData = G.RunResultsQuery;
+export type ClusterState = G.ClusterStateFragment;
+export type CellSetRow = G.CellSetStateFragment;
+/** The annotation state a cluster and a cell set share (both are reviewed through one flow). */
+export type ReviewState = Pick<ClusterState, "id" | "status" | "version" | "label" | "acceptOverrideReason" | "proposals" | "comments" | "history">;
+export type Proposal = G.ProposalStateFragment;
+export type HistoryEntry = G.HistoryStateFragment;
+export type Marker = ClusterState["markers"][number];
+export type AnnotationPayload = G.AnnotationResultFragment;
+export type RunAgreementData = G.RunAgreementQuery;
+export type QcDistribution = NonNullable<NonNullable<G.DatasetQcQuery["dataset"]>["qc"]>["countsPerCell"];
+export type GenesData = G.GenesQuery;
+export type Gene = NonNullable<GenesData["dataset"]>["geneList"][number];
+export type RunMarkersData = G.RunMarkersQuery;
+export type GeneStatsData = G.GeneStatsQuery;
+export type CellSetsData = G.CellSetsQuery;
+export type CellSetMarkersData = G.CellSetMarkersQuery;
+export type CellTypesData = G.CellTypesQuery;
+export type CellTypeTerm = CellTypesData["cellTypes"][number];
+export type CellSetSuggestionsData = G.CellSetSuggestionsQuery;
+export type ClusterSuggestionsData = G.ClusterSuggestionsQuery;
+export type ImportCasData = G.ImportCasMutation;
+export type RunCompositionData = G.RunCompositionQuery;
+export type LabelCorrespondenceData = G.LabelCorrespondenceQuery;
 
 export const VIEWER = /* GraphQL */ `
   query Viewer {
     viewer { id name email memberships { role team { id name } } }
   }
 `;
-export interface ViewerData {
-  viewer: (UserRef & { memberships: { role: Role; team: { id: string; name: string } }[] }) | null;
-}
 
 export const SIGN_IN = /* GraphQL */ `
   mutation SignIn($email: String!, $password: String!) {
@@ -37,19 +76,6 @@ export const TEAMS = /* GraphQL */ `
     teams { id name viewerRole createdAt members { role user { id } } }
   }
 `;
-export interface TeamsData {
-  teams: { id: string; name: string; viewerRole: Role; createdAt: string; members: { role: Role; user: { id: string } }[] }[];
-}
-export interface ApiTokenRow {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-export interface ApiTokensData {
-  apiTokens: ApiTokenRow[];
-}
 export const API_TOKENS = /* GraphQL */ `
   query ApiTokens { apiTokens { id name prefix createdAt lastUsedAt } }
 `;
@@ -76,19 +102,6 @@ export const RUN_FIELDS = /* GraphQL */ `
     metrics { acc nmi ari k }
   }
 `;
-export interface RunRow {
-  id: string;
-  method: string;
-  status: RunStatus;
-  seed: number;
-  createdAt: string;
-  finishedAt: string | null;
-  params: Record<string, unknown>;
-  dataset: { id: string; name: string };
-  createdBy: { id: string; name: string };
-  progress: { epoch: number; epochs: number } | null;
-  metrics: { acc: number | null; nmi: number | null; ari: number | null; k: number | null } | null;
-}
 
 export const TEAM = /* GraphQL */ `
   query Team($id: ID!) {
@@ -102,44 +115,12 @@ export const TEAM = /* GraphQL */ `
   }
   ${RUN_FIELDS}
 `;
-export interface DatasetRow {
-  id: string;
-  name: string;
-  format: string;
-  cells: number;
-  genes: number;
-  labelColumns: string[];
-  sizeBytes: number;
-  /** SHA-256 of the uploaded bytes. */
-  checksum: string;
-  createdAt: string;
-  uploader: { id: string; name: string };
-}
-export interface TeamData {
-  team: {
-    id: string;
-    name: string;
-    viewerRole: Role;
-    members: { role: Role; user: UserRef }[];
-    invitations: InvitationRow[];
-    datasets: { edges: { node: DatasetRow }[] };
-    runs: { edges: { node: RunRow }[] };
-  } | null;
-}
 
 export const SET_MEMBER = /* GraphQL */ `
   mutation SetMember($teamId: ID!, $email: String!, $role: Role!) {
     setTeamMember(teamId: $teamId, email: $email, role: $role) { membership { role user { id name } } errors { code message field } }
   }
 `;
-export interface InvitationRow {
-  id: string;
-  email: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string;
-  invitedByName: string | null;
-}
 export const INVITE_MEMBER = /* GraphQL */ `
   mutation InviteMember($teamId: ID!, $email: String!, $role: Role!) {
     inviteTeamMember(teamId: $teamId, email: $email, role: $role) { invitation { id } errors { code message field } }
@@ -151,9 +132,6 @@ export const REVOKE_INVITATION = /* GraphQL */ `
 export const MY_INVITATIONS = /* GraphQL */ `
   query MyInvitations { invitations { id teamId teamName role invitedByName createdAt expiresAt } }
 `;
-export interface MyInvitationsData {
-  invitations: { id: string; teamId: string; teamName: string; role: Role; invitedByName: string | null; createdAt: string; expiresAt: string }[];
-}
 export const ACCEPT_INVITATION = /* GraphQL */ `
   mutation AcceptInvitation($id: ID!) { acceptInvitation(id: $id) { membership { role } errors { code message field } } }
 `;
@@ -179,9 +157,6 @@ export const DATASET = /* GraphQL */ `
   }
   ${RUN_FIELDS}
 `;
-export interface DatasetData {
-  dataset: (DatasetRow & { organism: Organism | null; geneColumns: string[]; geneNameColumn: string | null; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null; team: { id: string; name: string; viewerRole: Role }; runs: { edges: { node: RunRow }[] } }) | null;
-}
 export const DELETE_DATASET = /* GraphQL */ `
   mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) { deletedId errors { code message field } } }
 `;
@@ -196,73 +171,11 @@ export const RETRY_RUN = /* GraphQL */ `
   mutation RetryRun($id: ID!) { retryRun(id: $id) { run { id status } errors { code message field } } }
 `;
 
-export interface Progress {
-  /** loading, preprocessing, training, embedding, umap, markers, saving (absent from older APIs). */
-  phase?: string | null;
-  /** Share of the phase done, 0..1, where the worker knows it. */
-  phaseProgress?: number | null;
-  epoch: number;
-  epochs: number;
-  loss: number;
-  instanceLoss: number;
-  clusterLoss: number;
-  secondsPerEpoch: number;
-  etaSeconds: number;
-  resumedFrom: number;
-}
-export interface Metrics {
-  cells: number | null;
-  k: number | null;
-  genesUsed: number | null;
-  acc: number | null;
-  nmi: number | null;
-  ari: number | null;
-  headAcc: number | null;
-  headNmi: number | null;
-  headAri: number | null;
-  finalLoss: number | null;
-  resolution: number | null;
-  modularity: number | null;
-  seconds: number | null;
-}
-
 export const METHODS = /* GraphQL */ `
   query Methods {
     methods { name description needsK usesResolution trains settings { name type default min exclusiveMin max choices description basic } }
   }
 `;
-/** One setting as the engine registry declares it (Query.methods): the form is built from these. */
-export interface MethodSetting {
-  name: string;
-  type: "integer" | "number" | "choice";
-  default: number | string | null;
-  min: number | null;
-  exclusiveMin: boolean;
-  max: number | null;
-  choices: string[] | null;
-  description: string;
-  basic: boolean;
-}
-export interface ClusterMethod {
-  /** Every setting's default, when the API lists them. */
-  defaults?: Record<string, unknown>;
-  name: string;
-  description: string;
-  needsK: boolean;
-  usesResolution: boolean;
-  trains: boolean;
-  settings: MethodSetting[];
-}
-export interface MethodsData {
-  methods: ClusterMethod[];
-}
-export interface Artifact {
-  id: string;
-  kind: string;
-  contentType: string;
-  sizeBytes: number;
-  downloadUrl: string;
-}
 
 export const RUN = /* GraphQL */ `
   query Run($id: ID!) {
@@ -279,38 +192,6 @@ export const RUN = /* GraphQL */ `
     }
   }
 `;
-export interface KSelection {
-  k: number;
-  resolution: number;
-  criterion: string;
-  candidates: { k: number; resolution: number; score: number }[];
-}
-export interface RunData {
-  run: {
-    id: string;
-    method: string;
-    params: Record<string, unknown>;
-    seed: number;
-    status: RunStatus;
-    backend: string | null;
-    attempt: number;
-    createdAt: string;
-    startedAt: string | null;
-    finishedAt: string | null;
-    secondsPerEpoch: number | null;
-    error: string | null;
-    team: { id: string; name: string; viewerRole: Role };
-    dataset: { id: string; name: string; cells: number; genes: number; labelColumns: string[] };
-    createdBy: { id: string; name: string };
-    progress: Progress | null;
-    metrics: Metrics | null;
-    artifacts: Artifact[];
-    /** A finished scfnccl run's per-epoch losses; null while it runs (the socket carries them then). */
-    lossHistory: { epoch: number; loss: number; instanceLoss: number; clusterLoss: number }[] | null;
-    /** The K evidence when K was left blank and estimated. */
-    kSelection: KSelection | null;
-  } | null;
-}
 
 export const COMPARE = /* GraphQL */ `
   query Compare($ids: [ID!]!) {
@@ -322,124 +203,36 @@ export const COMPARE = /* GraphQL */ `
     }
   }
 `;
-export interface CompareData {
-  compareRuns: {
-    id: string;
-    method: string;
-    seed: number;
-    status: RunStatus;
-    params: Record<string, unknown>;
-    createdAt: string;
-    secondsPerEpoch: number | null;
-    dataset: { id: string; name: string };
-    metrics: Metrics | null;
-    clusters: { index: number; label: string | null }[];
-  }[];
-}
 
-export type AnnotationStatus = "OPEN" | "PROPOSED" | "ACCEPTED" | "DISPUTED";
-export type VoteValue = "AGREE" | "DISAGREE";
-
-export interface Marker {
-  gene: string;
-  rank: number;
-  score: number;
-  logFoldChange: number;
-  pctIn: number;
-  pctOut: number;
-  pvalAdj: number;
-}
-export interface Vote {
-  value: VoteValue;
-  reason: string | null;
-  createdAt: string;
-  user: { id: string; name: string };
-}
-export interface Proposal {
-  id: string;
-  clusterIndex: number;
-  cellSetId: string | null;
-  label: string;
-  ontologyId: string | null;
-  evidence: string | null;
-  markerGenes: string[];
-  revision: number;
-  accepted: boolean;
-  agreeCount: number;
-  disagreeCount: number;
-  createdAt: string;
-  updatedAt: string;
-  author: { id: string; name: string };
-  votes: Vote[];
-  viewerVote: { value: VoteValue; reason: string | null } | null;
-  source: ProposalSource;
-  importedAuthor: string | null;
-  acceptGuard: AcceptGuard;
-}
-export type ProposalSource = "MANUAL" | "SUGGESTION" | "COPY" | "IMPORT";
-export interface AcceptGuard {
-  allowed: boolean;
-  needsOverrideReason: boolean;
-  message: string | null;
-}
-export interface ClusterComment {
-  id: string;
-  body: string;
-  createdAt: string;
-  author: { id: string; name: string };
-  proposal: { id: string } | null;
-}
-export interface HistoryEntry {
-  id: string;
-  at: string;
-  action: string;
-  proposalId: string | null;
-  before: unknown;
-  after: unknown;
-  actor: { id: string; name: string } | null;
-}
-/** The annotation state a cluster and a cell set share (both are reviewed through one flow). */
-export interface ReviewState {
-  id: string;
-  status: AnnotationStatus;
-  version: number;
-  label: string | null;
-  acceptOverrideReason: string | null;
-  proposals: Proposal[];
-  comments: ClusterComment[];
-  history: HistoryEntry[];
-}
-export interface ClusterState extends ReviewState {
-  index: number;
-  size: number;
-  majorityLabel: string | null;
-  markers: Marker[];
-}
-
-/** The review fields, written once for the Cluster and the CellSet fragments. */
+/**
+ * The review fields a cluster and a cell set share, as fragments on their parts (the SDL has no
+ * common interface, and codegen reads each tagged string on its own, so no text is spliced in).
+ */
 const REVIEW_FIELDS = /* GraphQL */ `
-    status version label acceptOverrideReason
-    proposals {
-      id clusterIndex cellSetId label ontologyId evidence markerGenes revision accepted agreeCount disagreeCount createdAt updatedAt
-      source importedAuthor acceptGuard { allowed needsOverrideReason message }
-      author { id name }
-      votes { value reason createdAt user { id name } }
-      viewerVote { value reason }
-    }
-    comments { id body createdAt author { id name } proposal { id } }
-    history(first: 100) { id at action proposalId before after actor { id name } }
+  fragment ProposalState on Proposal {
+    id clusterIndex cellSetId label ontologyId evidence markerGenes revision accepted agreeCount disagreeCount createdAt updatedAt
+    source importedAuthor acceptGuard { allowed needsOverrideReason message }
+    author { id name }
+    votes { value reason createdAt user { id name } }
+    viewerVote { value reason }
+  }
+  fragment CommentState on Comment { id body createdAt author { id name } proposal { id } }
+  fragment HistoryState on AnnotationEvent { id at action proposalId before after actor { id name } }
 `;
 
-export const CLUSTER_FIELDS = /* GraphQL */ `
+/** Without REVIEW_FIELDS: an operation appends each fragment once (a repeated definition is an error). */
+const CLUSTER_FIELDS = /* GraphQL */ `
   fragment ClusterState on Cluster {
-    id index size majorityLabel ${REVIEW_FIELDS}
+    id index size majorityLabel
+    status version label acceptOverrideReason proposals { ...ProposalState } comments { ...CommentState } history(first: 100) { ...HistoryState }
     markers(top: 10) { gene rank score logFoldChange pctIn pctOut pvalAdj }
   }
 `;
 
-export const CELL_SET_FIELDS = /* GraphQL */ `
+const CELL_SET_FIELDS = /* GraphQL */ `
   fragment CellSetState on CellSet {
-    id name cells createdAt createdBy { id name } ${REVIEW_FIELDS}
+    id name cells createdAt createdBy { id name }
+    status version label acceptOverrideReason proposals { ...ProposalState } comments { ...CommentState } history(first: 100) { ...HistoryState }
   }
 `;
 
@@ -454,51 +247,36 @@ export const RUN_RESULTS = /* GraphQL */ `
     }
   }
   ${CLUSTER_FIELDS}
+  ${REVIEW_FIELDS}
 `;
-export interface RunResultsData {
-  run: {
-    id: string;
-    cellsUrl: string | null;
-    exportH5ad: string | null;
-    exportCsv: string | null;
-    labelConfusion: { labelKey: string; labels: string[]; counts: number[][] } | null;
-    clusters: ClusterState[];
-  } | null;
-}
 
-const PAYLOAD = /* GraphQL */ `cluster { ...ClusterState } cellSet { ...CellSetState } errors { code message field }`;
-export interface AnnotationPayload {
-  cluster: ClusterState | null;
-  cellSet: CellSetRow | null;
-  errors: { code: string; message: string; field?: string | null }[];
-}
+const ANNOTATION_PAYLOAD = /* GraphQL */ `
+  fragment AnnotationResult on AnnotationPayload { cluster { ...ClusterState } cellSet { ...CellSetState } errors { code message field } }
+`;
+/** Every fragment an annotation mutation's payload uses, each once. */
+const PAYLOAD_FRAGMENTS = ANNOTATION_PAYLOAD + CLUSTER_FIELDS + CELL_SET_FIELDS + REVIEW_FIELDS;
 
 export const PROPOSE_LABEL = /* GraphQL */ `
-  mutation ProposeLabel($input: ProposeLabelInput!) { proposeLabel(input: $input) { ${PAYLOAD} } }
-  ${CLUSTER_FIELDS}
-  ${CELL_SET_FIELDS}
+  mutation ProposeLabel($input: ProposeLabelInput!) { proposeLabel(input: $input) { ...AnnotationResult } }
+  ${PAYLOAD_FRAGMENTS}
 `;
 export const REVISE_PROPOSAL = /* GraphQL */ `
-  mutation ReviseProposal($input: ReviseProposalInput!) { reviseProposal(input: $input) { ${PAYLOAD} } }
-  ${CLUSTER_FIELDS}
-  ${CELL_SET_FIELDS}
+  mutation ReviseProposal($input: ReviseProposalInput!) { reviseProposal(input: $input) { ...AnnotationResult } }
+  ${PAYLOAD_FRAGMENTS}
 `;
 export const VOTE_PROPOSAL = /* GraphQL */ `
-  mutation VoteProposal($input: VoteProposalInput!) { voteProposal(input: $input) { ${PAYLOAD} } }
-  ${CLUSTER_FIELDS}
-  ${CELL_SET_FIELDS}
+  mutation VoteProposal($input: VoteProposalInput!) { voteProposal(input: $input) { ...AnnotationResult } }
+  ${PAYLOAD_FRAGMENTS}
 `;
 export const COMMENT_CLUSTER = /* GraphQL */ `
-  mutation CommentCluster($input: CommentClusterInput!) { commentCluster(input: $input) { ${PAYLOAD} } }
-  ${CLUSTER_FIELDS}
-  ${CELL_SET_FIELDS}
+  mutation CommentCluster($input: CommentClusterInput!) { commentCluster(input: $input) { ...AnnotationResult } }
+  ${PAYLOAD_FRAGMENTS}
 `;
 export const ACCEPT_PROPOSAL = /* GraphQL */ `
   mutation AcceptProposal($proposalId: ID!, $expectedVersion: Int!, $overrideReason: String) {
-    acceptProposal(proposalId: $proposalId, expectedVersion: $expectedVersion, overrideReason: $overrideReason) { ${PAYLOAD} }
+    acceptProposal(proposalId: $proposalId, expectedVersion: $expectedVersion, overrideReason: $overrideReason) { ...AnnotationResult }
   }
-  ${CLUSTER_FIELDS}
-  ${CELL_SET_FIELDS}
+  ${PAYLOAD_FRAGMENTS}
 `;
 export const COPY_LABELS = /* GraphQL */ `
   mutation CopyLabels($input: CopyLabelsInput!) {
@@ -511,9 +289,6 @@ export const RUN_AGREEMENT = /* GraphQL */ `
     runAgreement(a: $a, b: $b) { sharedCells ari nmi contingency a { id } b { id } }
   }
 `;
-export interface RunAgreementData {
-  runAgreement: { sharedCells: number; ari: number; nmi: number; contingency: number[][]; a: { id: string }; b: { id: string } };
-}
 
 export const DATASET_QC = /* GraphQL */ `
   query DatasetQc($id: ID!) {
@@ -526,34 +301,12 @@ export const DATASET_QC = /* GraphQL */ `
     }
   }
 `;
-export interface QcDistribution {
-  min: number;
-  max: number;
-  mean: number;
-  median: number;
-  q1: number;
-  q3: number;
-  histogram: { binEdges: number[]; counts: number[] };
-}
-export interface DatasetQcData {
-  dataset: { id: string; qc: { countsPerCell: QcDistribution; genesPerCell: QcDistribution } | null } | null;
-}
 
-export interface Gene {
-  index: number;
-  id: string;
-  symbol: string | null;
-  /** The display name (by the dataset's chosen gene-name column). */
-  name: string;
-}
 export const GENES = /* GraphQL */ `
   query Genes($id: ID!, $search: String, $first: Int) {
     dataset(id: $id) { id geneList: geneSearch(search: $search, first: $first) { index id symbol name } }
   }
 `;
-export interface GenesData {
-  dataset: { id: string; geneList: Gene[] } | null;
-}
 
 /** All stored markers of every cluster (the table filters and sorts them; the dot plot picks from them). */
 export const RUN_MARKERS = /* GraphQL */ `
@@ -561,11 +314,6 @@ export const RUN_MARKERS = /* GraphQL */ `
     run(id: $id) { id markersCsvUrl clusters { index markers(top: $top, filter: null) { gene geneId rank score logFoldChange pctIn pctOut pval pvalAdj log10Pval log10PvalAdj } } }
   }
 `;
-export interface RunMarkersData {
-  run: { id: string; markersCsvUrl: string | null; clusters: { index: number; markers: FullMarker[] }[] } | null;
-}
-/** A marker with every rank_genes_groups field (the table's row). */
-export type FullMarker = Marker & { geneId: string; pval: number; log10Pval: number; log10PvalAdj: number };
 
 /** Mean log1p-normalised expression and fraction expressing of the given genes in every cluster. */
 export const GENE_STATS = /* GraphQL */ `
@@ -573,32 +321,20 @@ export const GENE_STATS = /* GraphQL */ `
     run(id: $id) { id geneStats(genes: $genes) { genes geneIds groups meanExpression fractionExpressing } }
   }
 `;
-export interface GeneStatsData {
-  run: { id: string; geneStats: { genes: string[]; geneIds: string[]; groups: number[]; meanExpression: number[][]; fractionExpressing: number[][] } | null } | null;
-}
 
-export interface CellSetRow extends ReviewState {
-  id: string;
-  name: string;
-  /** Indices in the run's cell order (the cells file's). */
-  cells: number[];
-  createdAt: string;
-  createdBy: { id: string; name: string };
-}
 export const CELL_SETS = /* GraphQL */ `
   query CellSets($id: ID!) {
     run(id: $id) { id cellSets { ...CellSetState } }
   }
   ${CELL_SET_FIELDS}
+  ${REVIEW_FIELDS}
 `;
-export interface CellSetsData {
-  run: { id: string; cellSets: CellSetRow[] } | null;
-}
 export const CREATE_CELL_SET = /* GraphQL */ `
   mutation CreateCellSet($input: CreateCellSetInput!) {
     createCellSet(input: $input) { cellSet { ...CellSetState } errors { code message field } }
   }
   ${CELL_SET_FIELDS}
+  ${REVIEW_FIELDS}
 `;
 export const DELETE_CELL_SET = /* GraphQL */ `
   mutation DeleteCellSet($id: ID!) { deleteCellSet(id: $id) { deletedId errors { code message field } } }
@@ -609,9 +345,6 @@ export const CELL_SET_MARKERS = /* GraphQL */ `
     cellSet(id: $id) { id name markers(reference: $reference, top: $top, filter: null) { gene geneId rank score logFoldChange pctIn pctOut pval pvalAdj log10Pval log10PvalAdj } }
   }
 `;
-export interface CellSetMarkersData {
-  cellSet: { id: string; name: string; markers: FullMarker[] } | null;
-}
 
 export const SET_GENE_NAME_COLUMN = /* GraphQL */ `
   mutation SetGeneNameColumn($datasetId: ID!, $column: String!) {
@@ -620,36 +353,10 @@ export const SET_GENE_NAME_COLUMN = /* GraphQL */ `
 `;
 
 // --- cell-type names: ontology, suggestions, CAS, composition -----------------------------------
-export interface CellTypeTerm {
-  id: string;
-  label: string;
-  definition: string | null;
-  synonyms: string[];
-  parents: { id: string; label: string }[];
-}
 export const CELL_TYPES = /* GraphQL */ `
   query CellTypes($search: String!, $first: Int) { cellTypes(search: $search, first: $first) { id label definition synonyms parents { id label } } }
 `;
-export interface CellTypesData {
-  cellTypes: CellTypeTerm[];
-}
 
-export interface SuggestionGene {
-  gene: string;
-  logFoldChange: number;
-  pctIn: number;
-  pctOut: number;
-  weight: number;
-  contribution: number;
-}
-export interface CellTypeSuggestion {
-  cellType: CellTypeTerm;
-  score: number;
-  matched: SuggestionGene[];
-  against: SuggestionGene[];
-  markersMeasured: number;
-  sources: { database: string; name: string; tissue: string | null }[];
-}
 export const CLUSTER_SUGGESTIONS = /* GraphQL */ `
   query ClusterSuggestions($id: ID!, $tissue: String) {
     run(id: $id) {
@@ -687,25 +394,12 @@ export const CELL_SET_SUGGESTIONS = /* GraphQL */ `
     }
   }
 `;
-export interface CellSetSuggestionsData {
-  cellSet: { id: string; suggestions: SuggestionsAnswer } | null;
-}
-export interface SuggestionsAnswer {
-  organism: string | null;
-  tissue: string | null;
-  note: string | null;
-  suggestions: CellTypeSuggestion[];
-}
-export interface ClusterSuggestionsData {
-  run: { id: string; clusters: { index: number; suggestions: { organism: string | null; tissue: string | null; note: string | null; suggestions: CellTypeSuggestion[] } }[] } | null;
-}
 export const MARKER_TISSUES = /* GraphQL */ `
   query MarkerTissues($organism: Organism!) { markerTissues(organism: $organism) }
 `;
 export const ADOPT_SUGGESTION = /* GraphQL */ `
-  mutation AdoptSuggestion($input: AdoptSuggestionInput!) { adoptSuggestion(input: $input) { ${PAYLOAD} } }
-  ${CLUSTER_FIELDS}
-  ${CELL_SET_FIELDS}
+  mutation AdoptSuggestion($input: AdoptSuggestionInput!) { adoptSuggestion(input: $input) { ...AnnotationResult } }
+  ${PAYLOAD_FRAGMENTS}
 `;
 
 export const RUN_CAS = /* GraphQL */ `
@@ -716,31 +410,14 @@ export const IMPORT_CAS = /* GraphQL */ `
     importCas(input: $input) { entries { index label clusterIndex imported reason } errors { code message field } }
   }
 `;
-export interface ImportCasData {
-  importCas: { entries: { index: number; label: string; clusterIndex: number | null; imported: boolean; reason: string | null }[]; errors: { code: string; message: string; field?: string | null }[] };
-}
 
-export interface CompositionEntry {
-  label: string | null;
-  ontologyId: string | null;
-  cells: number;
-  fraction: number;
-  clusters: number[];
-}
 export const RUN_COMPOSITION = /* GraphQL */ `
   query RunComposition($id: ID!) { run(id: $id) { id composition { label ontologyId cells fraction clusters } } }
 `;
-export interface RunCompositionData {
-  run: { id: string; composition: CompositionEntry[] } | null;
-}
 export const LABEL_CORRESPONDENCE = /* GraphQL */ `
   query LabelCorrespondence($a: ID!, $b: ID!) { labelCorrespondence(runA: $a, runB: $b) { sharedCells labelsA labelsB counts } }
 `;
-export interface LabelCorrespondenceData {
-  labelCorrespondence: { sharedCells: number; labelsA: (string | null)[]; labelsB: (string | null)[]; counts: number[][] };
-}
 
-export type Organism = "HUMAN" | "MOUSE" | "OTHER";
 export const SET_DATASET_ORGANISM = /* GraphQL */ `
   mutation SetDatasetOrganism($input: SetDatasetOrganismInput!) { setDatasetOrganism(input: $input) { dataset { id organism } errors { code message field } } }
 `;

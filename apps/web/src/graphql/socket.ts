@@ -10,7 +10,8 @@ export interface RunProgressEvent {
   type: "run.progress";
   runId: string;
   attempt: number;
-  progress: { epoch: number; epochs: number; loss: number; instanceLoss: number; clusterLoss: number; secondsPerEpoch: number; etaSeconds: number; resumedFrom?: number };
+  /** The worker's progress as stored (its phase in lower case, absent from older workers). */
+  progress: { phase?: string; phaseProgress?: number; epoch: number; epochs: number; loss: number; instanceLoss: number; clusterLoss: number; secondsPerEpoch: number; etaSeconds: number; resumedFrom?: number };
 }
 export interface RunStatusEvent {
   type: "run.status";

@@ -8,14 +8,17 @@ import { useTitle } from "../../../components/title";
 import { fmtDate, fmtNum } from "../../../components/format";
 import { LossChart, type LossPoint } from "../../../components/LossChart";
 import { describePhase } from "../../../components/phase";
-import { metricsSummary, settingLines } from "../../../components/settings";
+import { metricsSummary, paramsOf, settingLines } from "../../../components/settings";
 import { KSelectionChart } from "../../../components/KSelectionChart";
 import { RunResults } from "../../../components/RunResults";
 import { MembershipNotice, RunNaming } from "../../../components/RunNaming";
 import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
-import { CANCEL_RUN, METHODS, RETRY_RUN, RUN, VIEWER, type MethodsData, type Progress, type RunData, type ViewerData } from "../../../graphql/operations";
+import { CANCEL_RUN, METHODS, RETRY_RUN, RUN, VIEWER, type MethodsData, type RunData, type ViewerData } from "../../../graphql/operations";
 import { useRunRoom, useSocketEvent, type RunProgressEvent, type RunStatusEvent } from "../../../graphql/socket";
+
+/** What the socket delivers: the stored progress, not the schema's (no phase from older workers). */
+type LiveProgress = RunProgressEvent["progress"] & { resumedFrom: number };
 
 export default function RunPage() {
   const { id } = useParams<{ id: string }>();
@@ -23,7 +26,7 @@ export default function RunPage() {
   const viewerQ = useQuery<ViewerData>(VIEWER);
   const methodsQ = useQuery<MethodsData>(METHODS);
   const { connected } = useRunRoom(id);
-  const [live, setLive] = useState<Progress | null>(null);
+  const [live, setLive] = useState<LiveProgress | null>(null);
   const [points, setPoints] = useState<LossPoint[]>([]);
   const [actionError, setActionError] = useState<string | null>(null);
   const run = q.data?.run;
@@ -56,9 +59,10 @@ export default function RunPage() {
   if (!run) return q.loading ? <p aria-live="polite">Loading…</p> : <NotFound what="Run" />;
 
   const progress = run.status === "RUNNING" && live && (!run.progress || live.epoch >= run.progress.epoch) ? live : run.progress;
-  const epochs = progress?.epochs ?? (typeof run.params["epochs"] === "number" ? (run.params["epochs"] as number) : 200);
+  const setEpochs = paramsOf(run.params)["epochs"];
+  const epochs = progress?.epochs ?? (typeof setEpochs === "number" ? setEpochs : 200);
   const canWrite = run.team.viewerRole !== "VIEWER";
-  const settings = settingLines(run.params, methodsQ.data?.methods.find((m) => m.name === run.method)?.defaults ?? {});
+  const settings = settingLines(run.params, methodsQ.data?.methods.find((m) => m.name === run.method)?.settings);
   const phaseNow = describePhase({ status: run.status, ...(progress ?? {}) });
   // Graph and k-means methods have no epochs: only their status is reported.
   const trains = methodsQ.data?.methods.find((m) => m.name === run.method)?.trains ?? true;
