@@ -3,7 +3,7 @@ import type { Dataset } from "../io/types.ts";
 import { encodeKnownLabels } from "../metrics/encodeLabels.ts";
 import { evaluateLabelled as evaluate, type ClusteringScores } from "../metrics/evaluate.ts";
 import { kmeans } from "../tl/kmeans.ts";
-import { contrastiveMethod, SCCCL_LOSSES, SCCCL_SETTINGS, SCFNCCL_SETTINGS, trainedOutput } from "./contrastiveMethods.ts";
+import { contrastiveMethod, SCCCL_LOSSES, SCCCL_SETTINGS, SCFNCCL_SETTINGS, trainedOutput, trainerOptions } from "./contrastiveMethods.ts";
 import { JOJOSCL_SETTINGS, runJojoscl } from "./jojoscl.ts";
 import { runScdcca, SCDCCA_DEFAULTS, type ScdccaOptions } from "./scdcca.ts";
 import { seuratCluster, seuratPca } from "../tl/seurat.ts";
@@ -131,14 +131,7 @@ export const CLUSTER_METHODS = {
       const r = await runScdcca(data, {
         ...(o.settings as Partial<ScdccaOptions>),
         k: o.k!,
-        seed: o.seed,
-        nTopGenes: o.nTopGenes,
-        emptyCells: o.emptyCells,
-        signal: o.signal,
-        resumeFrom: o.resumeFrom,
-        checkpointEvery: o.checkpointEvery,
-        onCheckpoint: o.onCheckpoint,
-        onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
+        ...trainerOptions(o),
       });
       return { ...trainedOutput(r, { config: r.config }), files: { "model.ckpt": r.checkpoint } };
     },

@@ -2,6 +2,7 @@ import type { ClusterMethod, MethodOptions, MethodOutput } from "./method.ts";
 import { runScfnccl, SCFNCCL_DEFAULTS, type ScfncclOptions, type ScfncclResult } from "./scfnccl.ts";
 import { settingsFrom } from "./settings.ts";
 import { TRAIN_DEFAULTS, type TrainOptions } from "../nn/train.ts";
+import type { EpochStats } from "../progress.ts";
 
 /**
  * ScCCL (TCBB 2023) as scFNCCL's ablation: the same preprocessing, encoder, views, momentum branch,
@@ -31,6 +32,20 @@ type TrainedClustering = Pick<
   ScfncclResult,
   "cells" | "clusters" | "k" | "embedding" | "dim" | "headClusters" | "history" | "secondsPerEpoch" | "backend" | "nGenesUsed"
 >;
+
+/** What the registry hands every trainer: the run-level options, cancel, checkpoints and progress per epoch. */
+export function trainerOptions(o: MethodOptions) {
+  return {
+    seed: o.seed,
+    nTopGenes: o.nTopGenes,
+    emptyCells: o.emptyCells,
+    signal: o.signal,
+    resumeFrom: o.resumeFrom,
+    checkpointEvery: o.checkpointEvery,
+    onCheckpoint: o.onCheckpoint,
+    onProgress: (s: EpochStats) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
+  };
+}
 
 /** What the registry keeps of a trained method's run; `details` adds to the shared ones. */
 export function trainedOutput(r: TrainedClustering, details: Record<string, unknown> = {}): MethodOutput {
@@ -72,14 +87,7 @@ export function contrastiveMethod(name: string, fixed: Partial<ScfncclOptions>):
       ...contrastiveSettings(o.settings),
       ...fixed,
       k: o.k,
-      seed: o.seed,
-      nTopGenes: o.nTopGenes,
-      emptyCells: o.emptyCells,
-      signal: o.signal,
-      resumeFrom: o.resumeFrom,
-      checkpointEvery: o.checkpointEvery,
-      onCheckpoint: o.onCheckpoint,
-      onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
+      ...trainerOptions(o),
     });
     return contrastiveOutput(r);
   };

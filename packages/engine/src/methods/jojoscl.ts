@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { sureShrinkageLoss } from "../losses/sure.ts";
 import type { ClusterMethod } from "./method.ts";
 import { setting } from "./settings.ts";
-import { contrastiveOutput, contrastiveSettings, SCCCL_LOSSES, SCCCL_SETTINGS } from "./contrastiveMethods.ts";
+import { contrastiveOutput, contrastiveSettings, SCCCL_LOSSES, SCCCL_SETTINGS, trainerOptions } from "./contrastiveMethods.ts";
 import { kmeans } from "../tl/kmeans.ts";
 import { runScfnccl } from "./scfnccl.ts";
 import type { ExtraLoss } from "../nn/train.ts";
@@ -40,14 +40,7 @@ export const runJojoscl: ClusterMethod["run"] = async (data, o) => {
     ...SCCCL_LOSSES,
     extraLoss: sureStepLoss(k, sureWeight),
     k,
-    seed: o.seed,
-    nTopGenes: o.nTopGenes,
-    emptyCells: o.emptyCells,
-    signal: o.signal,
-    resumeFrom: o.resumeFrom,
-    checkpointEvery: o.checkpointEvery,
-    onCheckpoint: o.onCheckpoint,
-    onProgress: (s) => o.onProgress?.({ stage: "train", fraction: s.epoch / s.epochs, epoch: s }),
+    ...trainerOptions(o),
   });
   return contrastiveOutput(r, { sureWeight, sureLoss: r.history.at(-1)?.extraLoss ?? null });
 };
