@@ -167,7 +167,7 @@ function agreement(base: Int32Array, consensus: Int32Array): number {
  * The chosen base's labels, with each cell it did not cluster given the chosen cluster that most of its
  * fellows share: the cells another base puts with it (the first base that clustered it).
  */
-function fillUnclustered(partitions: readonly BasePartition[], chosen: number): Int32Array {
+export function fillUnclustered(partitions: readonly BasePartition[], chosen: number): Int32Array {
   const out = Int32Array.from(partitions[chosen]!.labels);
   const missing = out.reduce((m, c) => m + (c < 0 ? 1 : 0), 0);
   if (missing === 0) return out;
