@@ -22,7 +22,14 @@ export class GqlError extends Error {
   }
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * An operation's text that carries its generated result type (a plain string at runtime), so
+ * `gql(RUN)` is typed by the operation and `gql<Other>(RUN)` fails typecheck unless Other is a
+ * subset of what RUN selects.
+ */
+export type Doc<Result> = string & { readonly __result?: Result };
+
+export async function gql<T>(query: Doc<T>, variables: Record<string, unknown> = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch("/graphql", {

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { GqlError, gql } from "./client";
+import { GqlError, gql, type Doc } from "./client";
 
 export interface QueryState<T> {
   data: T | null;
@@ -15,7 +15,7 @@ export interface QueryState<T> {
  * Runs a query on mount and when `variables` change; an unauthenticated answer goes to sign-in.
  * `refetchOn`: a value (such as a version) whose change fetches again, keeping the data meanwhile.
  */
-export function useQuery<T>(query: string, variables: Record<string, unknown> = {}, options: { skip?: boolean; refetchOn?: unknown } = {}): QueryState<T> {
+export function useQuery<T>(query: Doc<T>, variables: Record<string, unknown> = {}, options: { skip?: boolean; refetchOn?: unknown } = {}): QueryState<T> {
   const router = useRouter();
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<GqlError | null>(null);

@@ -34,6 +34,23 @@ describe("generated operation types", () => {
     expect(written, "alias the generated type (G.<Name>Query, G.<Name>Mutation, G.<Name>Fragment) instead").toEqual([]);
   });
 
+  it("type every operation operations.ts exports, so `gql` and `useQuery` answer what it selects", async () => {
+    const file = fileURLToPath(new URL("./operations.ts", import.meta.url));
+    const source = ts.createSourceFile(file, await readFile(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const untyped: string[] = [];
+    for (const statement of source.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const d of statement.declarationList.declarations) {
+        const init = d.initializer;
+        const op = init && /^`\s*(query|mutation)\s+(\w+)/.exec(init.getText());
+        if (!op) continue;
+        const own = `Doc<G.${op[2]}${op[1] === "query" ? "Query" : "Mutation"}>`;
+        if (d.type?.getText() !== own) untyped.push(`${d.name.getText()}: ${own}`);
+      }
+    }
+    expect(untyped, "declare each as `const NAME: Doc<G.<Name>Query> = ...` (or Mutation), of its own name").toEqual([]);
+  });
+
   // Codegen checks each tagged string on its own; the client sends the spliced text, whose
   // fragments must each be defined once and used.
   it("are for operations that, as the client sends them, the SDL accepts", async () => {
