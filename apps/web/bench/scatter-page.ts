@@ -21,10 +21,10 @@ function mulberry32(seed: number) {
 
 const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
-async function run(n: number, columnUrl: string) {
+async function run(n: number, columnUrl: string, width: number, height: number) {
   const canvas = document.createElement("canvas");
-  canvas.style.width = "1200px";
-  canvas.style.height = "900px";
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
   document.body.append(canvas);
   const rand = mulberry32(1);
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
@@ -41,7 +41,7 @@ async function run(n: number, columnUrl: string) {
   const gl = document.createElement("canvas").getContext("webgl");
   const dbg = gl?.getExtension("WEBGL_debug_renderer_info");
   const renderer = gl && dbg ? String(gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL)) : "unknown";
-  const plot = createScatterplot({ canvas, width: 1200, height: 900, ...scatterSettings(n) });
+  const plot = createScatterplot({ canvas, width, height, ...scatterSettings(n) });
   await plot.set({ colorBy: "valueA", pointColor: palette(k) });
   const t0 = performance.now();
   await plot.draw({ x, y, z }, { zDataType: "categorical" });
@@ -71,13 +71,13 @@ async function run(n: number, columnUrl: string) {
 
   // Colour by a gene as the run page does: one request for one Float32 column, normalised, drawn
   // with viridis; timed from the request until regl-scatterplot's `draw` event (the frame that shows
-  // it), median of 5. (Reusing the positions' spatial index for a new colouring was measured: no
-  // gain, the software-rendered frame dominates.)
+  // it), median of 7. (Handing regl-scatterplot the positions' spatial index back for a recolouring
+  // was measured twice on the loaded machine: no clear gain, the software-rendered frame dominates.)
   await plot.set({ pointColor: viridis(256) });
   const times = { color: [] as number[], fetch: [] as number[] };
-  for (let rep = 0; rep < 5; rep++) {
+  for (let rep = 0; rep < 7; rep++) {
     const t2 = performance.now();
-    const res = await fetch(`${columnUrl}?n=${n}&rep=${rep}`);
+    const res = await fetch(`${columnUrl}?gene=${rep * 97 + 5}`);
     const values = parseFloat32Column(await res.arrayBuffer(), n, "column");
     times.fetch.push(performance.now() - t2);
     const { t } = normalise(values);

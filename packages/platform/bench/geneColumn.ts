@@ -6,10 +6,7 @@
  * upload, and decoding it into the API's cache on the first request. The web's `pnpm bench:scatter`
  * adds the draw. Target: < 300 ms at 100k cells for request + decode + draw.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { cellPositions, decodeExpression, encodeExpression, geneValues } from "../src/datasetFiles.ts";
-import { syntheticCounts } from "./synthetic.ts";
+import { serveGeneColumns, syntheticGeneStore } from "./synthetic.ts";
 
 const USAGE = "usage: pnpm bench:gene [N ...]   (numbers of cells; default 10000 100000 300000)";
 const args = process.argv.slice(2);
@@ -32,44 +29,25 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 console.log(`colour-by-gene data path, ${GENES} genes, ~7% non-zero, median of ${REQUESTS} genes (Node ${process.version})`);
 console.log("cells     derive (upload)  load (1st request)  request+decode  (server part)  bytes");
 for (const n of sizes) {
-  const counts = syntheticCounts(n, GENES, 1);
-  let t0 = performance.now();
-  const bytes = encodeExpression(counts);
-  const derive = ms(t0);
-  t0 = performance.now();
-  const store = decodeExpression(bytes);
-  // The run's cells: all but every 50th (as if preprocessing dropped some), in a shuffled order.
-  const runCells = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 50 !== 0);
-  const position = cellPositions(n, runCells);
-  const load = ms(t0);
-  let server = 0;
-  const httpServer = createServer((req, res) => {
-    const t = performance.now();
-    const j = Number(new URL(req.url!, "http://x").searchParams.get("gene"));
-    const values = geneValues(store, j, position, runCells.length);
-    server = ms(t);
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": values.byteLength });
-    res.end(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
-  });
-  await new Promise<void>((r) => httpServer.listen(0, "127.0.0.1", () => r()));
-  const { port } = httpServer.address() as AddressInfo;
+  const data = syntheticGeneStore(n, GENES, 1);
+  const server = await serveGeneColumns(data);
   const times: number[] = [];
   const servers: number[] = [];
   let size = 0;
   for (let r = 0; r < REQUESTS + 2; r++) {
     const t = performance.now();
-    const res = await fetch(`http://127.0.0.1:${port}/?gene=${(r * 97) % GENES}`);
+    const res = await fetch(`${server.url}?gene=${(r * 97) % GENES}`);
     const values = new Float32Array(await res.arrayBuffer());
-    if (values.length !== runCells.length) throw new Error(`got ${values.length} values for ${runCells.length} cells`);
+    if (values.length !== data.runCells.length) throw new Error(`got ${values.length} values for ${data.runCells.length} cells`);
     size = values.byteLength;
     // The first two warm the connection and the JIT.
     if (r >= 2) {
       times.push(ms(t));
-      servers.push(server);
+      servers.push(server.lastServerMs());
     }
   }
-  httpServer.close();
+  server.close();
   console.log(
-    `${String(n).padEnd(9)} ${derive.toFixed(0).padStart(8)} ms ${load.toFixed(0).padStart(14)} ms ${median(times).toFixed(1).padStart(11)} ms ${median(servers).toFixed(1).padStart(11)} ms  ${(size / 1024).toFixed(0)} KiB`,
+    `${String(n).padEnd(9)} ${data.deriveMs.toFixed(0).padStart(8)} ms ${data.loadMs.toFixed(0).padStart(14)} ms ${median(times).toFixed(1).padStart(11)} ms ${median(servers).toFixed(1).padStart(11)} ms  ${(size / 1024).toFixed(0)} KiB`,
   );
 }

@@ -1,6 +1,6 @@
 /**
  * The scatter's regl-scatterplot settings, shared by the component and the 100k-point benchmark
- * (apps/web/bench/scatter.mjs) so the benchmark measures what users get.
+ * (apps/web/bench/scatter.ts) so the benchmark measures what users get.
  */
 export function scatterSettings(points: number) {
   return {
