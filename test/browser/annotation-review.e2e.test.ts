@@ -13,17 +13,16 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, launchChromium, signUp } from "../support/browser.ts";
 import { buildPlatform, REPO_ROOT, startWebPlatform, type WebPlatform } from "../support/web-platform.ts";
 import { sharedData } from "@scfnccl/engine/testing";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 // 274 cells × 28,204 genes, three cell lines in obs.cell_type: small enough to train in seconds.
 const DATASET = sharedData("formats", "CellBench_sc_celseq2.h5ad");
 const SHOTS = join(REPO_ROOT, "test-results/screenshots");
 const EPOCHS = 3;
-const PASSWORD = "correct horse battery";
 const run = promisify(execFile);
 
 let platform: WebPlatform;
@@ -33,17 +32,6 @@ const contexts: BrowserContext[] = [];
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function signUp(page: Page, name: string, email: string, teamName?: string): Promise<void> {
-  await page.goto(`${platform.url}/signup`);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  if (teamName) await page.getByLabel("New team (optional)").fill(teamName);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Teams" }).waitFor();
-  await page.getByTestId("viewer-name").getByText(name).waitFor();
 }
 
 /** The review panel of the selected cluster. */
@@ -68,7 +56,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
     await buildPlatform();
     platform = await startWebPlatform();
     // SwiftShader gives headless chromium WebGL without a GPU (the UMAP is a WebGL scatter).
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"] });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
@@ -92,8 +80,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(DATASET))("web app in a bro
 
     try {
       // Accounts: Alice creates the team, Bob joins it as an editor.
-      await signUp(alice, "Alice", "alice@lab.org", "Lung lab");
-      await signUp(bob, "Bob", "bob@lab.org");
+      await signUp(alice, platform.url, { name: "Alice", email: "alice@lab.org", team: "Lung lab" });
+      await signUp(bob, platform.url, { name: "Bob", email: "bob@lab.org" });
       await alice.getByRole("link", { name: "Lung lab" }).click();
       await alice.getByRole("heading", { name: "Lung lab" }).waitFor();
       // Bob joins by accepting Alice's invitation (on his Teams page); Alice's members list follows live.

@@ -5,29 +5,33 @@
  * name MS4A1 or CD79A and the CD14+ monocytes' LYZ or CD14 (clusters found by their majority
  * `cell_type`); the UMAP coloured by NKG7 is highest in the NK cluster; the dot plot has every
  * cluster × every shown gene; % mitochondrial counts overlay the UMAP with a violin per cluster; a
- * lasso selection saved as a cell set gets its markers against the rest; a 16-cluster run gives its
- * clusters 16 different colours. Screenshots of every page go to test-results/screenshots/biology-*.png.
+ * lasso selection saved as a cell set gets its markers against the rest, a proposal completed from
+ * the Cell Ontology, suggestions from the marker databases of which one is adopted and accepted
+ * through the review flow, and the exported h5ad carries that label in its obs (read back with
+ * Debian's anndata); a 16-cluster run gives its clusters 16
+ * different colours. A screenshot of every page visited goes to the folder the test prints
+ * (test-results/screenshots/biology-evidence).
  */
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { promisify } from "node:util";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildPlatform, REPO_ROOT, startWebPlatform, type WebPlatform } from "../support/web-platform.ts";
+import { CHROMIUM, launchChromium, screenshotFolder, signIn } from "../support/browser.ts";
+import { buildPlatform, startWebPlatform, type WebPlatform } from "../support/web-platform.ts";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const SHOTS = join(REPO_ROOT, "test-results/screenshots");
-const DEMO = { email: "demo@scfnccl.local", password: "demo-password" };
+const DEMO = { name: "Demo user", email: "demo@scfnccl.local", password: "demo-password" };
+const execFileP = promisify(execFile);
 
 let platform: WebPlatform;
 let browser: Browser;
 let context: BrowserContext;
 let tmp: string;
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `biology-${name}.png`), fullPage: true });
-}
+let shots: Awaited<ReturnType<typeof screenshotFolder>>;
+const shot = (page: Page, name: string) => shots.shot(page, name);
 
 /** GraphQL from inside the page (its session cookie): the test reads facts the way the app does. */
 async function gql<T>(page: Page, query: string, variables: Record<string, unknown>): Promise<T> {
@@ -57,20 +61,21 @@ async function startRun(page: Page, datasetUrl: string, method: string, k?: numb
   await page.getByRole("button", { name: "Start run" }).click();
   await page.waitForURL(/\/runs\/[^/]+$/);
   const url = page.url();
-  await page.getByTestId("run-status").getByText("succeeded").waitFor({ timeout: 300_000 });
+  // Generous: on the shared 2-core machine a niced run can wait minutes for the CPU.
+  await page.getByTestId("run-status").getByText("succeeded").waitFor({ timeout: 600_000 });
   return url;
 }
 
 describe.skipIf(!existsSync(CHROMIUM))("the evidence to name a cell type, on the pbmc3k demo (browser)", () => {
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
+    shots = await screenshotFolder("biology-evidence");
     tmp = await mkdtemp(join(tmpdir(), "scfnccl-biology-"));
     await buildPlatform();
     platform = await startWebPlatform({ DEMO: "true" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"] });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
     context.setDefaultTimeout(60_000);
-  }, 400_000);
+  }, 700_000);
 
   afterAll(async () => {
     await context?.close().catch(() => undefined);
@@ -86,25 +91,25 @@ describe.skipIf(!existsSync(CHROMIUM))("the evidence to name a cell type, on the
       // Sign in: the top bar names the user at once (never "Sign in" after signing in).
       await page.goto(`${platform.url}/signin`);
       await page.waitForFunction((t) => document.title === t, "Sign in · scFNCCL");
-      await page.getByLabel("Email").fill(DEMO.email);
-      await page.getByLabel("Password").fill(DEMO.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByTestId("viewer-name").getByText("Demo user").waitFor({ timeout: 2_000 });
+      await shot(page, "01-signin");
+      await signIn(page, platform.url, DEMO, 2_000);
       await page.getByRole("link", { name: "Demo team" }).waitFor();
       await page.waitForFunction((t) => document.title === t, "Your teams · scFNCCL");
-      await shot(page, "01-teams");
+      await shot(page, "02-teams");
 
       // Another team's (or a missing) object: said so, with a way back.
       await page.goto(`${platform.url}/runs/00000000-0000-4000-8000-000000000000`);
+      await page.getByTestId("not-found").waitFor();
+      await shot(page, "03-not-found");
       await page.getByTestId("not-found").getByRole("link", { name: "Your teams" }).click();
       await page.getByRole("link", { name: "Demo team" }).click();
       await page.getByRole("heading", { name: "Demo team" }).waitFor();
       await page.waitForFunction((t) => document.title === t, "Demo team (team) · scFNCCL");
-      await shot(page, "02-team");
+      await shot(page, "04-team");
       await page.locator("table a[href^='/datasets/']").first().click();
       await page.getByTestId("dataset-cells").waitFor();
       const datasetUrl = page.url();
-      await shot(page, "03-dataset");
+      await shot(page, "05-dataset");
 
       // The Seurat-style method; then the clusters found by their majority cell type.
       const runUrl = await startRun(page, datasetUrl, "seurat");
@@ -114,6 +119,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the evidence to name a cell type, on the
       const monoCluster = await clusterOf(page, runId, "CD14+ Mono");
       const nkCluster = await clusterOf(page, runId, "NK");
       const nClusters = await page.locator("[data-testid^=cluster-button-]").count();
+      await shot(page, "06-run-seurat");
 
       // The marker table, filtered with scanpy's defaults (the filter is on when the page opens).
       const table = page.getByTestId("run-marker-table");
@@ -147,12 +153,13 @@ describe.skipIf(!existsSync(CHROMIUM))("the evidence to name a cell type, on the
       const means = await page.getByTestId("violin-table").locator("tbody tr").evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute("data-group")), Number(r.getAttribute("data-mean"))] as const));
       const top = [...means].sort((a, b) => b[1] - a[1])[0]!;
       expect(top[0], `NKG7 means by cluster: ${JSON.stringify(means)}`).toBe(nkCluster);
-      await shot(page, "04-run-nkg7");
+      await shot(page, "07-run-nkg7");
 
       // QC overlay: % mitochondrial counts on the UMAP and per cluster.
       await page.getByLabel("Colour by", { exact: true }).selectOption("pct_counts_mt");
       await page.locator("[data-testid=umap][data-coloring='% mitochondrial counts']").waitFor();
       await page.getByTestId("violin").waitFor();
+      await shot(page, "08-run-pct-mito");
 
       // Lasso a group of cells and save it as a cell set; its markers against the rest.
       await page.getByLabel("Colour by", { exact: true }).selectOption("cluster");
@@ -168,7 +175,55 @@ describe.skipIf(!existsSync(CHROMIUM))("the evidence to name a cell type, on the
       await page.getByRole("button", { name: "Save as cell set" }).click();
       await page.getByTestId("cell-set-row").getByText("Lassoed group").waitFor();
       await page.getByTestId("cellset-marker-table").locator("tbody tr").first().waitFor({ timeout: 120_000 });
-      await shot(page, "05-run-cell-set");
+      await shot(page, "09-run-cell-set-markers");
+
+      // The set is named through the same review flow as a cluster: a proposal completed from the
+      // Cell Ontology with a cited gene, the marker databases' suggestions for the set beside the
+      // proposals, one adopted in one click and accepted.
+      const setReview = page.getByTestId("cell-set-review");
+      const form = setReview.locator("form", { has: page.getByRole("button", { name: "Propose", exact: true }) });
+      await form.getByRole("combobox", { name: "Cell type" }).fill("T cell");
+      await form.getByTestId("cell-type-option").getByText("CL:0000084", { exact: true }).click();
+      await expect.poll(() => form.getByLabel("Cell Ontology id").inputValue()).toBe("CL:0000084");
+      await form.getByLabel("Marker genes cited (optional)").fill("CD3E");
+      await form.getByRole("button", { name: "Propose", exact: true }).click();
+      await setReview.getByTestId("proposal-label").getByText("T cell", { exact: true }).waitFor();
+      await setReview.getByTestId("cell-set-status").getByText("proposed").waitFor();
+      const suggestion = setReview.getByTestId("suggestion").first();
+      await suggestion.waitFor({ timeout: 120_000 });
+      const suggested = await suggestion.getByTestId("suggestion-label").innerText();
+      const suggestedId = /CL:\d{7}/.exec(await suggestion.innerText())![0];
+      await shot(page, "10-run-cell-set-review");
+      await setReview.screenshot({ path: join(shots.dir, "10b-cell-set-review-panel.png") });
+      await suggestion.getByRole("button", { name: `Propose “${suggested}”` }).click();
+      const adopted = setReview.getByTestId("proposal").filter({ has: page.getByTestId("proposal-label").getByText(suggested, { exact: true }) });
+      await adopted.getByTestId("proposal-source").getByText("automated suggestion").waitFor();
+      await adopted.getByRole("button", { name: `Accept “${suggested}”`, exact: true }).click();
+      await setReview.getByTestId("cell-set-status").getByText("accepted").waitFor();
+      await page.getByTestId("cell-set-row").getByTestId("cell-set-label").getByText(suggested, { exact: false }).waitFor();
+      await setReview.getByTestId("history").getByText(`accepted “${suggested}”`, { exact: false }).waitFor();
+      await shot(page, "11-run-cell-set-accepted");
+      await setReview.screenshot({ path: join(shots.dir, "11b-cell-set-accepted-panel.png") });
+
+      // The exported h5ad carries the set's accepted label in its own obs column, NA elsewhere.
+      const setSize = Number((await page.getByTestId("cell-set-row").locator("td.num").innerText()).replace(/\D/g, ""));
+      await page.getByTestId("export-h5ad").scrollIntoViewIfNeeded();
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-h5ad").click()]);
+      const h5ad = join(tmp, "export.h5ad");
+      await download.saveAs(h5ad);
+      const script = `
+import sys, json, warnings
+warnings.simplefilter("ignore")
+import anndata
+a = anndata.read_h5ad(sys.argv[1])
+c = a.obs["cell_set_Lassoed_group"]
+print(json.dumps({"categories": c.cat.categories.tolist(), "labelled": int(c.notna().sum()), "cells": int(a.n_obs),
+  "uns": {k: dict(v) for k, v in a.uns["scfnccl_annotation"]["cell_sets"].items()}}))
+`;
+      const { stdout } = await execFileP("/usr/bin/python3", ["-c", script, h5ad]);
+      const obs = JSON.parse(stdout) as { categories: string[]; labelled: number; cells: number; uns: unknown };
+      expect(obs).toMatchObject({ categories: [suggested], labelled: setSize, uns: { cell_set_Lassoed_group: { name: "Lassoed group", label: suggested, ontology_id: suggestedId } } });
+      expect(obs.cells).toBeGreaterThan(setSize);
 
       // A 16-cluster run: its clusters have 16 different colours (the 9th no longer repeats the 1st).
       await startRun(page, datasetUrl, "kmeans", 16);
@@ -176,12 +231,12 @@ describe.skipIf(!existsSync(CHROMIUM))("the evidence to name a cell type, on the
       const colours = await page.locator("[data-testid^=cluster-button-]").evaluateAll((els) => els.map((e) => e.getAttribute("data-color")));
       expect(colours).toHaveLength(16);
       expect(new Set(colours).size).toBe(16);
-      await shot(page, "06-run-16-clusters");
+      await shot(page, "12-run-16-clusters");
     } catch (err) {
       await shot(page, "failure").catch(() => undefined);
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- platform output ---\n${platform.output().slice(-3000)}`);
     } finally {
       await page.close();
     }
-  }, 900_000);
+  }, 1_800_000);
 });

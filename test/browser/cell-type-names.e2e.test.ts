@@ -13,14 +13,13 @@ import { join } from "node:path";
 import { validateCas, type CasDocument } from "@scfnccl/annotation";
 import { io, pp } from "@scfnccl/engine";
 import { sharedData } from "@scfnccl/engine/testing";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, launchChromium, signUp } from "../support/browser.ts";
 import { buildPlatform, REPO_ROOT, startWebPlatform, type WebPlatform } from "../support/web-platform.ts";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const PBMC = sharedData("pbmc3k", "filtered_feature_bc_matrix");
 const SHOTS = join(REPO_ROOT, "test-results/screenshots");
-const PASSWORD = "correct horse battery";
 // Every third cell: enough for the Seurat pipeline to find PBMC's types, quick to upload and cluster.
 const STRIDE = 3;
 
@@ -29,16 +28,6 @@ let browser: Browser;
 let tmp: string;
 let file: string;
 const contexts: BrowserContext[] = [];
-
-async function signUp(page: Page, name: string, email: string, teamName?: string): Promise<void> {
-  await page.goto(`${platform.url}/signup`);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  if (teamName) await page.getByLabel("New team (optional)").fill(teamName);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Teams" }).waitFor();
-}
 
 describe.skipIf(!existsSync(CHROMIUM) || !existsSync(PBMC))("cell-type names in a browser (embedded platform)", () => {
   beforeAll(async () => {
@@ -52,7 +41,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(PBMC))("cell-type names in 
     await io.writeH5ad(file, { counts: pp.csrSubset(data.counts, keep, null), cells: Array.from(keep, (i) => data.cells[i]!), genes: data.genes, var: { gene_symbols: symbols }, obs: {} });
     await buildPlatform();
     platform = await startWebPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"] });
+    browser = await launchChromium();
   }, 400_000);
 
   afterAll(async () => {
@@ -73,8 +62,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(PBMC))("cell-type names in 
     };
     const alice = await newPage();
     const bob = await newPage();
-    await signUp(alice, "Alice", "alice@blood.org", "Blood lab");
-    await signUp(bob, "Bob", "bob@blood.org");
+    await signUp(alice, platform.url, { name: "Alice", email: "alice@blood.org", team: "Blood lab" });
+    await signUp(bob, platform.url, { name: "Bob", email: "bob@blood.org" });
     await alice.getByRole("link", { name: "Blood lab" }).click();
     // Bob joins by accepting Alice's invitation (on his Teams page); Alice's members list follows live.
     await alice.getByLabel("Email to invite").fill("bob@blood.org");

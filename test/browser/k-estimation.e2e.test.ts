@@ -7,13 +7,13 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "@scfnccl/engine";
 import { sharedData } from "@scfnccl/engine/testing";
+import { CHROMIUM, launchChromium, signUp } from "../support/browser.ts";
 import { buildPlatform, REPO_ROOT, startWebPlatform, type WebPlatform } from "../support/web-platform.ts";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const SOURCE = sharedData("10X_PBMC_top2000.h5");
 const SHOTS = join(REPO_ROOT, "test-results/screenshots");
 const CELLS = 400;
@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(SOURCE))("K estimated for a
     await writeFile(join(tmp, "unlabelled.csv"), `${lines.join("\n")}\n`);
     await buildPlatform();
     platform = await startWebPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"] });
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {
@@ -52,12 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(SOURCE))("K estimated for a
     context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     try {
-      await page.goto(`${platform.url}/signup`);
-      await page.getByLabel("Name").fill("Kim");
-      await page.getByLabel("Email").fill("kim@lab.org");
-      await page.getByLabel("Password").fill("correct horse battery");
-      await page.getByLabel("New team (optional)").fill("Unlabelled lab");
-      await page.getByRole("button", { name: "Create account" }).click();
+      await signUp(page, platform.url, { name: "Kim", email: "kim@lab.org", team: "Unlabelled lab" });
       await page.getByRole("link", { name: "Unlabelled lab" }).click();
       await page.getByLabel("Dataset file").setInputFiles(join(tmp, "unlabelled.csv"));
       await page.getByRole("button", { name: "Upload", exact: true }).click();

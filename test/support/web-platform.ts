@@ -59,7 +59,8 @@ export async function startWebPlatform(env: Record<string, string> = {}): Promis
   child.stderr!.on("data", keep);
   const url = `http://127.0.0.1:${webPort}`;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 120_000;
+  // The demo's dataset is read and stored at start: minutes on a shared, loaded 2-core machine.
+  const deadline = Date.now() + 300_000;
   for (;;) {
     const code = await Promise.race([exited, new Promise<"alive">((r) => setTimeout(() => r("alive"), 250))]);
     if (code !== "alive") throw new Error(`the platform exited (code ${code}):\n${output}`);

@@ -347,7 +347,7 @@ export function RunResults({ runId, role, viewer, datasetId }: { runId: string; 
 
       <section className="panel" aria-labelledby="export-title">
         <h2 id="export-title">Export</h2>
-        <p>The result with the team&apos;s accepted labels (obs “cell_type”, “cell_ontology_id”), the clusters and the UMAP.</p>
+        <p>The result with the team&apos;s accepted labels (obs “cell_type”, “cell_ontology_id”, and a column “cell_set_…” per cell set with an accepted label), the clusters and the UMAP.</p>
         <p className="inline">
           {run.exportH5ad ? (
             <a className="button" href={run.exportH5ad} download data-testid="export-h5ad">
