@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateCas } from "@scfnccl/annotation";
 import { pp } from "@scfnccl/engine";
-import { annotations, artifacts, auditLog, cellSets, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type MarkerGene, type Role } from "@scfnccl/db";
+import { and, annotations, artifacts, auditLog, cellSets, clusters, comments, createDb, datasets, eq, memberships, runs, teams, users, votes, type DbClient, type MarkerGene, type Role } from "@scfnccl/db";
 import { createFilesystemStore, type ObjectStore } from "@scfnccl/storage";
 import { subscribeEvents, type PlatformEvent } from "@scfnccl/platform";
 import { encodeCellsFile } from "@scfnccl/platform/cells";
@@ -311,6 +311,17 @@ describe("suggestions from marker databases", () => {
     expect(p.markerGenes).toEqual(expect.arrayContaining(["MS4A1", "CD79A"]));
     expect(p.evidence).toMatch(/^Suggested from marker databases .*score .*MS4A1 \(log2FC/);
     expect(p.automated).toMatchObject({ score: top.score, organism: "human" });
+    // Adopting a suggestion again (a second click, a second member) makes no duplicate, in turn or at once.
+    const second = answer.suggestions[1]!;
+    const race = await Promise.allSettled([0, 1].map(() => adoptSuggestion(ctxOf("editor"), { runId, clusterIndex: 0, cellTypeId: second.cellTypeId })));
+    expect(race.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(await failure(adoptSuggestion(ctxOf("owner"), { runId, clusterIndex: 0, cellTypeId: top.cellTypeId }))).toMatchObject({
+      code: "INVALID_INPUT",
+      field: "cellTypeId",
+      message: expect.stringMatching(/^cluster 0 already has a proposal adopted from the suggestion CL:\d{7} \('.+'\): vote on it instead$/),
+    });
+    const adopted = await db.db.select().from(annotations).where(and(eq(annotations.runId, runId), eq(annotations.clusterIndex, 0), eq(annotations.ontologyId, top.cellTypeId)));
+    expect(adopted).toHaveLength(1);
   });
 
   it("explains an empty list when the dataset's organism is not known", async () => {

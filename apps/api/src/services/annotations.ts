@@ -515,6 +515,12 @@ export async function adoptSuggestion(ctx: RequestContext, raw: unknown) {
     sets: s.sets.slice(0, 20),
   };
   return changeSubject(ctx, run, subject, null, async (tx) => {
+    // Checked under the subject's row lock, so two clicks at once still make one proposal.
+    const [already] = await tx
+      .select({ id: annotations.id })
+      .from(annotations)
+      .where(and(proposalsOf(run.id, subject), eq(annotations.source, "suggestion"), eq(annotations.ontologyId, term.id)));
+    if (already) throw invalid(`${whose} already has a proposal adopted from the suggestion ${term.id} ('${term.label}'): vote on it instead`, "cellTypeId");
     const [p] = await tx
       .insert(annotations)
       .values({

@@ -262,6 +262,7 @@ export function SubjectReview({ runId, subject, title, viewer, role, onChanged }
         subject={subject.kind === "cluster" ? { kind: "cluster", index: subject.state.index } : { kind: "cellSet", id: subject.state.id }}
         version={cluster.version}
         canAdopt={canEdit}
+        adopted={new Set(cluster.proposals.filter((p) => p.source === "SUGGESTION" && p.ontologyId).map((p) => p.ontologyId!))}
         busy={busy}
         onAdopt={(cellTypeId, tissue) => mutate(ADOPT_SUGGESTION, "adoptSuggestion", { input: { runId, ...target, cellTypeId, tissue } })}
       />

@@ -15,11 +15,13 @@ interface Props {
   /** Changes when the subject changes, so the panel refreshes after an adoption. */
   version: number;
   canAdopt: boolean;
+  /** Cell Ontology ids already proposed from a suggestion here: adopting one again is refused, so no button. */
+  adopted: ReadonlySet<string>;
   busy: boolean;
   onAdopt(cellTypeId: string, tissue: string | null): Promise<boolean>;
 }
 
-export function SuggestionsPanel({ runId, subject, version, canAdopt, busy, onAdopt }: Props) {
+export function SuggestionsPanel({ runId, subject, version, canAdopt, adopted, busy, onAdopt }: Props) {
   const [tissue, setTissue] = useState("");
   const [applied, setApplied] = useState<string | null>(null);
   const isCluster = subject.kind === "cluster";
@@ -71,7 +73,11 @@ export function SuggestionsPanel({ runId, subject, version, canAdopt, busy, onAd
                 From {[...new Set(s.sources.map((x) => `${x.database}: ${x.name}`))].slice(0, 3).join("; ")}
                 {s.sources.length > 3 ? ` and ${s.sources.length - 3} more entries` : ""}
               </div>
-              {canAdopt ? (
+              {adopted.has(s.cellType.id) ? (
+                <div className="muted" data-testid="suggestion-adopted">
+                  Proposed below
+                </div>
+              ) : canAdopt ? (
                 <button type="button" className="secondary" disabled={busy} onClick={() => void onAdopt(s.cellType.id, applied)}>
                   Propose “{s.cellType.label}”
                 </button>
