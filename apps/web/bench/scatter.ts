@@ -16,24 +16,13 @@ import { cpus, loadavg } from "node:os";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveGeneColumns, syntheticGeneStore } from "@scfnccl/platform/bench";
+import { serveGeneColumns, sizesFromArgs, syntheticGeneStore } from "@scfnccl/platform/bench";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const USAGE = "usage:\n  pnpm bench:scatter [N ...]   (numbers of points; default 10000 100000 300000)";
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.includes("-h")) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const wrong = args.find((a) => !(Number.isInteger(Number(a)) && Number(a) > 0));
-if (wrong !== undefined) {
-  console.error(`not a number of points: ${wrong}\n${USAGE}`);
-  process.exit(2);
-}
-const sizes = args.map(Number);
-const ns = sizes.length ? sizes : [10_000, 100_000, 300_000];
+const ns = sizesFromArgs(process.argv.slice(2), USAGE, "points", [10_000, 100_000, 300_000]);
 // The plot's size on the run page in a 1440 × 1000 window (the UMAP column of .grid2, 4:3): a
 // software renderer's frame costs by the pixel, so the bench draws what users get. SCATTER_SIZE=WxH
 // measures another (the earlier figures below in apps/web/README.md used 1200x900).

@@ -6,20 +6,10 @@
  * upload, and decoding it into the API's cache on the first request. The web's `pnpm bench:scatter`
  * adds the draw. Target: < 300 ms at 100k cells for request + decode + draw.
  */
-import { serveGeneColumns, syntheticGeneStore } from "./synthetic.ts";
+import { serveGeneColumns, sizesFromArgs, syntheticGeneStore } from "./synthetic.ts";
 
 const USAGE = "usage: pnpm bench:gene [N ...]   (numbers of cells; default 10000 100000 300000)";
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.includes("-h")) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const wrong = args.find((a) => !(Number.isInteger(Number(a)) && Number(a) > 0));
-if (wrong !== undefined) {
-  console.error(`not a number of cells: ${wrong}\n${USAGE}`);
-  process.exit(2);
-}
-const sizes = args.length ? args.map(Number) : [10_000, 100_000, 300_000];
+const sizes = sizesFromArgs(process.argv.slice(2), USAGE, "cells", [10_000, 100_000, 300_000]);
 const GENES = 2000;
 const REQUESTS = 20;
 

@@ -10,6 +10,23 @@ import type { AddressInfo } from "node:net";
 import { createRng, type pp } from "@scfnccl/engine";
 import { cellPositions, decodeExpression, encodeExpression, geneValues, type ExpressionStore } from "../src/datasetFiles.ts";
 
+/**
+ * The sizes a per-cell benchmark was asked for on its command line (positive integers), its default
+ * when none; `--help` prints the usage, and anything else stops it with exit code 2 naming the word.
+ */
+export function sizesFromArgs(args: readonly string[], usage: string, what: string, defaults: readonly number[]): number[] {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const wrong = args.find((a) => !(Number.isInteger(Number(a)) && Number(a) > 0));
+  if (wrong !== undefined) {
+    console.error(`not a number of ${what}: ${wrong}\n${usage}`);
+    process.exit(2);
+  }
+  return args.length ? args.map(Number) : [...defaults];
+}
+
 export function syntheticCounts(nCells: number, nGenes = 2000, seed = 0): pp.CsrMatrix {
   const rng = createRng(seed);
   const density = 0.07;
