@@ -3,11 +3,11 @@
  * app's settings; then the time to the first draw, the frame times while the view pans and zooms,
  * a lasso selection over the middle of the plot, and the WebGL renderer that did the work.
  */
-import createScatterplot from "regl-scatterplot";
+import * as reglScatterplot from "regl-scatterplot";
 import { palette, viridis } from "../src/components/palette";
 import { parseFloat32Column } from "../src/graphql/percell";
 import { normalise } from "../src/plots/continuous";
-import { scatterSettings } from "../src/components/scatterSettings";
+import { createScatter } from "../src/components/scatterPlot";
 
 function mulberry32(seed: number) {
   return () => {
@@ -41,10 +41,10 @@ async function run(n: number, columnUrl: string, width: number, height: number) 
   const gl = document.createElement("canvas").getContext("webgl");
   const dbg = gl?.getExtension("WEBGL_debug_renderer_info");
   const renderer = gl && dbg ? String(gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL)) : "unknown";
-  const plot = createScatterplot({ canvas, width, height, ...scatterSettings(n) });
-  await plot.set({ colorBy: "valueA", pointColor: palette(k) });
+  const handle = createScatter(reglScatterplot, canvas, width, height, n);
+  const plot = handle.plot;
   const t0 = performance.now();
-  await plot.draw({ x, y, z }, { zDataType: "categorical" });
+  await handle.paint({ x, y, z }, palette(k), "categorical");
   await frame();
   const firstDrawMs = performance.now() - t0;
 
@@ -69,11 +69,11 @@ async function run(n: number, columnUrl: string, width: number, height: number) 
   const lassoCount = await selected;
   const lassoMs = performance.now() - t1;
 
-  // Colour by a gene as the run page does: one request for one Float32 column, normalised, drawn
-  // with viridis; timed from the request until regl-scatterplot's `draw` event (the frame that shows
-  // it), median of 7. (Handing regl-scatterplot the positions' spatial index back for a recolouring
-  // was measured twice on the loaded machine: no clear gain, the software-rendered frame dominates.)
-  await plot.set({ pointColor: viridis(256) });
+  // Colour by a gene as the run page does (Scatter.tsx's `paint`): one request for one Float32
+  // column, normalised, drawn with viridis; timed from the request until the frame that shows it
+  // (regl-scatterplot's `draw` event), median of 7. The first also switches the colour map from the
+  // clusters' palette, as the page's first gene does.
+  const viridis256 = viridis(256);
   const times = { color: [] as number[], fetch: [] as number[] };
   for (let rep = 0; rep < 7; rep++) {
     const t2 = performance.now();
@@ -81,11 +81,11 @@ async function run(n: number, columnUrl: string, width: number, height: number) 
     const values = parseFloat32Column(await res.arrayBuffer(), n, "column");
     times.fetch.push(performance.now() - t2);
     const { t } = normalise(values);
-    await plot.draw({ x, y, z: t }, { zDataType: "continuous" });
+    await handle.paint({ x, y, z: t }, viridis256, "continuous");
     times.color.push(performance.now() - t2);
   }
   const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
-  plot.destroy();
+  handle.destroy();
   canvas.remove();
   return { n, renderer, firstDrawMs, frameMeanMs: mean, frameP95Ms: p95, fps: 1000 / mean, lassoMs, lassoCount, colorMs: median(times.color), fetchMs: median(times.fetch) };
 }

@@ -7,11 +7,10 @@
  * shows the cell's description; shift-drag (or the lasso button) selects.
  * The canvas is not keyboard-operable, so the legend's buttons select whole categories too.
  */
-import type createScatterplotType from "regl-scatterplot";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ColorBar } from "./ColorBar";
 import { MISSING_COLOR, viridis } from "./palette";
-import { scatterSettings } from "./scatterSettings";
+import { createScatter, type ScatterHandle } from "./scatterPlot";
 
 export type ScatterColoring =
   /** `category[i]` indexes `names` and `colors`; -1 = missing (grey). */
@@ -39,12 +38,11 @@ export interface ScatterProps {
   onDrawn?(z: Float32Array): void;
 }
 
-type Plot = ReturnType<typeof createScatterplotType>;
 const VIRIDIS = viridis(256);
 
 export function Scatter({ coords, coloring, label, describe, selected, onSelect, onLegendSelect, activeCategory = null, onDrawn }: ScatterProps) {
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
-  const plotRef = useRef<Plot | null>(null);
+  const handleRef = useRef<ScatterHandle | null>(null);
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   const [lasso, setLasso] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
@@ -98,17 +96,18 @@ export function Scatter({ coords, coloring, label, describe, selected, onSelect,
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    let plot: Plot | null = null;
+    let handle: ScatterHandle | null = null;
     let cancelled = false;
     void import("regl-scatterplot")
-      .then(({ default: createScatterplot }) => {
+      .then((lib) => {
         if (cancelled) return;
         const { width, height } = canvas.getBoundingClientRect();
-        plot = createScatterplot({ canvas, width, height, ...scatterSettings(xy.x.length) });
+        handle = createScatter(lib, canvas, width, height, xy.x.length);
+        const plot = handle.plot;
         if (!plot.isSupported) throw new Error("This browser has no WebGL support, which the embedding plot needs.");
-        plotRef.current = plot;
+        handleRef.current = handle;
         plot.subscribe("pointOver", (i: number) => {
-          const pos = plot?.getScreenPosition(i);
+          const pos = plot.getScreenPosition(i);
           setHover(pos ? { index: i, x: pos[0], y: pos[1] } : null);
         });
         plot.subscribe("pointOut", () => setHover(null));
@@ -118,30 +117,28 @@ export function Scatter({ coords, coloring, label, describe, selected, onSelect,
       })
       .catch((err: unknown) => setFailed(err instanceof Error ? err.message : String(err)));
     const resize = new ResizeObserver(() => {
-      const p = plotRef.current;
+      const p = handleRef.current;
       if (!p || !canvas) return;
       const { width, height } = canvas.getBoundingClientRect();
-      void p.set({ width, height });
+      void p.resize(width, height);
     });
     resize.observe(canvas);
     return () => {
       cancelled = true;
       resize.disconnect();
-      plotRef.current = null;
+      handleRef.current = null;
       setReady(false);
-      plot?.destroy();
+      handle?.destroy();
     };
     // The plot is created once per cell count; data and colours are pushed by the effects below.
   }, [xy.x.length]);
 
   useEffect(() => {
-    const plot = plotRef.current;
-    if (!plot || !ready) return;
+    const handle = handleRef.current;
+    if (!handle || !ready) return;
     // Draws are chained: regl-scatterplot ignores a draw while the previous one is unfinished.
     drawing.current = drawing.current.then(async () => {
-      await plot.set({ colorBy: "valueA", pointColor: colors, pointColorActive: "#000000", pointColorHover: "#000000" });
-      const sel = selectedRef.current;
-      await plot.draw({ x: xy.x, y: xy.y, z }, { zDataType: zType, ...(sel && sel.length ? { select: Array.from(sel) } : {}) });
+      await handle.paint({ x: xy.x, y: xy.y, z }, colors, zType, selectedRef.current);
       setDrawn((d) => d + 1);
       onDrawnRef.current?.(z);
     });
@@ -149,7 +146,7 @@ export function Scatter({ coords, coloring, label, describe, selected, onSelect,
 
   // The shared selection, drawn without echoing it back as a user selection.
   useEffect(() => {
-    const plot = plotRef.current;
+    const plot = handleRef.current?.plot;
     if (!plot || !ready) return;
     drawing.current = drawing.current.then(() => {
       if (selected && selected.length) plot.select(Array.from(selected), { preventEvent: true });
@@ -158,7 +155,7 @@ export function Scatter({ coords, coloring, label, describe, selected, onSelect,
   }, [selected, ready]);
 
   useEffect(() => {
-    const plot = plotRef.current;
+    const plot = handleRef.current?.plot;
     if (plot && ready) void plot.set({ mouseMode: lasso ? "lasso" : "panZoom" });
   }, [lasso, ready]);
 
@@ -171,7 +168,7 @@ export function Scatter({ coords, coloring, label, describe, selected, onSelect,
         <button type="button" className="secondary" onClick={() => onSelectRef.current([])}>
           Clear selection
         </button>
-        <button type="button" className="secondary" onClick={() => void plotRef.current?.reset()}>
+        <button type="button" className="secondary" onClick={() => void handleRef.current?.plot.reset()}>
           Reset zoom
         </button>
         <span className="muted">Scroll to zoom, drag to pan, shift-drag to lasso.</span>
