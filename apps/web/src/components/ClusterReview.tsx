@@ -7,7 +7,7 @@
  * shown while the user's draft stays in its form.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { GqlError, errorMessage, gql, unwrap } from "../graphql/client";
+import { GqlError, errorMessage, gql, unwrap, type Doc } from "../graphql/client";
 import {
   ACCEPT_PROPOSAL,
   ADOPT_SUGGESTION,
@@ -48,12 +48,11 @@ type Outcome = { kind: "conflict"; message: string } | { kind: "error"; message:
 function useMutation(noun: string, onChanged: (s: ReviewSubject) => void) {
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
-  async function mutate(query: string, field: string, variables: Record<string, unknown>): Promise<boolean> {
+  async function mutate<R>(query: Doc<R>, payloadOf: (result: R) => AnnotationPayload, variables: Record<string, unknown>): Promise<boolean> {
     setBusy(true);
     setOutcome(null);
     try {
-      const data = await gql<Record<string, AnnotationPayload>>(query, variables);
-      const payload = data[field]!;
+      const payload = payloadOf(await gql(query, variables));
       if (payload.cluster) onChanged({ kind: "cluster", state: payload.cluster });
       if (payload.cellSet) onChanged({ kind: "cellSet", state: payload.cellSet });
       unwrap(payload);
@@ -264,7 +263,7 @@ export function SubjectReview({ runId, subject, title, viewer, role, onChanged }
         canAdopt={canEdit}
         adopted={new Set(cluster.proposals.filter((p) => p.source === "SUGGESTION" && p.ontologyId).map((p) => p.ontologyId!))}
         busy={busy}
-        onAdopt={(cellTypeId, tissue) => mutate(ADOPT_SUGGESTION, "adoptSuggestion", { input: { runId, ...target, cellTypeId, tissue } })}
+        onAdopt={(cellTypeId, tissue) => mutate(ADOPT_SUGGESTION, (r) => r.adoptSuggestion, { input: { runId, ...target, cellTypeId, tissue } })}
       />
 
       <h3>Proposals</h3>
@@ -317,7 +316,7 @@ export function SubjectReview({ runId, subject, title, viewer, role, onChanged }
               </ul>
             ) : null}
             {p.author.id !== viewer.id ? (
-              <VoteForm proposal={p} busy={busy} onVote={(value, reason) => mutate(VOTE_PROPOSAL, "voteProposal", { input: { proposalId: p.id, value, reason } })} />
+              <VoteForm proposal={p} busy={busy} onVote={(value, reason) => mutate(VOTE_PROPOSAL, (r) => r.voteProposal, { input: { proposalId: p.id, value, reason } })} />
             ) : (
               <p className="muted">Your proposal: your teammates vote on it.</p>
             )}
@@ -328,7 +327,7 @@ export function SubjectReview({ runId, subject, title, viewer, role, onChanged }
                 </button>
               ) : null}
               {canEdit ? (
-                <AcceptControl proposal={p} busy={busy} onAccept={(overrideReason) => mutate(ACCEPT_PROPOSAL, "acceptProposal", { proposalId: p.id, expectedVersion: cluster.version, overrideReason })} />
+                <AcceptControl proposal={p} busy={busy} onAccept={(overrideReason) => mutate(ACCEPT_PROPOSAL, (r) => r.acceptProposal, { proposalId: p.id, expectedVersion: cluster.version, overrideReason })} />
               ) : null}
             </p>
             {revising === p.id ? (
@@ -340,7 +339,7 @@ export function SubjectReview({ runId, subject, title, viewer, role, onChanged }
                 busy={busy}
                 onCancel={() => setRevising(null)}
                 onSubmit={async (v, baseVersion) => {
-                  const ok = await mutate(REVISE_PROPOSAL, "reviseProposal", { input: { proposalId: p.id, expectedVersion: baseVersion, ...v } });
+                  const ok = await mutate(REVISE_PROPOSAL, (r) => r.reviseProposal, { input: { proposalId: p.id, expectedVersion: baseVersion, ...v } });
                   if (ok) setRevising(null);
                   return ok;
                 }}
@@ -359,7 +358,7 @@ export function SubjectReview({ runId, subject, title, viewer, role, onChanged }
             version={cluster.version}
             submitLabel="Propose"
             busy={busy}
-            onSubmit={(v, baseVersion) => mutate(PROPOSE_LABEL, "proposeLabel", { input: { runId, ...target, expectedVersion: baseVersion, ...v } })}
+            onSubmit={(v, baseVersion) => mutate(PROPOSE_LABEL, (r) => r.proposeLabel, { input: { runId, ...target, expectedVersion: baseVersion, ...v } })}
           />
         </>
       ) : null}
@@ -379,7 +378,7 @@ export function SubjectReview({ runId, subject, title, viewer, role, onChanged }
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void mutate(COMMENT_CLUSTER, "commentCluster", { input: { runId, ...target, body: comment.trim(), proposalId: commentOn || null } }).then((ok) => ok && setComment(""));
+          void mutate(COMMENT_CLUSTER, (r) => r.commentCluster, { input: { runId, ...target, body: comment.trim(), proposalId: commentOn || null } }).then((ok) => ok && setComment(""));
         }}
       >
         <label htmlFor={`comment-${key}`}>Comment</label>

@@ -12,7 +12,7 @@ import { metricsSummary, paramsOf, settingLines } from "../../../components/sett
 import { KSelectionChart } from "../../../components/KSelectionChart";
 import { RunResults } from "../../../components/RunResults";
 import { MembershipNotice, RunNaming } from "../../../components/RunNaming";
-import { errorMessage, gql, unwrap, type UserError } from "../../../graphql/client";
+import { errorMessage, gql, unwrap, type Doc, type UserError } from "../../../graphql/client";
 import { useQuery } from "../../../graphql/hooks";
 import { CANCEL_RUN, METHODS, RETRY_RUN, RUN, VIEWER, type MethodsData, type RunData, type ViewerData } from "../../../graphql/operations";
 import { useRunRoom, useSocketEvent, type RunProgressEvent, type RunStatusEvent } from "../../../graphql/socket";
@@ -67,11 +67,11 @@ export default function RunPage() {
   // Graph and k-means methods have no epochs: only their status is reported.
   const trains = methodsQ.data?.methods.find((m) => m.name === run.method)?.trains ?? true;
 
-  async function act(query: string, field: "cancelRun" | "retryRun") {
+  async function act<R>(query: Doc<R>, resultOf: (r: R) => { errors: UserError[] }, field: "cancelRun" | "retryRun") {
     if (field === "cancelRun" && !window.confirm(`Cancel this ${run!.method} run? It stops at once; Retry can start it again afterwards.`)) return;
     setActionError(null);
     try {
-      unwrap((await gql<Record<string, { errors: UserError[] }>>(query, { id }))[field]!);
+      unwrap(resultOf(await gql(query, { id })));
       if (field === "retryRun") setLive(null);
       await q.refetch();
     } catch (err) {
@@ -150,12 +150,12 @@ export default function RunPage() {
         {canWrite ? (
           <p className="inline">
             {run.status === "QUEUED" || run.status === "RUNNING" ? (
-              <button type="button" className="danger" onClick={() => void act(CANCEL_RUN, "cancelRun")}>
+              <button type="button" className="danger" onClick={() => void act(CANCEL_RUN, (r) => r.cancelRun, "cancelRun")}>
                 Cancel run
               </button>
             ) : null}
             {run.status === "FAILED" || run.status === "CANCELLED" ? (
-              <button type="button" onClick={() => void act(RETRY_RUN, "retryRun")}>
+              <button type="button" onClick={() => void act(RETRY_RUN, (r) => r.retryRun, "retryRun")}>
                 Retry (resumes from the last checkpoint)
               </button>
             ) : null}
