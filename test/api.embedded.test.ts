@@ -3,22 +3,18 @@
  * API: sessions and API tokens, pagination, a short training run watched over a token-authenticated
  * socket, cancel and retry.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createLogger, openPlatform, startQueue, type Platform } from "@scfnccl/platform";
-import { startWorker, type Worker } from "@scfnccl/worker";
+import type { Platform } from "@scfnccl/platform";
 import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasets, eq } from "@scfnccl/db";
-import { createApi, readEnv, type Api } from "@scfnccl/api";
+import { startEmbeddedHarness, type EmbeddedHarness } from "./support/harness.ts";
 
+let h: EmbeddedHarness;
 let dir: string;
 let platform: Platform;
-let boss: Awaited<ReturnType<typeof startQueue>>;
-let worker: Worker;
-let api: Api;
 let url: string;
 let cookie = "";
 let subset: Buffer;
@@ -33,23 +29,13 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}, he
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "api-embedded-"));
-  const env = readEnv({ DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent" });
-  platform = await openPlatform(env);
-  boss = await startQueue(platform.db, { retryLimit: 0 });
-  const log = createLogger("test", "silent");
-  worker = await startWorker({ ...platform, boss, log, heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
-  api = await createApi({ env, ...platform, boss, log });
-  url = await api.listen(0);
+  h = await startEmbeddedHarness("api-embedded");
+  ({ dir, platform, url } = h);
   if (hasPbmc) subset = await readFile(await writePbmcSubset(join(dir, "pbmc200.h5"), 200));
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await api?.close();
-  await boss?.stop({ graceful: false, close: false, wait: true });
-  await platform?.db.close();
-  await rm(dir, { recursive: true, force: true });
+  await h?.stop();
 });
 
 describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in-process worker)", () => {
@@ -152,14 +138,14 @@ describe.skipIf(!hasPbmc)("API on the embedded default (PGlite + filesystem + in
     expect(epochs.at(-1)).toBe(1);
 
     // A run cancelled while queued never trains; retried, it does.
-    await worker.stop();
+    await h.stopWorker();
     const second = await gql<{ createRun: { run: { id: string } } }>(`mutation($d: ID!) { createRun(input: { datasetId: $d, params: { epochs: 1 } }) { run { id } errors { code } } }`, { d: datasetId }, bearer);
     const secondId = second.body.data!.createRun.run.id;
     const cancelled = await gql<{ cancelRun: { run: { status: string } } }>(`mutation($id: ID!) { cancelRun(id: $id) { run { status } errors { code } } }`, { id: secondId }, bearer);
     expect(cancelled.body.data!.cancelRun.run.status).toBe("CANCELLED");
     const retried = await gql<{ retryRun: { run: { status: string } } }>(`mutation($id: ID!) { retryRun(id: $id) { run { status } errors { code } } }`, { id: secondId }, bearer);
     expect(retried.body.data!.retryRun.run.status).toBe("QUEUED");
-    worker = await startWorker({ ...platform, boss, log: createLogger("test", "silent"), heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
+    await h.startWorker();
     let status = "";
     for (let i = 0; i < 600 && status !== "SUCCEEDED"; i++) {
       await new Promise((r) => setTimeout(r, 100));

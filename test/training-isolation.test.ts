@@ -5,43 +5,28 @@
  * for it. The bound is relative to the step's own duration, so a loaded machine (slower steps,
  * noisier timers) moves both sides together.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { eq, runs } from "@scfnccl/db";
-import { createApi, readEnv, type Api } from "@scfnccl/api";
-import { createLogger, openPlatform, startQueue, type Platform } from "@scfnccl/platform";
-import { startWorker, type Worker } from "@scfnccl/worker";
+import type { Platform } from "@scfnccl/platform";
 import { hasPbmc, writePbmcSubset } from "@scfnccl/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, waitFor } from "./support/harness.ts";
+import { Client, startEmbeddedHarness, waitFor, type EmbeddedHarness } from "./support/harness.ts";
 
 const CELLS = 1200;
+let h: EmbeddedHarness;
 let dir: string;
 let platform: Platform;
-let boss: Awaited<ReturnType<typeof startQueue>>;
-let worker: Worker;
-let api: Api;
 let url: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "training-isolation-"));
-  const env = readEnv({ DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent" });
-  platform = await openPlatform(env);
-  boss = await startQueue(platform.db, { retryLimit: 0 });
-  const log = createLogger("test", "silent");
-  worker = await startWorker({ ...platform, boss, log, heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
-  api = await createApi({ env, ...platform, boss, log });
-  url = await api.listen(0);
+  h = await startEmbeddedHarness("training-isolation");
+  ({ dir, platform, url } = h);
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await api?.close();
-  await boss?.stop({ graceful: false, close: false, wait: true });
-  await platform?.db.close();
-  await rm(dir, { recursive: true, force: true });
+  await h?.stop();
 });
 
 describe.skipIf(!hasPbmc)("a run training in the embedded worker", () => {

@@ -9,6 +9,9 @@ import { startTestS3Server, type TestS3Server } from "@scfnccl/storage/testing";
 import { createLogger, openPlatform, startQueue, type LoggerOptions, type Platform } from "@scfnccl/platform";
 import { startWorker, type Worker } from "@scfnccl/worker";
 import { io as connectSocket, type Socket } from "socket.io-client";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface Harness {
   url: string;
@@ -54,6 +57,52 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
       await platform.db.close();
       await s3.stop();
       await temp.drop();
+    },
+  };
+}
+
+/** The platform on its embedded default (PGlite and files in a temporary folder, an in-process worker), as `pnpm platform` runs it with no configuration. */
+export interface EmbeddedHarness {
+  dir: string;
+  url: string;
+  api: Api;
+  platform: Platform;
+  boss: Awaited<ReturnType<typeof startQueue>>;
+  /** Stops the in-process worker (runs then wait in the queue) or starts a new one. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedHarness(prefix: string): Promise<EmbeddedHarness> {
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  const env = readEnv({ DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent" });
+  const platform = await openPlatform(env);
+  const boss = await startQueue(platform.db, { retryLimit: 0 });
+  const log = createLogger("test", "silent");
+  const start = () => startWorker({ ...platform, boss, log, heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
+  let worker: Worker | null = await start();
+  const api = await createApi({ env, ...platform, boss, log });
+  const url = await api.listen(0);
+  return {
+    dir,
+    url,
+    api,
+    platform,
+    boss,
+    async stopWorker() {
+      await worker?.stop();
+      worker = null;
+    },
+    async startWorker() {
+      worker ??= await start();
+    },
+    async stop() {
+      await worker?.stop();
+      await api.close();
+      await boss.stop({ graceful: false, close: false, wait: true });
+      await platform.db.close();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
