@@ -120,12 +120,11 @@ export async function protocolRun(
     const scoreAll = (pred: Int32Array) => evaluate(Int32Array.from(r.cells, (c) => labels.codes[c]!), pred).ari;
     const parts: BasePartition[] = r.bases.map((b) => ({ name: b.name, labels: b.labels }));
     const { index, scores } = selectByAnmi(parts, parts);
-    const tuples = new Set(Array.from(r.cells, (_, i) => parts.map((p) => p.labels[i]).join(","))).size;
-    const kk = Math.min(r.kSelection?.k ?? trueK, tuples);
+    const kk = Math.min(r.kSelection?.k ?? trueK, new Set(Array.from(r.cells, (_, i) => r.members.map((p) => p.labels[i]).join(","))).size);
+    // The other cuts of the same members (labels score only), so one run compares them without retraining.
     const variants = {
       anmi: evaluate(Int32Array.from(r.cells.filter((_, i) => parts[index]!.labels[i]! >= 0), (c) => labels.codes[c]!), parts[index]!.labels.filter((c) => c >= 0)).ari,
-      average: scoreAll(averageLinkageCut(parts, kk).labels),
-      averageAnmiWeighted: scoreAll(averageLinkageCut(parts.map((p, i) => ({ ...p, weight: scores[i]! })), kk).labels),
+      average: scoreAll(averageLinkageCut(r.members, kk).labels),
     };
     return {
       dataset,

@@ -138,7 +138,7 @@ export const CLUSTER_METHODS = {
   },
   consensus: {
     description:
-      "consensus of scFNCCL (one 40-epoch training), the Seurat-style graph on PCs (Leiden) and k-means on PCs: the base that agrees most with the others (ANMI), or their co-association cut into k",
+      "consensus of three families of partitions, scFNCCL (one 40-epoch training and readouts of its embedding), Leiden on the PCs' graph and k-means on the PCs (several seeds each): Leiden on their co-association over the PCs' and the embedding's neighbour graphs, cut into k",
     needsK: true,
     usesResolution: false,
     estimatesK: true,
@@ -147,11 +147,15 @@ export const CLUSTER_METHODS = {
       deepBase: setting("deepBase", CONSENSUS_DEFAULTS.deepBase, ["scfnccl", "none"]),
       deepEpochs: setting("deepEpochs", CONSENSUS_DEFAULTS.deepEpochs),
       cut: setting("cut", CONSENSUS_DEFAULTS.cut, CONSENSUS_CUTS),
+      members: setting("members", CONSENSUS_DEFAULTS.members),
+      embeddingGraphWeight: setting("embeddingGraphWeight", CONSENSUS_DEFAULTS.embeddingGraphWeight),
     },
     run: async (data, o) => {
       const deepBase = (o.settings["deepBase"] as "scfnccl" | "none" | undefined) ?? CONSENSUS_DEFAULTS.deepBase;
       const deepEpochs = (o.settings["deepEpochs"] as number | undefined) ?? CONSENSUS_DEFAULTS.deepEpochs;
       const cut = (o.settings["cut"] as ConsensusCut | undefined) ?? CONSENSUS_DEFAULTS.cut;
+      const members = (o.settings["members"] as number | undefined) ?? CONSENSUS_DEFAULTS.members;
+      const embeddingGraphWeight = (o.settings["embeddingGraphWeight"] as number | undefined) ?? CONSENSUS_DEFAULTS.embeddingGraphWeight;
       const trainScfnccl = contrastiveMethod("scfnccl", {});
       const r = await consensusCluster(data, {
         k: o.estimateK ? "auto" : o.k!,
@@ -160,6 +164,8 @@ export const CLUSTER_METHODS = {
         emptyCells: o.emptyCells,
         deepBase,
         cut,
+        members,
+        embeddingGraphWeight,
         signal: o.signal,
         onProgress: o.onProgress,
         // The deep base goes through the registry's scFNCCL path: its epochs are reported, its cancel honoured.
@@ -182,7 +188,7 @@ export const CLUSTER_METHODS = {
         resolution: r.resolution,
         kSelection: r.kSelection,
         files: r.trained?.files,
-        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k, ...(r.chosen ? { anmi: r.chosen.anmi[name] } : {}) })), ...(r.chosen ? { chosen: r.chosen.name } : {}), deepBase: r.trained?.description ?? "none", cut, ...(r.trained?.details ?? {}) },
+        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k, ...(r.chosen ? { anmi: r.chosen.anmi[name] } : {}) })), ...(r.chosen ? { chosen: r.chosen.name } : {}), deepBase: r.trained?.description ?? "none", cut, members: r.members.length, ...(cut === "leiden" ? { embeddingGraphWeight } : {}), ...(r.trained?.details ?? {}) },
       };
     },
   },

@@ -9,6 +9,9 @@ import { kmeans } from "../tl/kmeans.ts";
 import { leiden } from "../tl/leiden.ts";
 import type { OnClusterProgress } from "../progress.ts";
 import { pcGraph } from "../tl/pcGraph.ts";
+import { addEdges, type WeightedGraph } from "../neighbors/graph.ts";
+import { neighbors } from "../neighbors/neighbors.ts";
+import { snnGraph } from "../neighbors/snn.ts";
 
 /** A trained base clustering: cluster of each dataset row in `cells` (the rows it kept). */
 export interface TrainedBase {
@@ -28,16 +31,25 @@ export const CONSENSUS_DEFAULTS = {
   /** Epochs of the scFNCCL base. */
   deepEpochs: 40,
   /**
-   * How the bases become one partition: `anmi` (the base sharing the most information with the others,
-   * Strehl & Ghosh's best-of-k: highest average NMI), `average` (average linkage over all cell pairs of
-   * the co-association, on the atoms the partitions agree on) or `leiden` (Leiden on the co-association
-   * of the SNN graph's edges). docs/experiments/consensus.md has the measurements behind the choice.
+   * How the members become one partition: `leiden` (Leiden at k on the co-association of the
+   * neighbour graph's edges, times their weight: the PCs' SNN graph plus the trained embedding's),
+   * `average` (average linkage over all cell pairs of the co-association, on the atoms the members
+   * agree on) or `anmi` (the family base sharing the most information with the others, Strehl &
+   * Ghosh's best-of-k). docs/experiments/consensus.md has the measurements behind the choice.
    */
-  cut: "anmi" as ConsensusCut,
+  cut: "leiden" as ConsensusCut,
+  /**
+   * Partitions per family: Leiden on the PCs' graph and k-means on the PCs at this many seeds, and
+   * the trained base's clusters with k-means and Leiden readouts of its embedding; each family votes
+   * with weight 1 whatever its size. 1: the three bases alone.
+   */
+  members: 5,
+  /** Weight of the trained embedding's SNN graph's edges beside the PCs' graph in the `leiden` cut (0: the PCs' graph alone). */
+  embeddingGraphWeight: 0.5,
 };
 
-export type ConsensusCut = "anmi" | "average" | "leiden";
-export const CONSENSUS_CUTS: readonly ConsensusCut[] = ["anmi", "average", "leiden"];
+export type ConsensusCut = "leiden" | "average" | "anmi";
+export const CONSENSUS_CUTS: readonly ConsensusCut[] = ["leiden", "average", "anmi"];
 
 export interface ConsensusOptions {
   /** Number of clusters, or "auto" to estimate it (`estimateK`) from the SNN graph. */
@@ -47,6 +59,8 @@ export interface ConsensusOptions {
   emptyCells?: "error" | "drop";
   deepBase?: "scfnccl" | "none";
   cut?: ConsensusCut;
+  members?: number;
+  embeddingGraphWeight?: number;
   /**
    * Trains the deep base at k clusters (the registry's scFNCCL through the method path: progress,
    * cancel, checkpoints). Required unless deepBase is "none".
@@ -64,8 +78,10 @@ export interface ConsensusResult {
   pcs: Float32Array;
   dim: number;
   kSelection?: KSelection;
-  /** Each base partition (cluster of each of `cells`, -1 where it did not cluster one) and its ARI with the consensus (label-free agreement). */
+  /** Each family's base (cluster of each of `cells`, -1 where it did not cluster one) and its ARI with the consensus (label-free agreement). */
   bases: { name: string; agreement: number; k: number; labels: Int32Array }[];
+  /** Every partition that voted, weighted so that each family's weights sum to 1 (its base first). */
+  members: BasePartition[];
   /** Resolution of the Leiden cut of the co-association graph (`cut: "leiden"`). */
   resolution?: number;
   /** `cut: "anmi"`: the base chosen and each base's average NMI with the others. */
@@ -74,15 +90,21 @@ export interface ConsensusResult {
 }
 
 /**
- * Consensus clustering: base partitions into k clusters (the Seurat-style graph on PCs with Leiden,
- * k-means on the PCs, and a trained scFNCCL when `deepBase` says so) combined by their co-association:
- * average linkage over all cell pairs on the atoms the bases agree on (`averageLinkageCut`, the default),
- * or Leiden on the co-association of the SNN graph's edges (`coassociationGraph`, `cut: "leiden"`); both
- * in memory linear in cells. With k "auto", k is estimated first from the same graph (`estimateK`).
+ * Consensus clustering. Three families of partitions into k clusters vote: Leiden on the PCs' SNN
+ * graph (Seurat-style) and k-means on the PCs at `members` seeds each, and, when `deepBase` says so,
+ * a trained scFNCCL's clusters with k-means and Leiden readouts of its embedding; each family weighs
+ * 1 whatever its size, so seeds stabilise a family's vote without stuffing it. The default cut is
+ * Leiden on the co-association of a neighbour graph's edges (`coassociationGraph`): the PCs' SNN graph
+ * with the embedding's SNN graph added at `embeddingGraphWeight`, so cells close in either view can
+ * stay together. Memory is linear in cells (edges, never cell pairs). With k "auto", k is estimated
+ * first from the PCs' graph (`estimateK`).
  */
 export async function consensusCluster(data: Dataset, options: ConsensusOptions): Promise<ConsensusResult> {
   const { seed = 0, deepBase = CONSENSUS_DEFAULTS.deepBase, cut: how = CONSENSUS_DEFAULTS.cut, onProgress, signal } = options;
+  const { members: perFamily = CONSENSUS_DEFAULTS.members, embeddingGraphWeight = CONSENSUS_DEFAULTS.embeddingGraphWeight } = options;
   if (deepBase !== "none" && !options.trainBase) throw new InputError(`consensus: deepBase ${deepBase} needs a trainer`);
+  if (!Number.isInteger(perFamily) || perFamily < 1) throw new InputError(`consensus: members must be an integer ≥ 1 (got ${perFamily})`);
+  if (!(embeddingGraphWeight >= 0)) throw new InputError(`consensus: embeddingGraphWeight must be ≥ 0 (got ${embeddingGraphWeight})`);
   onProgress?.({ stage: "pca", fraction: 0, message: "normalise, variable genes, scale, PCA, SNN graph" });
   const pg = pcGraph(data, { nTopGenes: options.nTopGenes, seed, emptyCells: options.emptyCells, signal });
   const n = pg.cells.length;
@@ -96,38 +118,38 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
   }
   if (!Number.isInteger(k) || k < 2 || k > n) throw new InputError(`number of clusters must be an integer between 2 and the number of cells ${n} (got ${k})`, data.source);
 
+  // Each member's seed differs from the run's by a multiple of 1000, so member j = 0 is the base as its method runs it.
+  const seedOf = (j: number) => seed + 1000 * j;
   let trained: TrainedBase | undefined;
-  const partitions: BasePartition[] = [];
+  const families: BasePartition[][] = [];
+  let graph: WeightedGraph = pg.graph;
   if (deepBase !== "none") {
     onProgress?.({ stage: "train", fraction: 0.15, message: `${deepBase} base at k = ${k}` });
     trained = await options.trainBase!(k);
-    // The trained base may keep other cells than the PCA (its own filters): unclustered ones do not vote.
-    const row = new Int32Array(data.counts.nRows).fill(-1);
-    pg.cells.forEach((cell, i) => (row[cell] = i));
-    const labels = new Int32Array(n).fill(-1);
-    trained.cells.forEach((cell, i) => {
-      if (row[cell]! >= 0) labels[row[cell]!] = trained!.clusters[i]!;
-    });
-    partitions.push({ name: deepBase, labels });
+    signal?.throwIfAborted();
+    onProgress?.({ stage: "bases", fraction: 0.9, message: `readouts of the ${deepBase} embedding at k = ${k}` });
+    const deep = deepFamily(deepBase, trained, pg.cells, data.counts.nRows, k, perFamily, seedOf, signal);
+    families.push(deep.members);
+    if (deep.graph && embeddingGraphWeight > 0) graph = addEdges(pg.graph, deep.graph.graph, deep.graph.nodes, embeddingGraphWeight);
   }
   signal?.throwIfAborted();
-  onProgress?.({ stage: "bases", fraction: 0.9, message: `graph and k-means bases at k = ${k}` });
-  const graphBase = findResolution(pg.graph, k, leiden, { seed, signal });
-  partitions.push({ name: "seurat-leiden", labels: graphBase.labels });
-  const km = kmeans(pg.pcs, { n, d: pg.dim, k, nInit: 10, seed, signal });
-  partitions.push({ name: "kmeans", labels: km.labels });
+  onProgress?.({ stage: "bases", fraction: 0.92, message: `graph and k-means bases at k = ${k}, ${perFamily} seed(s) each` });
+  families.push(Array.from({ length: perFamily }, (_, j) => ({ name: j === 0 ? "seurat-leiden" : `seurat-leiden@${seedOf(j)}`, labels: findResolution(pg.graph, k, leiden, { seed: seedOf(j), signal }).labels })));
+  families.push(Array.from({ length: perFamily }, (_, j) => ({ name: j === 0 ? "kmeans" : `kmeans@${seedOf(j)}`, labels: kmeans(pg.pcs, { n, d: pg.dim, k, nInit: 10, seed: seedOf(j), signal }).labels })));
+  const members = families.flatMap((f) => f.map((p) => ({ ...p, weight: 1 / f.length })));
+  const bases = families.map((f) => f[0]!);
 
-  const message = { anmi: "the base that agrees most with the others (ANMI)", average: "co-association, average linkage", leiden: "co-association on the graph's edges, Leiden cut" }[how];
+  const message = { anmi: "the base that agrees most with the others (ANMI)", average: "co-association, average linkage", leiden: "co-association on the neighbour graphs' edges, Leiden cut" }[how];
   onProgress?.({ stage: "consensus", fraction: 0.95, message });
   let cut: { labels: Int32Array; resolution?: number };
   let chosen: ConsensusResult["chosen"];
   if (how === "anmi") {
-    const { index, scores } = selectByAnmi(partitions, partitions);
-    chosen = { name: partitions[index]!.name, anmi: Object.fromEntries(partitions.map((p, i) => [p.name, scores[i]!])) };
+    const { index, scores } = selectByAnmi(bases, bases);
+    chosen = { name: bases[index]!.name, anmi: Object.fromEntries(bases.map((p, i) => [p.name, scores[i]!])) };
     // A base that left cells unclustered (the trained one's own filters) hands them to the next base's cluster via its atoms: the others voted on them.
-    cut = { labels: fillUnclustered(partitions, index) };
-  } else if (how === "leiden") cut = cutGraph(coassociationGraph(pg.graph, partitions), { k, seed, signal });
-  else cut = averageLinkageCut(partitions, Math.min(k, distinctTuples(partitions)), { signal });
+    cut = { labels: fillUnclustered(bases, index) };
+  } else if (how === "leiden") cut = cutGraph(coassociationGraph(graph, members, { keepEdgeWeight: true }), { k, seed, signal });
+  else cut = averageLinkageCut(members, Math.min(k, distinctTuples(members)), { signal });
   const { labels, count } = relabelBySize(cut.labels);
   onProgress?.({ stage: "done", fraction: 1 });
   return {
@@ -137,11 +159,59 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
     pcs: pg.pcs,
     dim: pg.dim,
     kSelection,
-    bases: partitions.map((p) => ({ name: p.name, agreement: agreement(p.labels, labels), k: new Set(p.labels.filter((c) => c >= 0)).size, labels: p.labels })),
+    bases: bases.map((p) => ({ name: p.name, agreement: agreement(p.labels, labels), k: new Set(p.labels.filter((c) => c >= 0)).size, labels: p.labels })),
+    members,
     resolution: cut.resolution,
     chosen,
     trained,
   };
+}
+
+/**
+ * The trained base's family: its clusters (on the PCs' cells; cells it did not keep are -1), then
+ * k-means at other seeds and Leiden at k on the SNN graph of its embedding, alternately, up to
+ * `count` partitions; and that graph, placed on the PCs' cells, for the cut.
+ */
+function deepFamily(
+  name: string,
+  trained: TrainedBase,
+  pcCells: Int32Array,
+  datasetRows: number,
+  k: number,
+  count: number,
+  seedOf: (j: number) => number,
+  signal?: AbortSignal,
+): { members: BasePartition[]; graph?: { graph: WeightedGraph; nodes: Int32Array } } {
+  const n = pcCells.length;
+  // The trained base may keep other cells than the PCA (its own filters): unclustered ones do not vote.
+  const row = new Int32Array(datasetRows).fill(-1);
+  pcCells.forEach((cell, i) => (row[cell] = i));
+  const labels = new Int32Array(n).fill(-1);
+  trained.cells.forEach((cell, i) => {
+    if (row[cell]! >= 0) labels[row[cell]!] = trained.clusters[i]!;
+  });
+  const members: BasePartition[] = [{ name, labels }];
+  const emb = trained.embedding;
+  if (!emb) return { members };
+  // The embedding's rows of the cells both kept, in the PCs' order (so `nodes` ascends).
+  const pairs = Array.from(trained.cells, (cell, i) => [row[cell]!, i] as const).filter(([r]) => r >= 0).sort((a, b) => a[0] - b[0]);
+  const nodes = Int32Array.from(pairs, ([r]) => r);
+  const m = nodes.length;
+  if (m <= k) return { members };
+  const z = new Float32Array(m * emb.dim);
+  pairs.forEach(([, i], a) => z.set(emb.values.subarray(i * emb.dim, (i + 1) * emb.dim), a * emb.dim));
+  const graph = snnGraph(neighbors({ x: z, nRows: m, nCols: emb.dim }, { nNeighbors: Math.min(20, m), seed: seedOf(0), signal }));
+  const place = (local: Int32Array) => {
+    const out = new Int32Array(n).fill(-1);
+    local.forEach((c, a) => (out[nodes[a]!] = c));
+    return out;
+  };
+  for (let j = 1; members.length < count; j++) {
+    signal?.throwIfAborted();
+    members.push({ name: `${name}-kmeans@${seedOf(j)}`, labels: place(kmeans(z, { n: m, d: emb.dim, k, nInit: 10, seed: seedOf(j), signal }).labels) });
+    if (members.length < count) members.push({ name: `${name}-leiden@${seedOf(j - 1)}`, labels: place(findResolution(graph, k, leiden, { seed: seedOf(j - 1), signal }).labels) });
+  }
+  return { members, graph: { graph, nodes } };
 }
 
 /** Number of distinct label tuples (an upper bound on what average linkage can give). */
