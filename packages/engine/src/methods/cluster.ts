@@ -138,7 +138,7 @@ export const CLUSTER_METHODS = {
   },
   consensus: {
     description:
-      "consensus of three families of partitions, scFNCCL (one 40-epoch training and readouts of its embedding), Leiden on the PCs' graph and k-means on the PCs (several seeds each): Leiden on their co-association over the PCs' and the embedding's neighbour graphs, cut into k",
+      "consensus of three families of partitions, scFNCCL (one 40-epoch training and readouts of its embedding), Leiden on the PCs' graph and k-means on the PCs (several seeds each): Leiden on their co-association over the PCs' and the embedding's neighbour graphs when k is given, the base that agrees most with the others when k is estimated",
     needsK: true,
     usesResolution: false,
     estimatesK: true,
@@ -188,7 +188,7 @@ export const CLUSTER_METHODS = {
         resolution: r.resolution,
         kSelection: r.kSelection,
         files: r.trained?.files,
-        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k, ...(r.chosen ? { anmi: r.chosen.anmi[name] } : {}) })), ...(r.chosen ? { chosen: r.chosen.name } : {}), deepBase: r.trained?.description ?? "none", cut, members: r.members.length, ...(cut === "leiden" ? { embeddingGraphWeight } : {}), ...(r.trained?.details ?? {}) },
+        details: { bases: r.bases.map(({ name, agreement, k }) => ({ name, agreement, k, ...(r.chosen ? { anmi: r.chosen.anmi[name] } : {}) })), ...(r.chosen ? { chosen: r.chosen.name } : {}), deepBase: r.trained?.description ?? "none", cut: r.cut, members: r.members.length, ...(r.cut === "leiden" ? { embeddingGraphWeight } : {}), ...(r.trained?.details ?? {}) },
       };
     },
   },

@@ -60,6 +60,18 @@ describe("consensus's families and its cut", () => {
     expect(scoreOf(both)).toBeGreaterThan(scoreOf(pcsOnly) + 0.02);
   });
 
+  it("cuts by default with Leiden when k is given and takes the most agreeing base (anmi) when k is estimated", async () => {
+    const given = await consensusCluster(pbmc, { k: 6, seed: 0, deepBase: "none", members: 2 });
+    expect(given.cut).toBe("leiden");
+    expect(given.members).toHaveLength(4);
+    const estimated = await consensusCluster(pbmc, { k: "auto", seed: 0, deepBase: "none", members: 2 });
+    expect(estimated.cut).toBe("anmi");
+    expect(estimated.kSelection!.k).toBe(estimated.k);
+    // The choice reads each family's base alone, so no other members are computed.
+    expect(estimated.members.map((m) => m.name)).toEqual(["seurat-leiden", "kmeans"]);
+    expect(ari(estimated.clusters, estimated.bases.find((b) => b.name === estimated.chosen!.name)!.labels)).toBe(1);
+  });
+
   it("refuses a members count or a graph weight it cannot use, by name", async () => {
     await expect(consensusCluster(pbmc, { k: 6, members: 0, deepBase: "none" })).rejects.toThrow(/members must be an integer ≥ 1 \(got 0\)/);
     await expect(consensusCluster(pbmc, { k: 6, embeddingGraphWeight: -1, deepBase: "none" })).rejects.toThrow(/embeddingGraphWeight must be ≥ 0/);

@@ -34,10 +34,12 @@ export const CONSENSUS_DEFAULTS = {
    * How the members become one partition: `leiden` (Leiden at k on the co-association of the
    * neighbour graph's edges, times their weight: the PCs' SNN graph plus the trained embedding's),
    * `average` (average linkage over all cell pairs of the co-association, on the atoms the members
-   * agree on) or `anmi` (the family base sharing the most information with the others, Strehl &
-   * Ghosh's best-of-k). docs/experiments/consensus.md has the measurements behind the choice.
+   * agree on), `anmi` (the family base sharing the most information with the others, Strehl &
+   * Ghosh's best-of-k) or `auto`: leiden when k is given, anmi when it is estimated, the best of the
+   * three under each protocol on all four shared datasets (docs/experiments/consensus.md, table 5:
+   * at an estimated k the graph cut follows the graph's own granularity, where k-means can be better).
    */
-  cut: "leiden" as ConsensusCut,
+  cut: "auto" as ConsensusCut,
   /**
    * Partitions per family: Leiden on the PCs' graph and k-means on the PCs at this many seeds, and
    * the trained base's clusters with k-means and Leiden readouts of its embedding; each family votes
@@ -48,8 +50,8 @@ export const CONSENSUS_DEFAULTS = {
   embeddingGraphWeight: 0.5,
 };
 
-export type ConsensusCut = "leiden" | "average" | "anmi";
-export const CONSENSUS_CUTS: readonly ConsensusCut[] = ["leiden", "average", "anmi"];
+export type ConsensusCut = "auto" | "leiden" | "average" | "anmi";
+export const CONSENSUS_CUTS: readonly ConsensusCut[] = ["auto", "leiden", "average", "anmi"];
 
 export interface ConsensusOptions {
   /** Number of clusters, or "auto" to estimate it (`estimateK`) from the SNN graph. */
@@ -82,6 +84,8 @@ export interface ConsensusResult {
   bases: { name: string; agreement: number; k: number; labels: Int32Array }[];
   /** Every partition that voted, weighted so that each family's weights sum to 1 (its base first). */
   members: BasePartition[];
+  /** The cut that ran (`auto` resolved by whether k was estimated). */
+  cut: Exclude<ConsensusCut, "auto">;
   /** Resolution of the Leiden cut of the co-association graph (`cut: "leiden"`). */
   resolution?: number;
   /** `cut: "anmi"`: the base chosen and each base's average NMI with the others. */
@@ -100,10 +104,14 @@ export interface ConsensusResult {
  * first from the PCs' graph (`estimateK`).
  */
 export async function consensusCluster(data: Dataset, options: ConsensusOptions): Promise<ConsensusResult> {
-  const { seed = 0, deepBase = CONSENSUS_DEFAULTS.deepBase, cut: how = CONSENSUS_DEFAULTS.cut, onProgress, signal } = options;
-  const { members: perFamily = CONSENSUS_DEFAULTS.members, embeddingGraphWeight = CONSENSUS_DEFAULTS.embeddingGraphWeight } = options;
+  const { seed = 0, deepBase = CONSENSUS_DEFAULTS.deepBase, onProgress, signal } = options;
+  const asked = options.cut ?? CONSENSUS_DEFAULTS.cut;
+  const how: Exclude<ConsensusCut, "auto"> = asked === "auto" ? (options.k === "auto" ? "anmi" : "leiden") : asked;
+  const { members: askedMembers = CONSENSUS_DEFAULTS.members, embeddingGraphWeight = CONSENSUS_DEFAULTS.embeddingGraphWeight } = options;
   if (deepBase !== "none" && !options.trainBase) throw new InputError(`consensus: deepBase ${deepBase} needs a trainer`);
-  if (!Number.isInteger(perFamily) || perFamily < 1) throw new InputError(`consensus: members must be an integer ≥ 1 (got ${perFamily})`);
+  if (!Number.isInteger(askedMembers) || askedMembers < 1) throw new InputError(`consensus: members must be an integer ≥ 1 (got ${askedMembers})`);
+  // The anmi choice reads each family's base alone: other members would cost without voting.
+  const perFamily = how === "anmi" ? 1 : askedMembers;
   if (!(embeddingGraphWeight >= 0)) throw new InputError(`consensus: embeddingGraphWeight must be ≥ 0 (got ${embeddingGraphWeight})`);
   onProgress?.({ stage: "pca", fraction: 0, message: "normalise, variable genes, scale, PCA, SNN graph" });
   const pg = pcGraph(data, { nTopGenes: options.nTopGenes, seed, emptyCells: options.emptyCells, signal });
@@ -161,6 +169,7 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
     kSelection,
     bases: bases.map((p) => ({ name: p.name, agreement: agreement(p.labels, labels), k: new Set(p.labels.filter((c) => c >= 0)).size, labels: p.labels })),
     members,
+    cut: how,
     resolution: cut.resolution,
     chosen,
     trained,

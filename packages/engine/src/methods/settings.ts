@@ -62,7 +62,7 @@ const SETTING_INFO: Record<string, Info> = {
   clusterWeight: { description: "Weight of the cluster-level contrastive loss", min: 0, max: 100 },
   deepBase: { description: "Consensus: the trained base beside the graph and k-means ones, scfnccl or none" },
   deepEpochs: { description: "Consensus: training epochs of its scFNCCL base", integer: true, min: 1, max: 2000, basic: true },
-  cut: { description: "Consensus: how the partitions become one: leiden (on the co-association of the PCs' and the trained embedding's neighbour graphs), average (linkage on the co-association) or anmi (the base that agrees most with the others)" },
+  cut: { description: "Consensus: how the partitions become one: auto (leiden when the number of clusters is given, anmi when it is estimated), leiden (on the co-association of the PCs' and the trained embedding's neighbour graphs), average (linkage on the co-association) or anmi (the base that agrees most with the others)" },
   members: { description: "Consensus: partitions per family (seeds of Leiden and of k-means on the PCs; the trained base's clusters and readouts of its embedding); each family votes with weight 1", integer: true, min: 1, max: 20 },
   embeddingGraphWeight: { description: "Consensus, leiden cut: weight of the trained embedding's neighbour graph beside the PCs' graph (0: the PCs' graph alone)", min: 0, max: 10 },
   latentDim: { description: "Dimension of the autoencoder's bottleneck (the embedding clustered)", integer: true, min: 2, max: 4096 },
