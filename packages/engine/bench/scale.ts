@@ -26,7 +26,7 @@ import { embed } from "../src/nn/embed.ts";
 import { kmeansAuto, MINI_BATCH_ABOVE } from "../src/tl/kmeans.ts";
 import { disposeModel, train } from "../src/nn/train.ts";
 import { consensusCluster, type TrainedBase } from "../src/methods/consensus.ts";
-import { benchArgs } from "./args.ts";
+import { benchArgs, usageError } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const GiB = 1024 ** 3;
@@ -42,8 +42,10 @@ const LINEAR_BOUND = 1.3;
 
 const USAGE = `usage:
   pnpm bench:scale [--sizes 10000,100000,1000000] [--dir /tmp] [--epochs 1] [--backend wasm]
-                   [--consensus]   (then the consensus method, K estimated: PCs + SNN graph, the K estimate, the
-                                    scFNCCL base at that K (the one above when K is the true one), member partitions, cut)`;
+                   [--consensus]   (then the consensus method: PCs + SNN graph, the K estimate, the scFNCCL base at
+                                    that K (the one above when K is the true one), member partitions, cut)
+                   [--consensus-k auto|labels]   (auto: K estimated, the anmi choice; labels: the label count, the
+                                    Leiden cut of all members on both views' graph; default auto)`;
 
 const { values } = benchArgs(USAGE, {
   options: {
@@ -53,8 +55,10 @@ const { values } = benchArgs(USAGE, {
     backend: { type: "string" },
     one: { type: "string" },
     consensus: { type: "boolean", default: false },
+    "consensus-k": { type: "string", default: "auto" },
   },
 });
+if (!["auto", "labels"].includes(values["consensus-k"])) usageError(USAGE, `--consensus-k must be auto or labels (got '${values["consensus-k"]}')`);
 const PHASES: readonly Phase[] = values.consensus ? [...SCFNCCL_PHASES, ...CONSENSUS_PHASES] : SCFNCCL_PHASES;
 
 interface PhaseRecord {
@@ -72,6 +76,8 @@ interface SizeRecord {
   consensusAri?: number;
   estimatedK?: number;
   trueK?: number;
+  consensusMembers?: number;
+  consensusCut?: string;
   cells: number;
   genes: number;
   nnz: number;
@@ -147,15 +153,22 @@ async function oneSize(file: string): Promise<SizeRecord> {
   const truth = labels ? Int32Array.from(pre.keptCells, (i) => labels.codes[i]!) : undefined;
   let consensusAri: number | undefined;
   let estimatedK: number | undefined;
+  let consensusMembers: number | undefined;
+  let consensusCut: string | undefined;
   if (kept) {
     // The engine's method itself (the platform's path), with K estimated as a lab without labels gets it.
-    const r = await phase(phases, "consensus", () => consensusCluster(kept, { k: "auto", seed: 0, emptyCells: "drop", trainBase: (kk) => (kk === k ? Promise.resolve(base) : trainBase(kk, false)) }));
-    estimatedK = r.kSelection!.k;
+    const kk = values["consensus-k"] === "labels" ? k : "auto";
+    const r = await phase(phases, "consensus", () => consensusCluster(kept, { k: kk, seed: 0, emptyCells: "drop", trainBase: (at) => (at === k ? Promise.resolve(base) : trainBase(at, false)) }));
+    estimatedK = r.kSelection?.k;
     if (labels) consensusAri = ari(Int32Array.from(r.cells, (i) => labels.codes[i]!), r.clusters);
+    consensusMembers = r.members.length;
+    consensusCut = r.cut;
   }
   return {
     consensusAri,
     estimatedK,
+    consensusMembers,
+    consensusCut,
     trueK: labels?.classes.length,
     cells,
     genes,
@@ -204,14 +217,14 @@ if (values.one) {
     }
     process.stderr.write(`${label(n)} cells: ${file} (${(statSync(file).size / GiB).toFixed(2)} GiB)\n`);
     const args = ["--expose-gc", self, "--one", file, "--epochs", values.epochs];
-    if (values.consensus) args.push("--consensus");
+    if (values.consensus) args.push("--consensus", "--consensus-k", values["consensus-k"]);
     if (values.backend) args.push("--backend", values.backend);
     const r = await runChild(args);
     if (r) records.push(r);
   }
 
-  console.log(`# bench:scale — ${values.consensus ? "scFNCCL pipeline, then the consensus method with K estimated" : "scFNCCL pipeline"} on synthetic NB counts × 20,000 genes, ${values.epochs} training epoch(s)\n`);
-  if (values.consensus) for (const r of records) console.log(`${label(r.cells)} cells: k estimated without labels ${r.estimatedK} (labels: ${r.trueK}); consensus ARI ${r.consensusAri?.toFixed(3)} at that k`);
+  console.log(`# bench:scale — ${values.consensus ? `scFNCCL pipeline, then the consensus method (${values["consensus-k"] === "labels" ? "K from labels" : "K estimated"})` : "scFNCCL pipeline"} on synthetic NB counts × 20,000 genes, ${values.epochs} training epoch(s)\n`);
+  if (values.consensus) for (const r of records) console.log(`${label(r.cells)} cells: consensus at ${r.estimatedK === undefined ? `the label count ${r.trueK}` : `k estimated without labels ${r.estimatedK} (labels: ${r.trueK})`}: ARI ${r.consensusAri?.toFixed(3)}, ${r.consensusMembers} member partitions, cut ${r.consensusCut}`);
   if (records[0]) console.log(`backend: ${records[0].backend}\n`);
   console.log("| cells | non-zeros | HVG non-zeros | clustering | ARI vs clusters (1 epoch) | peak RSS GiB (whole run) |");
   console.log("|---|---|---|---|---|---|");
