@@ -138,7 +138,7 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
     onProgress?.({ stage: "bases", fraction: 0.9, message: `readouts of the ${deepBase} embedding at k = ${k}` });
     const deep = deepFamily(deepBase, trained, pg.cells, data.counts.nRows, k, perFamily, seedOf, signal);
     families.push(deep.members);
-    if (deep.graph && embeddingGraphWeight > 0) graph = addEdges(pg.graph, deep.graph.graph, deep.graph.nodes, embeddingGraphWeight);
+    if (deep.graph && embeddingGraphWeight > 0) graph = addEdges(pg.graph, { ...deep.graph, weight: embeddingGraphWeight });
   }
   signal?.throwIfAborted();
   onProgress?.({ stage: "bases", fraction: 0.92, message: `graph and k-means bases at k = ${k}, ${perFamily} seed(s) each` });

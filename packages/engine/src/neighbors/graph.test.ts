@@ -23,14 +23,14 @@ describe("addEdges", () => {
     const base = graph(5, [[0, 1, 1], [1, 2, 1]]);
     // The other graph knows only base nodes 1, 2 and 4 (its nodes 0, 1, 2).
     const other = graph(3, [[0, 1, 0.5], [1, 2, 1]]);
-    const g = addEdges(base, other, Int32Array.from([1, 2, 4]), 0.5);
+    const g = addEdges(base, { graph: other, nodes: Int32Array.from([1, 2, 4]), weight: 0.5 });
     expect(edgesOf(g)).toEqual(["0-1:1", "1-0:1", "1-2:1.25", "2-1:1.25", "2-4:0.5", "4-2:0.5"].sort());
     expect(g.n).toBe(5);
   });
   it("refuses a misplaced node, a node count that does not match and a negative weight, by name", () => {
     const base = graph(3, [[0, 1, 2]]);
-    expect(() => addEdges(base, graph(2, [[0, 1, 1]]), Int32Array.from([0, 3]), 1)).toThrow(/node 1 is placed at 3, outside the graph's 3 nodes/);
-    expect(() => addEdges(base, graph(2, []), Int32Array.from([0]), 1)).toThrow(/2 nodes but 1 are placed/);
-    expect(() => addEdges(base, graph(2, []), Int32Array.from([0, 1]), -1)).toThrow(/weight must be ≥ 0/);
+    expect(() => addEdges(base, { graph: graph(2, [[0, 1, 1]]), nodes: Int32Array.from([0, 3]), weight: 1 })).toThrow(/node 1 is placed at 3, outside the graph's 3 nodes/);
+    expect(() => addEdges(base, { graph: graph(2, []), nodes: Int32Array.from([0]), weight: 1 })).toThrow(/2 nodes but 1 are placed/);
+    expect(() => addEdges(base, { graph: graph(2, []), nodes: Int32Array.from([0, 1]), weight: -1 })).toThrow(/weight must be ≥ 0/);
   });
 });

@@ -38,11 +38,12 @@ export function modularity(g: WeightedGraph, membership: ArrayLike<number>, reso
 }
 
 /**
- * The graph of `base`'s n nodes with `other`'s edges added: `other` is a graph of the nodes listed in
- * `nodes` (its node a is base's node nodes[a]); its weights are scaled by `weight` and summed with
- * base's where both graphs have the edge.
+ * The graph of `base`'s n nodes with another graph's edges added: `added.graph` is a graph of the
+ * nodes listed in `added.nodes` (its node a is base's node nodes[a]); its weights are scaled by
+ * `added.weight` (default 1) and summed with base's where both graphs have the edge.
  */
-export function addEdges(base: WeightedGraph, other: WeightedGraph, nodes: Int32Array, weight: number): WeightedGraph {
+export function addEdges(base: WeightedGraph, added: { graph: WeightedGraph; nodes: Int32Array; weight?: number }): WeightedGraph {
+  const { graph: other, nodes, weight = 1 } = added;
   if (other.n !== nodes.length) throw new InputError(`addEdges: the added graph has ${other.n} nodes but ${nodes.length} are placed`);
   if (!(weight >= 0)) throw new InputError(`addEdges: weight must be ≥ 0 (got ${weight})`);
   const { n } = base;
