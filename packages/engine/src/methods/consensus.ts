@@ -136,9 +136,9 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
     trained = await options.trainBase!(k);
     signal?.throwIfAborted();
     onProgress?.({ stage: "bases", fraction: 0.9, message: `readouts of the ${deepBase} embedding at k = ${k}` });
-    const deep = deepFamily(deepBase, trained, pg.cells, data.counts.nRows, k, perFamily, seedOf, signal);
+    const deep = deepFamily(trained, { name: deepBase, pcCells: pg.cells, datasetRows: data.counts.nRows, k, count: perFamily, seedOf, wantGraph: how === "leiden" && embeddingGraphWeight > 0, signal });
     families.push(deep.members);
-    if (deep.graph && embeddingGraphWeight > 0) graph = addEdges(pg.graph, { ...deep.graph, weight: embeddingGraphWeight });
+    if (deep.graph) graph = addEdges(pg.graph, { ...deep.graph, weight: embeddingGraphWeight });
   }
   signal?.throwIfAborted();
   onProgress?.({ stage: "bases", fraction: 0.92, message: `graph and k-means bases at k = ${k}, ${perFamily} seed(s) each` });
@@ -179,18 +179,14 @@ export async function consensusCluster(data: Dataset, options: ConsensusOptions)
 /**
  * The trained base's family: its clusters (on the PCs' cells; cells it did not keep are -1), then
  * k-means at other seeds and Leiden at k on the SNN graph of its embedding, alternately, up to
- * `count` partitions; and that graph, placed on the PCs' cells, for the cut.
+ * `count` partitions; and, when `wantGraph`, that graph placed on the PCs' cells for the cut. The
+ * graph is built only when a Leiden readout or the cut needs it.
  */
 function deepFamily(
-  name: string,
   trained: TrainedBase,
-  pcCells: Int32Array,
-  datasetRows: number,
-  k: number,
-  count: number,
-  seedOf: (j: number) => number,
-  signal?: AbortSignal,
+  options: { name: string; pcCells: Int32Array; datasetRows: number; k: number; count: number; seedOf: (j: number) => number; wantGraph: boolean; signal?: AbortSignal },
 ): { members: BasePartition[]; graph?: { graph: WeightedGraph; nodes: Int32Array } } {
+  const { name, pcCells, datasetRows, k, count, seedOf, wantGraph, signal } = options;
   const n = pcCells.length;
   // The trained base may keep other cells than the PCA (its own filters): unclustered ones do not vote.
   const row = new Int32Array(datasetRows).fill(-1);
@@ -201,7 +197,7 @@ function deepFamily(
   });
   const members: BasePartition[] = [{ name, labels }];
   const emb = trained.embedding;
-  if (!emb) return { members };
+  if (!emb || (count === 1 && !wantGraph)) return { members };
   // The embedding's rows of the cells both kept, in the PCs' order (so `nodes` ascends).
   const pairs = Array.from(trained.cells, (cell, i) => [row[cell]!, i] as const).filter(([r]) => r >= 0).sort((a, b) => a[0] - b[0]);
   const nodes = Int32Array.from(pairs, ([r]) => r);
@@ -209,7 +205,8 @@ function deepFamily(
   if (m <= k) return { members };
   const z = new Float32Array(m * emb.dim);
   pairs.forEach(([, i], a) => z.set(emb.values.subarray(i * emb.dim, (i + 1) * emb.dim), a * emb.dim));
-  const graph = snnGraph(neighbors({ x: z, nRows: m, nCols: emb.dim }, { nNeighbors: Math.min(20, m), seed: seedOf(0), signal }));
+  let built: WeightedGraph | undefined;
+  const graph = () => (built ??= snnGraph(neighbors({ x: z, nRows: m, nCols: emb.dim }, { nNeighbors: Math.min(20, m), seed: seedOf(0), signal })));
   const place = (local: Int32Array) => {
     const out = new Int32Array(n).fill(-1);
     local.forEach((c, a) => (out[nodes[a]!] = c));
@@ -218,9 +215,9 @@ function deepFamily(
   for (let j = 1; members.length < count; j++) {
     signal?.throwIfAborted();
     members.push({ name: `${name}-kmeans@${seedOf(j)}`, labels: place(kmeans(z, { n: m, d: emb.dim, k, nInit: 10, seed: seedOf(j), signal }).labels) });
-    if (members.length < count) members.push({ name: `${name}-leiden@${seedOf(j - 1)}`, labels: place(findResolution(graph, k, leiden, { seed: seedOf(j - 1), signal }).labels) });
+    if (members.length < count) members.push({ name: `${name}-leiden@${seedOf(j - 1)}`, labels: place(findResolution(graph(), k, leiden, { seed: seedOf(j - 1), signal }).labels) });
   }
-  return { members, graph: { graph, nodes } };
+  return { members, ...(wantGraph ? { graph: { graph: graph(), nodes } } : {}) };
 }
 
 /** Number of distinct label tuples (an upper bound on what average linkage can give). */
