@@ -36,27 +36,52 @@ export async function startHarness(options: { worker?: boolean; env?: Record<str
     LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
     ...options.env,
   });
+  const p = await wirePlatform(env, createLogger("test", { level: env.LOG_LEVEL, destination: options.logTo }), { worker: options.worker ?? false, heartbeatSeconds: 1 });
+  return {
+    url: p.url,
+    api: p.api,
+    platform: p.platform,
+    boss: p.boss,
+    pgUrl: temp.url,
+    s3,
+    worker: p.worker(),
+    async stop() {
+      await p.close();
+      await s3.stop();
+      await temp.drop();
+    },
+  };
+}
+
+/**
+ * The platform wired as `apps/api/src/main.ts` wires it: queue, API listening on a free port and,
+ * when asked, an in-process worker that can be stopped and started again. `close` stops them all.
+ */
+async function wirePlatform(env: ReturnType<typeof readEnv>, log: ReturnType<typeof createLogger>, options: { worker: boolean; heartbeatSeconds: number }) {
   const platform = await openPlatform(env);
   const boss = await startQueue(platform.db, { retryLimit: 0 });
-  const log = createLogger("test", { level: env.LOG_LEVEL, destination: options.logTo });
-  const worker = options.worker ? await startWorker({ ...platform, boss, log, heartbeatSeconds: 1, pollingIntervalSeconds: 0.5 }) : null;
+  const start = () => startWorker({ ...platform, boss, log, heartbeatSeconds: options.heartbeatSeconds, pollingIntervalSeconds: 0.5 });
+  let worker: Worker | null = options.worker ? await start() : null;
   const api = await createApi({ env, ...platform, boss, log });
   const url = await api.listen(0);
   return {
-    url,
-    api,
     platform,
     boss,
-    pgUrl: temp.url,
-    s3,
-    worker,
-    async stop() {
+    api,
+    url,
+    worker: () => worker,
+    async stopWorker() {
+      await worker?.stop();
+      worker = null;
+    },
+    async startWorker() {
+      worker ??= await start();
+    },
+    async close() {
       await worker?.stop();
       await api.close();
       await boss.stop({ graceful: false, close: false, wait: true });
       await platform.db.close();
-      await s3.stop();
-      await temp.drop();
     },
   };
 }
@@ -76,32 +101,17 @@ export interface EmbeddedHarness {
 
 export async function startEmbeddedHarness(prefix: string): Promise<EmbeddedHarness> {
   const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
-  const env = readEnv({ DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent" });
-  const platform = await openPlatform(env);
-  const boss = await startQueue(platform.db, { retryLimit: 0 });
-  const log = createLogger("test", "silent");
-  const start = () => startWorker({ ...platform, boss, log, heartbeatSeconds: 0.5, pollingIntervalSeconds: 0.5 });
-  let worker: Worker | null = await start();
-  const api = await createApi({ env, ...platform, boss, log });
-  const url = await api.listen(0);
+  const p = await wirePlatform(readEnv({ DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent" }), createLogger("test", "silent"), { worker: true, heartbeatSeconds: 0.5 });
   return {
     dir,
-    url,
-    api,
-    platform,
-    boss,
-    async stopWorker() {
-      await worker?.stop();
-      worker = null;
-    },
-    async startWorker() {
-      worker ??= await start();
-    },
+    url: p.url,
+    api: p.api,
+    platform: p.platform,
+    boss: p.boss,
+    stopWorker: p.stopWorker,
+    startWorker: p.startWorker,
     async stop() {
-      await worker?.stop();
-      await api.close();
-      await boss.stop({ graceful: false, close: false, wait: true });
-      await platform.db.close();
+      await p.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
