@@ -16,7 +16,7 @@ import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
 import { cluster, CLUSTER_METHODS } from "../src/methods/cluster.ts";
 import { averageLinkageCut, selectByAnmi, type BasePartition } from "../src/tl/coassociation.ts";
-import { consensusCluster, CONSENSUS_DEFAULTS, type ConsensusCut, type TrainedBase } from "../src/methods/consensus.ts";
+import { consensusCluster, CONSENSUS_DEFAULTS, distinctTuples, type ConsensusCut, type TrainedBase } from "../src/methods/consensus.ts";
 import type { KCandidate } from "../src/tl/kSelection.ts";
 import { estimateDatasetK } from "../src/tl/pcGraph.ts";
 
@@ -120,7 +120,7 @@ export async function protocolRun(
     const scoreAll = (pred: Int32Array) => evaluate(Int32Array.from(r.cells, (c) => labels.codes[c]!), pred).ari;
     const parts: BasePartition[] = r.bases.map((b) => ({ name: b.name, labels: b.labels }));
     const { index, scores } = selectByAnmi(parts, parts);
-    const kk = Math.min(r.kSelection?.k ?? trueK, new Set(Array.from(r.cells, (_, i) => r.members.map((p) => p.labels[i]).join(","))).size);
+    const kk = Math.min(r.kSelection?.k ?? trueK, distinctTuples(r.members));
     // The other cuts of the same members (labels score only), so one run compares them without retraining.
     const variants = {
       anmi: evaluate(Int32Array.from(r.cells.filter((_, i) => parts[index]!.labels[i]! >= 0), (c) => labels.codes[c]!), parts[index]!.labels.filter((c) => c >= 0)).ari,

@@ -8,7 +8,7 @@ import type * as ReglScatterplot from "regl-scatterplot";
 type Lib = typeof ReglScatterplot;
 type Plot = ReturnType<Lib["default"]>;
 
-export function scatterSettings(points: number) {
+function scatterSettings(points: number) {
   return {
     // Small points once there are many: overlap hides structure and costs fill rate.
     pointSize: points > 50_000 ? 2 : 4,

@@ -221,7 +221,7 @@ function deepFamily(
 }
 
 /** Number of distinct label tuples (an upper bound on what average linkage can give). */
-function distinctTuples(partitions: readonly BasePartition[]): number {
+export function distinctTuples(partitions: readonly BasePartition[]): number {
   const seen = new Set<string>();
   for (let i = 0; i < partitions[0]!.labels.length; i++) seen.add(partitions.map((p) => p.labels[i]).join(","));
   return seen.size;
