@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchArgs, datasetFiles } from "./args.ts";
+import { benchArgs, datasetFiles, readLabelledDataset } from "./args.ts";
+import { InputError } from "../src/errors.ts";
+import { sharedData } from "../src/test-support/sharedData.ts";
 
 const USAGE = "usage:\n  pnpm bench:x [--seeds 0,1,2]";
 const config = (args: string[]) => ({ args, options: { seeds: { type: "string" as const, default: "0,1,2" } } });
@@ -68,5 +70,27 @@ describe("datasetFiles", () => {
     const r = capture(() => datasetFiles(USAGE, dir, "a.h5,nope.h5"));
     expect(r.code).toBe(2);
     expect(r.err).toBe(`${join(dir, "nope.h5")}: no such file\n${USAGE}\n`);
+  });
+});
+
+describe("labelled dataset entries", () => {
+  const shared = sharedData();
+  const dropseq = "CellBench_sc_dropseq.count.csv.gz";
+
+  it("check both files of COUNTS@LABELS#COLUMN and name a missing labels file", () => {
+    const entry = `${dropseq}@CellBench_sc_dropseq.metadata.csv.gz#cell_line_demuxlet`;
+    expect(capture(() => datasetFiles(USAGE, shared, entry)).values).toEqual([entry]);
+    const r = capture(() => datasetFiles(USAGE, shared, `${dropseq}@nope.csv`));
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toBe(`${join(shared, "nope.csv")}: no such file`);
+  });
+
+  it("read the labels from the named file and column", async () => {
+    const d = await readLabelledDataset(shared, `${dropseq}@CellBench_sc_dropseq.metadata.csv.gz#cell_line_demuxlet`);
+    expect(new Set(d.labels)).toEqual(new Set(["H1975", "HCC827", "H2228"]));
+  });
+
+  it("refuse a dataset without labels in one line naming it, instead of failing later on undefined labels", async () => {
+    await expect(readLabelledDataset(shared, dropseq)).rejects.toThrow(new InputError(`no cell labels to score against: name a labels file as ${dropseq}@LABELS.csv`, dropseq));
   });
 });

@@ -15,12 +15,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend, type BackendName } from "../src/backend.ts";
-import { readDataset } from "../src/io/readDataset.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName } from "../src/methods/cluster.ts";
-import { runInChild } from "./child.ts";
+import { childRun, runInChild } from "./child.ts";
 import { parseSettingPairs, type MethodSettings } from "../src/methods/settings.ts";
-import { benchArgs, datasetFiles } from "./args.ts";
+import { benchArgs, datasetFiles, readLabelledDataset } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
 import { sharedData } from "../src/test-support/sharedData.ts";
 
@@ -59,6 +58,7 @@ interface RunRecord {
 const USAGE = `usage:
   pnpm bench:methods [--methods seurat,kmeans] [--seeds 0,1,2] [--datasets a,b] [--jobs N]
                      [--epochs N] [--backend wasm] [--out FILE]
+                     (a dataset is a file in the shared data folder, or COUNTS@LABELS[#COLUMN] for labels in a file of their own)
                      [--set name=value ...]   (passed to the neural methods, e.g. --set temperature=0.2 --set embedding=h)
                      [--scfnccl-from FILE]    (scFNCCL's runs from a bench:quality JSON, for the scFNCCL vs ScCCL line)
   pnpm bench:methods --from FILE[,FILE…] [--scfnccl-from FILE]   (prints the table of saved runs again)`;
@@ -89,7 +89,7 @@ function settingsFor(method: ClusterMethodName): Record<string, number | string>
 
 async function oneRun(dataset: string, method: ClusterMethodName, variant: Variant, seed: number): Promise<RunRecord> {
   await initBackend(values.backend as BackendName | undefined);
-  const data = await readDataset(join(DATA, dataset));
+  const data = await readLabelledDataset(DATA, dataset);
   const nTypes = encodeLabels(data.labels!).classes.length;
   const settings = settingsFor(method);
   const r = await cluster(data, {
@@ -228,7 +228,7 @@ if (values.from) {
   if (versus) console.log(`\n${versus}`);
 } else if (values["one-run"]) {
   const [dataset, method, variant, seed] = values["one-run"].split(":");
-  process.stdout.write(`${JSON.stringify(await oneRun(dataset!, method as ClusterMethodName, variant as Variant, Number(seed)))}\n`);
+  await childRun(() => oneRun(dataset!, method as ClusterMethodName, variant as Variant, Number(seed)));
 } else {
   const methods = values.methods.split(",") as ClusterMethodName[];
   const unknown = methods.filter((m) => !CLUSTER_METHOD_NAMES.includes(m));

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Dataset } from "../src/io/types.ts";
+import { datasetSlug } from "./args.ts";
 import { encodeLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluate } from "../src/metrics/evaluate.ts";
 import { cluster, CLUSTER_METHODS } from "../src/methods/cluster.ts";
@@ -57,7 +58,7 @@ export interface ProtocolRecord {
 
 /** One scFNCCL training at k clusters, from the cache when it holds it. */
 async function scfncclTraining(data: Dataset, dataset: string, seed: number, k: number, epochs: number, cache: string | undefined): Promise<TrainedBase & { cached: boolean }> {
-  const dir = cache ? join(cache, `${dataset.replace(/\.h5$/, "")}-s${seed}-k${k}-e${epochs}`) : undefined;
+  const dir = cache ? join(cache, `${datasetSlug(dataset)}-s${seed}-k${k}-e${epochs}`) : undefined;
   if (dir && existsSync(join(dir, "clusters.csv"))) {
     const index = new Map(data.cells.map((c, i) => [c, i]));
     const rows = readFileSync(join(dir, "clusters.csv"), "utf8").trim().split("\n").slice(1);

@@ -9,16 +9,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend, type BackendName } from "../src/backend.ts";
-import { readDataset } from "../src/io/readDataset.ts";
 import { READOUTS, runScfnccl, type Readout, type ScfncclOptions } from "../src/methods/scfnccl.ts";
-import { runInChild } from "./child.ts";
+import { childRun, runInChild } from "./child.ts";
 import { parseMethodSettings } from "../src/methods/cluster.ts";
-import { benchArgs, datasetFiles } from "./args.ts";
+import { benchArgs, datasetFiles, readLabelledDataset, usageError } from "./args.ts";
 import { REFERENCE_FIGURES } from "./reference.ts";
 import { sharedData } from "../src/test-support/sharedData.ts";
 import type { ConsensusCut } from "../src/methods/consensus.ts";
 import { PROTOCOL_METHODS, protocolRun, protocolTable, type Protocol, type ProtocolMethod, type ProtocolRecord } from "./protocols.ts";
-import { usageError } from "./args.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = sharedData();
@@ -41,6 +39,7 @@ interface RunRecord {
 const USAGE = `usage:
   pnpm bench:quality [--seeds 0,1,2] [--datasets a,b] [--backend wasm] [--out FILE]
                      [--jobs N]   (N runs at once, one process each: use one per core)
+                     (a dataset is a file in the shared data folder, or COUNTS@LABELS[#COLUMN] for labels in a file of their own)
                      [--methods scfnccl,seurat,kmeans,consensus] [--protocols labels,auto]
                      [--epochs N]   (scFNCCL's epochs: the scfnccl rows' and the consensus's base; defaults 200 and 40)
                      [--cache DIR]  (keep each scFNCCL training's clusters there and reuse them)
@@ -70,7 +69,7 @@ const { values } = benchArgs(USAGE, {
 
 async function oneRun(dataset: string, seed: number): Promise<RunRecord> {
   const backend = await initBackend(values.backend as BackendName | undefined);
-  const data = await readDataset(join(DATA, dataset));
+  const data = await readLabelledDataset(DATA, dataset);
   const overrides = parseMethodSettings("scfnccl", values.set) as Partial<ScfncclOptions>;
   const r = await runScfnccl(data, { ...overrides, scoreEveryReadout: true, seed, epochs: values.epochs ? Number(values.epochs) : undefined });
   return {
@@ -173,16 +172,16 @@ async function protocols(): Promise<void> {
 if (values["one-protocol-run"]) {
   const [dataset, seed, method, protocol] = values["one-protocol-run"].split(":");
   await initBackend(values.backend as BackendName | undefined);
-  const data = await readDataset(join(DATA, dataset!));
-  const r = await protocolRun(data, dataset!, Number(seed), method as ProtocolMethod, protocol as Protocol, {
-    epochs: values.epochs ? Number(values.epochs) : undefined,
-    cache: values.cache,
-    cut: values.cut as ConsensusCut | undefined,
-  });
-  process.stdout.write(`${JSON.stringify(r)}\n`);
+  await childRun(async () =>
+    protocolRun(await readLabelledDataset(DATA, dataset!), dataset!, Number(seed), method as ProtocolMethod, protocol as Protocol, {
+      epochs: values.epochs ? Number(values.epochs) : undefined,
+      cache: values.cache,
+      cut: values.cut as ConsensusCut | undefined,
+    }),
+  );
 } else if (values["one-run"]) {
   const [dataset, seed] = values["one-run"].split(":");
-  process.stdout.write(`${JSON.stringify(await oneRun(dataset!, Number(seed)))}\n`);
+  await childRun(() => oneRun(dataset!, Number(seed)));
 } else if (!values.readouts) {
   await protocols();
 } else {
