@@ -15,7 +15,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend, type BackendName } from "../src/backend.ts";
-import { encodeLabels } from "../src/metrics/encodeLabels.ts";
+import { encodeKnownLabels } from "../src/metrics/encodeLabels.ts";
 import { cluster, CLUSTER_METHOD_NAMES, CLUSTER_METHODS, type ClusterMethodName } from "../src/methods/cluster.ts";
 import { childRun, runInChild } from "./child.ts";
 import { parseSettingPairs, type MethodSettings } from "../src/methods/settings.ts";
@@ -90,7 +90,7 @@ function settingsFor(method: ClusterMethodName): Record<string, number | string>
 async function oneRun(dataset: string, method: ClusterMethodName, variant: Variant, seed: number): Promise<RunRecord> {
   await initBackend(values.backend as BackendName | undefined);
   const data = await readLabelledDataset(DATA, dataset);
-  const nTypes = encodeLabels(data.labels!).classes.length;
+  const nTypes = encodeKnownLabels(data.labels!).classes.length;
   const settings = settingsFor(method);
   const r = await cluster(data, {
     method,

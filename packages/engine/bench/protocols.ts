@@ -13,8 +13,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Dataset } from "../src/io/types.ts";
 import { datasetSlug } from "./args.ts";
-import { encodeLabels } from "../src/metrics/encodeLabels.ts";
-import { evaluate } from "../src/metrics/evaluate.ts";
+import { encodeKnownLabels } from "../src/metrics/encodeLabels.ts";
+import { evaluateLabelled } from "../src/metrics/evaluate.ts";
 import { cluster, CLUSTER_METHODS } from "../src/methods/cluster.ts";
 import { averageLinkageCut, selectByAnmi, type BasePartition } from "../src/tl/coassociation.ts";
 import { consensusCluster, CONSENSUS_DEFAULTS, distinctTuples, type ConsensusCut, type TrainedBase } from "../src/methods/consensus.ts";
@@ -91,10 +91,15 @@ export async function protocolRun(
   protocol: Protocol,
   options: { epochs?: number; cache?: string; cut?: ConsensusCut },
 ): Promise<ProtocolRecord> {
-  const labels = encodeLabels(data.labels!);
+  // Cells without a label ("", as pbmc3k has) count neither in K nor in any score, as in the engine's own scores.
+  const labels = encodeKnownLabels(data.labels!);
   const trueK = labels.classes.length;
   const started = performance.now();
-  const scoreOf = (cells: Int32Array, clusters: Int32Array) => evaluate(Int32Array.from(cells, (i) => labels.codes[i]!), clusters);
+  // A partition's cells of -1 (a base's own filters left them out) are not scored either.
+  const scoreOf = (cells: Int32Array, clusters: Int32Array) => {
+    const kept = Array.from(clusters.keys()).filter((i) => clusters[i]! >= 0);
+    return evaluateLabelled(Int32Array.from(kept, (i) => labels.codes[cells[i]!]!), Int32Array.from(kept, (i) => clusters[i]!));
+  };
   // Labels are read above for scoring only: "auto" estimates k from the cells, as a lab without labels would.
   const selection = protocol === "auto" && method !== "consensus" ? estimateDatasetK(data, { seed }) : undefined;
   const k = protocol === "labels" ? trueK : selection?.k;
@@ -118,14 +123,13 @@ export async function protocolRun(
       },
     });
     const s = scoreOf(r.cells, r.clusters);
-    const scoreAll = (pred: Int32Array) => evaluate(Int32Array.from(r.cells, (c) => labels.codes[c]!), pred).ari;
     const parts: BasePartition[] = r.bases.map((b) => ({ name: b.name, labels: b.labels }));
     const { index, scores } = selectByAnmi(parts, parts);
     const kk = Math.min(r.kSelection?.k ?? trueK, distinctTuples(r.members));
     // The other cuts of the same members (labels score only), so one run compares them without retraining.
     const variants = {
-      anmi: evaluate(Int32Array.from(r.cells.filter((_, i) => parts[index]!.labels[i]! >= 0), (c) => labels.codes[c]!), parts[index]!.labels.filter((c) => c >= 0)).ari,
-      average: scoreAll(averageLinkageCut(r.members, kk).labels),
+      anmi: scoreOf(r.cells, parts[index]!.labels).ari,
+      average: scoreOf(r.cells, averageLinkageCut(r.members, kk).labels).ari,
     };
     return {
       dataset,
@@ -146,10 +150,7 @@ export async function protocolRun(
         name: b.name,
         agreement: b.agreement,
         anmi: scores[i],
-        ari: evaluate(
-          Int32Array.from(r.cells.filter((_, i) => b.labels[i]! >= 0), (c) => labels.codes[c]!),
-          b.labels.filter((c) => c >= 0),
-        ).ari,
+        ari: scoreOf(r.cells, b.labels).ari,
       })),
     };
   }
