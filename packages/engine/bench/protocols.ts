@@ -17,7 +17,7 @@ import { encodeKnownLabels } from "../src/metrics/encodeLabels.ts";
 import { evaluateLabelled } from "../src/metrics/evaluate.ts";
 import { cluster, CLUSTER_METHODS } from "../src/methods/cluster.ts";
 import { averageLinkageCut, selectByAnmi, type BasePartition } from "../src/tl/coassociation.ts";
-import { consensusCluster, CONSENSUS_DEFAULTS, distinctTuples, type ConsensusCut, type TrainedBase } from "../src/methods/consensus.ts";
+import { consensusCluster, CONSENSUS_DEFAULTS, distinctTuples, fillUnclustered, type ConsensusCut, type TrainedBase } from "../src/methods/consensus.ts";
 import type { KCandidate } from "../src/tl/kSelection.ts";
 import { estimateDatasetK } from "../src/tl/pcGraph.ts";
 
@@ -128,7 +128,7 @@ export async function protocolRun(
     const kk = Math.min(r.kSelection?.k ?? trueK, distinctTuples(r.members));
     // The other cuts of the same members (labels score only), so one run compares them without retraining.
     const variants = {
-      anmi: scoreOf(r.cells, parts[index]!.labels).ari,
+      anmi: scoreOf(r.cells, fillUnclustered(parts, index)).ari,
       average: scoreOf(r.cells, averageLinkageCut(r.members, kk).labels).ari,
     };
     return {
